@@ -1,0 +1,315 @@
+//! Pending authorizations ("transactions") and where they are kept between the redirect and the callback.
+//!
+//! A transaction is stored under a key derived from its `state`, so several flows (two tabs) can run at
+//! once. [`TransactionStore::take`] removes it *before* it is checked: a replayed callback finds nothing
+//! (`no_transaction`), and a code is never exchanged twice.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+use crate::json::{self, Json};
+use crate::secret::{CodeVerifier, State};
+use crate::Error;
+
+/// What the authorization request asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResponseType {
+    /// `code`: the authorization-code flow.
+    #[default]
+    Code,
+    /// `adminconsent`: Microsoft admin consent through Nylas (no code comes back).
+    AdminConsent,
+}
+
+impl ResponseType {
+    /// The `response_type` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResponseType::Code => "code",
+            ResponseType::AdminConsent => "adminconsent",
+        }
+    }
+
+    /// Parses `code` / `adminconsent`.
+    pub fn parse(s: &str) -> Option<ResponseType> {
+        match s {
+            "code" => Some(ResponseType::Code),
+            "adminconsent" => Some(ResponseType::AdminConsent),
+            _ => None,
+        }
+    }
+}
+
+/// A pending authorization: what the callback and the code exchange need.
+///
+/// # Security
+/// Holds the code verifier. Keep it in storage of the same origin only, for as short as possible.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transaction {
+    /// The `state` sent.
+    pub state: State,
+    /// The PKCE verifier (`None` for admin consent).
+    pub code_verifier: Option<CodeVerifier>,
+    /// The `redirect_uri` sent; the token request must repeat it.
+    pub redirect_uri: String,
+    /// When the authorization started, milliseconds since the Unix epoch.
+    pub created_at: u64,
+    /// The issuer expected in the callback's `iss`, if any.
+    pub issuer: Option<String>,
+    /// `code` or `adminconsent`.
+    pub response_type: ResponseType,
+}
+
+impl Transaction {
+    /// Serialises for storage (JSON).
+    pub fn to_json(&self) -> String {
+        let created = json::u64_to_string(self.created_at);
+        json::write_object(&[
+            ("v", Some("1")),
+            ("state", Some(self.state.secret())),
+            ("verifier", self.code_verifier.as_ref().map(|v| v.secret())),
+            ("redirectUri", Some(&self.redirect_uri)),
+            ("createdAt", Some(&created)),
+            ("issuer", self.issuer.as_deref()),
+            ("responseType", Some(self.response_type.as_str())),
+        ])
+    }
+
+    /// Reads a stored transaction; `None` where it is not one (corrupt or foreign data).
+    pub fn from_json(value: &Json) -> Option<Transaction> {
+        if value.str_of("v") != Some("1") {
+            return None;
+        }
+        Some(Transaction {
+            state: State::new(value.str_of("state")?.into()),
+            code_verifier: match value.str_of("verifier") {
+                Some(v) => Some(CodeVerifier::parse(v).ok()?),
+                None => None,
+            },
+            redirect_uri: value.str_of("redirectUri")?.into(),
+            created_at: value.uint_of("createdAt")?,
+            issuer: value.str_of("issuer").map(Into::into),
+            response_type: ResponseType::parse(value.str_of("responseType")?)?,
+        })
+    }
+}
+
+/// A string key-value store (`sessionStorage`, `localStorage`, memory, or an adapter of the user's).
+/// Every method may fail with `storage_unavailable`.
+pub trait Storage {
+    /// The value under `key`.
+    fn get(&self, key: &str) -> Result<Option<String>, Error>;
+    /// Stores `value` under `key`.
+    fn set(&self, key: &str, value: &str) -> Result<(), Error>;
+    /// Removes `key`.
+    fn remove(&self, key: &str) -> Result<(), Error>;
+    /// All keys that start with `prefix`.
+    fn keys(&self, prefix: &str) -> Result<Vec<String>, Error>;
+}
+
+/// An in-memory [`Storage`] (tests, and the fallback when browser storage throws).
+#[derive(Debug, Default)]
+pub struct MemoryStorage {
+    items: core::cell::RefCell<Vec<(String, String)>>,
+}
+
+impl Storage for MemoryStorage {
+    fn get(&self, key: &str) -> Result<Option<String>, Error> {
+        let items = self.items.try_borrow().map_err(|_| Error::StorageUnavailable)?;
+        Ok(items.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), Error> {
+        let mut items = self.items.try_borrow_mut().map_err(|_| Error::StorageUnavailable)?;
+        items.retain(|(k, _)| k != key);
+        items.push((key.into(), value.into()));
+        Ok(())
+    }
+    fn remove(&self, key: &str) -> Result<(), Error> {
+        let mut items = self.items.try_borrow_mut().map_err(|_| Error::StorageUnavailable)?;
+        items.retain(|(k, _)| k != key);
+        Ok(())
+    }
+    fn keys(&self, prefix: &str) -> Result<Vec<String>, Error> {
+        let items = self.items.try_borrow().map_err(|_| Error::StorageUnavailable)?;
+        Ok(items.iter().filter(|(k, _)| k.starts_with(prefix)).map(|(k, _)| k.clone()).collect())
+    }
+}
+
+/// Prefix of every key this crate writes.
+pub const KEY_PREFIX: &str = "nylas-pkce:tx:";
+
+/// Default time to live of a pending authorization: 10 minutes.
+pub const DEFAULT_TTL_MS: u64 = 10 * 60 * 1000;
+
+/// Transactions in a [`Storage`], keyed by a hash of their state, with a time to live.
+#[derive(Debug)]
+pub struct TransactionStore<S> {
+    storage: S,
+    ttl_ms: u64,
+    /// Parses a stored JSON string (`JSON.parse` in the browser, serde_json natively).
+    parse: fn(&str) -> Option<Json>,
+}
+
+impl<S: Storage> TransactionStore<S> {
+    /// A store over `storage`; `parse` reads the stored JSON text.
+    pub fn new(storage: S, ttl_ms: u64, parse: fn(&str) -> Option<Json>) -> Self {
+        TransactionStore { storage, ttl_ms, parse }
+    }
+
+    /// The underlying storage.
+    pub fn storage(&self) -> &S {
+        &self.storage
+    }
+
+    /// Saves a transaction, after purging expired ones.
+    pub fn put(&self, tx: &Transaction, now_ms: u64) -> Result<(), Error> {
+        self.purge_expired(now_ms)?;
+        self.storage.set(&key_for(tx.state.secret()), &tx.to_json())
+    }
+
+    /// Removes and returns the transaction for `state`, then checks it: `no_transaction` if there is none
+    /// (or it is unreadable), `transaction_expired` if it is older than the TTL.
+    pub fn take(&self, state: &str, now_ms: u64) -> Result<Transaction, Error> {
+        let key = key_for(state);
+        let raw = self.storage.get(&key)?.ok_or(Error::NoTransaction)?;
+        self.storage.remove(&key)?;
+        let tx = (self.parse)(&raw).as_ref().and_then(Transaction::from_json).ok_or(Error::NoTransaction)?;
+        if !tx.state.ct_eq(state) {
+            return Err(Error::NoTransaction);
+        }
+        if self.is_expired(&tx, now_ms) {
+            return Err(Error::TransactionExpired);
+        }
+        Ok(tx)
+    }
+
+    /// Whether a transaction for `state` is pending (not taken, not expired).
+    pub fn contains(&self, state: &str, now_ms: u64) -> Result<bool, Error> {
+        Ok(match self.storage.get(&key_for(state))? {
+            Some(raw) => (self.parse)(&raw)
+                .as_ref()
+                .and_then(Transaction::from_json)
+                .is_some_and(|tx| !self.is_expired(&tx, now_ms)),
+            None => false,
+        })
+    }
+
+    /// Removes every expired or unreadable transaction.
+    pub fn purge_expired(&self, now_ms: u64) -> Result<(), Error> {
+        for key in self.storage.keys(KEY_PREFIX)? {
+            let keep = self
+                .storage
+                .get(&key)?
+                .and_then(|raw| (self.parse)(&raw))
+                .as_ref()
+                .and_then(Transaction::from_json)
+                .is_some_and(|tx| !self.is_expired(&tx, now_ms));
+            if !keep {
+                self.storage.remove(&key)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn is_expired(&self, tx: &Transaction, now_ms: u64) -> bool {
+        now_ms.saturating_sub(tx.created_at) > self.ttl_ms || tx.created_at > now_ms.saturating_add(60_000)
+    }
+}
+
+/// The storage key of a state: a prefix and a hash, so the state itself is not a key.
+pub fn key_for(state: &str) -> String {
+    let digest = Sha256::digest(state.as_bytes());
+    let mut key = String::with_capacity(KEY_PREFIX.len() + 43);
+    key.push_str(KEY_PREFIX);
+    key.push_str(&URL_SAFE_NO_PAD.encode(digest));
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tx(state: &str, created_at: u64) -> Transaction {
+        Transaction {
+            state: State::new(state.into()),
+            code_verifier: Some(CodeVerifier::parse(&"v".repeat(43)).unwrap()),
+            redirect_uri: "https://app.example.com/cb".into(),
+            created_at,
+            issuer: None,
+            response_type: ResponseType::Code,
+        }
+    }
+
+    fn store() -> TransactionStore<MemoryStorage> {
+        TransactionStore::new(MemoryStorage::default(), DEFAULT_TTL_MS, json::parse)
+    }
+
+    #[test]
+    fn roundtrip_json() {
+        let mut t = tx("s\"tate", 1_700_000_000_000);
+        t.issuer = Some("https://idp".into());
+        let back = Transaction::from_json(&json::parse(&t.to_json()).unwrap()).unwrap();
+        assert_eq!(back, t);
+        let mut a = tx("s", 1);
+        a.code_verifier = None;
+        a.response_type = ResponseType::AdminConsent;
+        assert_eq!(Transaction::from_json(&json::parse(&a.to_json()).unwrap()).unwrap(), a);
+    }
+
+    #[test]
+    fn take_is_single_use() {
+        let s = store();
+        s.put(&tx("one", 1000), 1000).unwrap();
+        assert!(s.contains("one", 1000).unwrap());
+        assert_eq!(s.take("one", 2000).unwrap().redirect_uri, "https://app.example.com/cb");
+        assert_eq!(s.take("one", 2000).unwrap_err().code(), "no_transaction");
+        assert_eq!(s.take("never", 2000).unwrap_err().code(), "no_transaction");
+    }
+
+    #[test]
+    fn two_flows_at_once() {
+        let s = store();
+        s.put(&tx("tab-a", 1000), 1000).unwrap();
+        s.put(&tx("tab-b", 1000), 1000).unwrap();
+        assert!(s.take("tab-b", 1500).is_ok());
+        assert!(s.take("tab-a", 1500).is_ok());
+    }
+
+    #[test]
+    fn expiry_and_purge() {
+        let s = store();
+        s.put(&tx("old", 0), 0).unwrap();
+        assert_eq!(s.take("old", DEFAULT_TTL_MS + 1).unwrap_err().code(), "transaction_expired");
+        // taken even though expired: a second try finds nothing
+        assert_eq!(s.take("old", DEFAULT_TTL_MS + 1).unwrap_err().code(), "no_transaction");
+        s.put(&tx("stale", 0), 0).unwrap();
+        s.storage().set(&key_for("garbage"), "{not json").unwrap();
+        s.put(&tx("fresh", DEFAULT_TTL_MS + 5), DEFAULT_TTL_MS + 5).unwrap();
+        assert_eq!(s.storage().keys(KEY_PREFIX).unwrap().len(), 1);
+        assert!(s.contains("fresh", DEFAULT_TTL_MS + 5).unwrap());
+        assert!(!s.contains("stale", DEFAULT_TTL_MS + 5).unwrap());
+    }
+
+    #[test]
+    fn keys_do_not_contain_the_state() {
+        let k = key_for("my-secret-state");
+        assert!(k.starts_with(KEY_PREFIX));
+        assert!(!k.contains("my-secret-state"));
+        assert_ne!(key_for("a"), key_for("b"));
+    }
+
+    #[test]
+    fn corrupt_entries_are_no_transaction() {
+        let s = store();
+        s.storage().set(&key_for("x"), r#"{"v":"1","state":"x"}"#).unwrap();
+        assert_eq!(s.take("x", 0).unwrap_err().code(), "no_transaction");
+        s.storage()
+            .set(
+                &key_for("y"),
+                r#"{"v":"1","state":"other","redirectUri":"https://a/cb","createdAt":"0","responseType":"code"}"#,
+            )
+            .unwrap();
+        assert_eq!(s.take("y", 0).unwrap_err().code(), "no_transaction");
+    }
+}

@@ -14,6 +14,7 @@
 
 pub mod authorize;
 pub mod callback;
+pub mod client;
 pub mod config;
 pub mod encode;
 pub mod error;

@@ -108,6 +108,21 @@ pub trait Storage {
     fn keys(&self, prefix: &str) -> Result<Vec<String>, Error>;
 }
 
+impl<S: Storage + ?Sized> Storage for Box<S> {
+    fn get(&self, key: &str) -> Result<Option<String>, Error> {
+        (**self).get(key)
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), Error> {
+        (**self).set(key, value)
+    }
+    fn remove(&self, key: &str) -> Result<(), Error> {
+        (**self).remove(key)
+    }
+    fn keys(&self, prefix: &str) -> Result<Vec<String>, Error> {
+        (**self).keys(prefix)
+    }
+}
+
 /// An in-memory [`Storage`] (tests, and the fallback when browser storage throws).
 #[derive(Debug, Default)]
 pub struct MemoryStorage {
@@ -193,6 +208,13 @@ impl<S: Storage> TransactionStore<S> {
                 .is_some_and(|tx| !self.is_expired(&tx, now_ms)),
             None => false,
         })
+    }
+
+    /// Whether any unexpired transaction is pending (a callback with an unknown state then means a
+    /// mismatch rather than a replay).
+    pub fn has_pending(&self, now_ms: u64) -> Result<bool, Error> {
+        self.purge_expired(now_ms)?;
+        Ok(!self.storage.keys(KEY_PREFIX)?.is_empty())
     }
 
     /// Removes every expired or unreadable transaction.

@@ -756,15 +756,16 @@ class MockNylas {
   }
 
   exchangeCode(fields, issuer) {
-    this.requireClientAndFields(fields, ['client_id', 'code', 'redirect_uri']);
-    const code = this.codes.get(fields.code);
-    if (!code) throw new OAuthError('invalid_grant', 'Invalid authorization code');
-    if (code.used) {
+    const code = typeof fields.code === 'string' ? this.codes.get(fields.code) : undefined;
+    const reused = code?.used === true;
+    if (code) {
       // RFC 6749 §4.1.2: a reused code revokes everything issued from it.
-      if (code.session) code.session.revoked = true;
-      throw new OAuthError('invalid_grant', 'Authorization code already used; tokens issued from it were revoked');
+      if (reused && code.session) code.session.revoked = true;
+      code.used = true; // consumed by its first redemption attempt, whatever the outcome
     }
-    code.used = true; // consumed on the first redemption attempt, whatever the outcome
+    this.requireClientAndFields(fields, ['client_id', 'code', 'redirect_uri']);
+    if (!code) throw new OAuthError('invalid_grant', 'Invalid authorization code');
+    if (reused) throw new OAuthError('invalid_grant', 'Authorization code already used; tokens issued from it were revoked');
     if (code.expiresAt <= Date.now()) throw new OAuthError('invalid_grant', 'Authorization code expired');
     if (code.clientId !== fields.client_id) throw new OAuthError('invalid_grant', 'Code was issued to another client');
     if (code.redirectUri !== fields.redirect_uri) throw new OAuthError('invalid_grant', 'redirect_uri mismatch');
@@ -850,6 +851,7 @@ class MockNylas {
     return body;
   }
 
+  /** id_token claims; `jti` keeps otherwise identical tokens (same grant, same second) distinct. */
   claims(session, iat, ttlSec) {
     return {
       iss: session.issuer,
@@ -859,6 +861,7 @@ class MockNylas {
       provider: session.provider,
       iat,
       exp: iat + ttlSec,
+      jti: randomUUID(),
     };
   }
 

@@ -1,0 +1,354 @@
+//! The whole flow as sans-IO logic over small traits: storage ([`Storage`]), HTTP ([`Http`]), time
+//! ([`Clock`]) and randomness ([`RandomSource`]). The browser layer plugs in `sessionStorage`, `fetch`,
+//! `Date.now` and `crypto.getRandomValues`; native tests plug in memory fakes. Navigation (redirect,
+//! popup) stays with the caller: the client only builds URLs and consumes callbacks.
+
+use core::cell::RefCell;
+use core::future::Future;
+
+use crate::authorize::{build_authorization_request, AuthorizationOptions, AuthorizationRequest};
+use crate::callback::{callback_params, parse_callback, Callback};
+use crate::config::Config;
+use crate::json::Json;
+use crate::pkce::RandomSource;
+use crate::secret::AccessToken;
+use crate::token::{self, HttpRequest, TokenSet};
+use crate::transaction::{Storage, TransactionStore, DEFAULT_TTL_MS};
+use crate::Error;
+
+/// An HTTP answer: the status and the body parsed as JSON (`None` when it is not JSON).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Parsed JSON body.
+    pub body: Option<Json>,
+}
+
+/// Sends requests. Implementations must not send cookies and must not follow redirects; network
+/// failures are `network_error`, time-outs `timeout`.
+pub trait Http {
+    /// Sends `request`.
+    fn send(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse, Error>>;
+}
+
+/// The current time.
+pub trait Clock {
+    /// Milliseconds since the Unix epoch.
+    fn now_ms(&self) -> u64;
+}
+
+/// Tunables of a [`Client`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientOptions {
+    /// How long a pending authorization stays valid (default 10 minutes).
+    pub transaction_ttl_ms: u64,
+    /// A token counts as expired this long before its `expires_at` (default 30 s).
+    pub clock_skew_ms: u64,
+    /// Whether the server lets a public client refresh without a secret (Nylas does not).
+    pub public_refresh: bool,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions { transaction_ttl_ms: DEFAULT_TTL_MS, clock_skew_ms: 30_000, public_refresh: false }
+    }
+}
+
+/// What happened, for the binding layer's event listeners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// New tokens (login or refresh).
+    Tokens,
+    /// The tokens expired and could not be refreshed.
+    Expired,
+    /// The user logged out.
+    Logout,
+}
+
+/// The result of a callback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallbackOutcome {
+    /// The code was exchanged: the user is logged in.
+    Tokens(Box<TokenSet>),
+    /// Microsoft admin consent was granted (`admin_consent=true`).
+    AdminConsent,
+    /// A Nylas hosted-auth result: the grant was created server-side.
+    Hosted {
+        /// The grant id.
+        grant_id: String,
+        /// The provider.
+        provider: Option<String>,
+        /// The email.
+        email: Option<String>,
+    },
+}
+
+/// Prefix of the key under which tokens are kept when token storage is enabled.
+pub const TOKEN_KEY_PREFIX: &str = "nylas-pkce:tokens:";
+
+/// The PKCE flow and the token lifecycle for one client configuration.
+pub struct Client<H, C, R> {
+    config: Config,
+    transactions: TransactionStore<Box<dyn Storage>>,
+    token_storage: Option<Box<dyn Storage>>,
+    http: H,
+    clock: C,
+    rng: RefCell<R>,
+    tokens: RefCell<Option<TokenSet>>,
+    events: RefCell<Vec<Event>>,
+    options: ClientOptions,
+    parse: fn(&str) -> Option<Json>,
+}
+
+impl<H, C, R> core::fmt::Debug for Client<H, C, R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Client([redacted])")
+    }
+}
+
+impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
+    /// A client. `transactions` keeps pending authorizations (sessionStorage in a browser);
+    /// `token_storage`, if given, keeps tokens across reloads (memory only by default); `parse` reads JSON
+    /// text from storage.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        config: Config,
+        transactions: Box<dyn Storage>,
+        token_storage: Option<Box<dyn Storage>>,
+        http: H,
+        clock: C,
+        rng: R,
+        options: ClientOptions,
+        parse: fn(&str) -> Option<Json>,
+    ) -> Self {
+        let client = Client {
+            transactions: TransactionStore::new(transactions, options.transaction_ttl_ms, parse),
+            config,
+            token_storage,
+            http,
+            clock,
+            rng: RefCell::new(rng),
+            tokens: RefCell::new(None),
+            events: RefCell::new(Vec::new()),
+            options,
+            parse,
+        };
+        client.restore_tokens();
+        client
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Builds an authorization URL and stores its transaction (keyed by state, expires after the TTL).
+    pub fn authorize(&self, options: &AuthorizationOptions) -> Result<AuthorizationRequest, Error> {
+        let now = self.clock.now_ms();
+        let req = {
+            let mut rng = self.rng.try_borrow_mut().map_err(|_| Error::CryptoUnavailable)?;
+            build_authorization_request(&self.config, options, &mut *rng, now)?
+        };
+        self.transactions.put(&req.transaction, now)?;
+        Ok(req)
+    }
+
+    /// Like [`Client::authorize`], with `login_hint` set to the current grant's email (re-authentication).
+    pub fn reauthorize(&self, options: &AuthorizationOptions) -> Result<AuthorizationRequest, Error> {
+        let mut options = options.clone();
+        if options.login_hint.is_none() {
+            let tokens = self.tokens.borrow();
+            options.login_hint = tokens.as_ref().and_then(|t| t.email.clone());
+            if options.provider.is_none() {
+                options.provider = tokens.as_ref().and_then(|t| t.provider.clone());
+            }
+        }
+        self.authorize(&options)
+    }
+
+    /// Whether a pending (unexpired) transaction exists for `state`.
+    pub fn is_pending(&self, state: &str) -> Result<bool, Error> {
+        self.transactions.contains(state, self.clock.now_ms())
+    }
+
+    /// Completes a flow from its callback URL: takes the transaction for the callback's state out of storage
+    /// (before checking anything, so a replay finds nothing), validates the callback, and exchanges the code.
+    ///
+    /// # Errors
+    /// `invalid_callback`, `missing_state`; `state_mismatch` when the state matches no pending authorization
+    /// while others are pending, `no_transaction` when none is (replayed or foreign callback);
+    /// `transaction_expired`; the callback's own errors; the token endpoint's errors.
+    pub async fn handle_callback(&self, url: &str) -> Result<CallbackOutcome, Error> {
+        let now = self.clock.now_ms();
+        let params = callback_params(url)?;
+        let state = params.iter().find(|(k, _)| k == "state").map(|(_, v)| v.as_str());
+        let Some(state) = state else {
+            // Let the full parser say what is wrong (invalid_callback or missing_state).
+            return Err(parse_callback(url, "", None).err().unwrap_or(Error::MissingState));
+        };
+        let tx = match self.transactions.take(state, now) {
+            Err(Error::NoTransaction) if self.transactions.has_pending(now)? => return Err(Error::StateMismatch),
+            other => other?,
+        };
+        match parse_callback(url, tx.state.secret(), tx.issuer.as_deref())? {
+            Callback::Code { code, .. } => {
+                let verifier =
+                    tx.code_verifier.as_ref().ok_or(Error::InvalidCallback("a code for an admin-consent request"))?;
+                let req = token::code_exchange_request(
+                    &self.config,
+                    &code,
+                    verifier,
+                    &tx.redirect_uri,
+                    self.config.token_body,
+                );
+                let resp = self.http.send(req).await?;
+                let tokens = token::parse_token_response(resp.status, resp.body.as_ref(), self.clock.now_ms())?;
+                self.set_tokens(Some(tokens.clone()));
+                self.emit(Event::Tokens);
+                Ok(CallbackOutcome::Tokens(Box::new(tokens)))
+            }
+            Callback::AdminConsent { .. } => Ok(CallbackOutcome::AdminConsent),
+            Callback::Hosted { grant_id, provider, email, .. } => {
+                Ok(CallbackOutcome::Hosted { grant_id, provider, email })
+            }
+        }
+    }
+
+    /// The current token set, if any (possibly expired).
+    pub fn tokens(&self) -> Option<TokenSet> {
+        self.tokens.borrow().clone()
+    }
+
+    /// Whether there is an access token that is not expired (with the clock-skew margin).
+    pub fn is_authenticated(&self) -> bool {
+        let now = self.clock.now_ms();
+        self.tokens.borrow().as_ref().is_some_and(|t| !t.is_expired(now, self.options.clock_skew_ms))
+    }
+
+    /// A valid access token: the current one, or a refreshed one where a refresh token exists and the
+    /// server allows public refresh.
+    ///
+    /// # Errors
+    /// `login_required` when there is no valid token and no way to refresh; the token endpoint's errors.
+    pub async fn access_token(&self) -> Result<AccessToken, Error> {
+        let now = self.clock.now_ms();
+        let current = self.tokens.borrow().clone();
+        let Some(current) = current else { return Err(Error::LoginRequired) };
+        if !current.is_expired(now, self.options.clock_skew_ms) {
+            return Ok(current.access_token);
+        }
+        match (&current.refresh_token, self.options.public_refresh) {
+            (Some(refresh), true) => {
+                let req = token::refresh_request(&self.config, refresh, None, self.config.token_body);
+                let resp = self.http.send(req).await?;
+                let mut fresh = token::parse_token_response(resp.status, resp.body.as_ref(), self.clock.now_ms())?;
+                if fresh.refresh_token.is_none() {
+                    fresh.refresh_token = current.refresh_token.clone();
+                }
+                for (field, old) in [(&mut fresh.grant_id, &current.grant_id), (&mut fresh.email, &current.email)] {
+                    if field.is_none() {
+                        field.clone_from(old);
+                    }
+                }
+                if fresh.provider.is_none() {
+                    fresh.provider.clone_from(&current.provider);
+                }
+                let token = fresh.access_token.clone();
+                self.set_tokens(Some(fresh));
+                self.emit(Event::Tokens);
+                Ok(token)
+            }
+            _ => {
+                self.set_tokens(None);
+                self.emit(Event::Expired);
+                Err(Error::LoginRequired)
+            }
+        }
+    }
+
+    /// Revokes the current access token at the server (which also revokes its siblings and refresh token).
+    /// Local tokens are kept; see [`Client::logout`].
+    pub async fn revoke(&self) -> Result<(), Error> {
+        let token = self.tokens.borrow().as_ref().map(|t| t.access_token.clone()).ok_or(Error::LoginRequired)?;
+        let resp = self.http.send(token::revoke_request(&self.config, token.secret())?).await?;
+        token::parse_api_response(resp.status, resp.body.as_ref()).map(|_| ())
+    }
+
+    /// Clears the tokens locally, then revokes them at the server. Local state is cleared even when the
+    /// revocation fails (the error is still returned).
+    pub async fn logout(&self) -> Result<(), Error> {
+        let old = self.tokens.borrow_mut().take();
+        self.set_tokens(None);
+        self.emit(Event::Logout);
+        let Some(old) = old else { return Ok(()) };
+        let resp = self.http.send(token::revoke_request(&self.config, old.access_token.secret())?).await?;
+        token::parse_api_response(resp.status, resp.body.as_ref()).map(|_| ())
+    }
+
+    /// `GET /connect/tokeninfo` for the current access token: the `data` object.
+    pub async fn token_info(&self) -> Result<Json, Error> {
+        let token = self.current_token()?;
+        let resp = self.http.send(token::token_info_request(&self.config, &token)?).await?;
+        token::parse_api_response(resp.status, resp.body.as_ref())
+    }
+
+    /// `GET /grants/me` with the current access token: the grant object.
+    pub async fn grant_info(&self) -> Result<Json, Error> {
+        let token = self.current_token()?;
+        let resp = self.http.send(token::grant_info_request(&self.config, &token)?).await?;
+        token::parse_api_response(resp.status, resp.body.as_ref())
+    }
+
+    /// Forgets the tokens locally (no server call).
+    pub fn clear(&self) {
+        self.set_tokens(None);
+    }
+
+    /// Events since the last call, oldest first.
+    pub fn take_events(&self) -> Vec<Event> {
+        self.events.try_borrow_mut().map(|mut e| core::mem::take(&mut *e)).unwrap_or_default()
+    }
+
+    fn current_token(&self) -> Result<AccessToken, Error> {
+        self.tokens.borrow().as_ref().map(|t| t.access_token.clone()).ok_or(Error::LoginRequired)
+    }
+
+    fn emit(&self, e: Event) {
+        if let Ok(mut events) = self.events.try_borrow_mut() {
+            events.push(e);
+        }
+    }
+
+    fn token_key(&self) -> String {
+        let mut k = String::from(TOKEN_KEY_PREFIX);
+        k.push_str(&self.config.client_id);
+        k
+    }
+
+    fn set_tokens(&self, tokens: Option<TokenSet>) {
+        if let Some(storage) = &self.token_storage {
+            // Storage failures must not lose the login: memory still holds the tokens.
+            let _ = match &tokens {
+                Some(t) => storage.set(&self.token_key(), &t.to_json()),
+                None => storage.remove(&self.token_key()),
+            };
+        }
+        if let Ok(mut slot) = self.tokens.try_borrow_mut() {
+            *slot = tokens;
+        }
+    }
+
+    fn restore_tokens(&self) {
+        let Some(storage) = &self.token_storage else { return };
+        let restored = storage
+            .get(&self.token_key())
+            .ok()
+            .flatten()
+            .and_then(|raw| (self.parse)(&raw))
+            .and_then(|j| TokenSet::from_json(&j));
+        if let Ok(mut slot) = self.tokens.try_borrow_mut() {
+            *slot = restored;
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! The client flow end to end, natively: memory storage, a scripted HTTP fake, a settable clock.
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use nylas_pkce::client::{CallbackOutcome, Client, ClientOptions, Clock, Event, Http, HttpResponse};
+use nylas_pkce::json;
+use nylas_pkce::{AuthorizationOptions, Config, Error, HttpRequest, MemoryStorage, Method, Storage};
+
+fn block_on<F: Future>(f: F) -> F::Output {
+    let mut f = std::pin::pin!(f);
+    let mut cx = Context::from_waker(Waker::noop());
+    match f.as_mut().poll(&mut cx) {
+        Poll::Ready(v) => v,
+        Poll::Pending => panic!("the fake HTTP client never pends"),
+    }
+}
+
+#[derive(Clone, Default)]
+struct FakeHttp {
+    sent: Rc<RefCell<Vec<HttpRequest>>>,
+    answers: Rc<RefCell<Vec<Result<HttpResponse, Error>>>>,
+}
+
+impl FakeHttp {
+    fn answer(&self, status: u16, body: &str) {
+        self.answers.borrow_mut().push(Ok(HttpResponse { status, body: json::parse(body) }));
+    }
+}
+
+impl Http for FakeHttp {
+    fn send(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse, Error>> {
+        self.sent.borrow_mut().push(request);
+        let next = self.answers.borrow_mut().remove(0);
+        async move { next }
+    }
+}
+
+#[derive(Clone)]
+struct FakeClock(Rc<Cell<u64>>);
+impl Clock for FakeClock {
+    fn now_ms(&self) -> u64 {
+        self.0.get()
+    }
+}
+
+fn rng() -> impl FnMut(&mut [u8]) -> Result<(), Error> {
+    // xorshift64: deterministic, not cryptographic; enough to give every flow a distinct state.
+    let mut n = 0x9E37_79B9_7F4A_7C15u64;
+    move |b: &mut [u8]| {
+        for x in b.iter_mut() {
+            n ^= n << 13;
+            n ^= n >> 7;
+            n ^= n << 17;
+            *x = n as u8;
+        }
+        Ok(())
+    }
+}
+
+type TestClient = Client<FakeHttp, FakeClock, Box<dyn FnMut(&mut [u8]) -> Result<(), Error>>>;
+
+fn client_with(
+    opts: ClientOptions,
+    token_storage: Option<Box<dyn nylas_pkce::Storage>>,
+) -> (TestClient, FakeHttp, Rc<Cell<u64>>) {
+    let config = Config::new(
+        "cid",
+        "https://app.example.com/cb",
+        nylas_pkce::Endpoints::nylas_base("http://127.0.0.1:4010/v3"),
+        nylas_pkce::Flavor::Nylas,
+    )
+    .unwrap();
+    let http = FakeHttp::default();
+    let now = Rc::new(Cell::new(1_700_000_000_000));
+    let client = Client::new(
+        config,
+        Box::new(MemoryStorage::default()),
+        token_storage,
+        http.clone(),
+        FakeClock(now.clone()),
+        Box::new(rng()) as Box<dyn FnMut(&mut [u8]) -> Result<(), Error>>,
+        opts,
+        json::parse,
+    );
+    (client, http, now)
+}
+
+fn client() -> (TestClient, FakeHttp, Rc<Cell<u64>>) {
+    client_with(ClientOptions::default(), None)
+}
+
+const TOKENS: &str = r#"{"access_token":"at1","token_type":"Bearer","expires_in":3600,"scope":"email calendar","grant_id":"g1","email":"a@b.c","provider":"google","id_token":"h.eyJzdWIiOiJnMSJ9.s"}"#;
+
+fn state_of(url: &str) -> String {
+    let q = url.split_once('?').unwrap().1;
+    nylas_pkce::encode::parse_query(q).unwrap().into_iter().find(|(k, _)| k == "state").unwrap().1
+}
+
+#[test]
+fn full_redirect_flow() {
+    let (c, http, _) = client();
+    let req = c.authorize(&AuthorizationOptions { provider: Some("google".into()), ..Default::default() }).unwrap();
+    let state = state_of(&req.url);
+    assert!(c.is_pending(&state).unwrap());
+    http.answer(200, TOKENS);
+    let out = block_on(c.handle_callback(&format!("https://app.example.com/cb?code=the-code&state={state}"))).unwrap();
+    let CallbackOutcome::Tokens(t) = out else { panic!("{out:?}") };
+    assert_eq!(t.access_token.secret(), "at1");
+    assert!(c.is_authenticated());
+    assert_eq!(c.take_events(), [Event::Tokens]);
+
+    let sent = http.sent.borrow();
+    assert_eq!(sent.len(), 1);
+    assert_eq!((sent[0].method, sent[0].url.as_str()), (Method::Post, "http://127.0.0.1:4010/v3/connect/token"));
+    let body = json::parse(sent[0].body.as_deref().unwrap()).unwrap();
+    assert_eq!(body.str_of("code"), Some("the-code"));
+    assert_eq!(body.str_of("redirect_uri"), Some("https://app.example.com/cb"));
+    assert_eq!(body.str_of("code_verifier"), req.transaction.code_verifier.as_ref().map(|v| v.secret()));
+    assert!(body.get("client_secret").is_none());
+}
+
+#[test]
+fn replayed_callback_never_reaches_the_token_endpoint() {
+    let (c, http, _) = client();
+    let state = state_of(&c.authorize(&AuthorizationOptions::default()).unwrap().url);
+    let cb = format!("https://app.example.com/cb?code=c1&state={state}");
+    http.answer(200, TOKENS);
+    assert!(block_on(c.handle_callback(&cb)).is_ok());
+    assert_eq!(block_on(c.handle_callback(&cb)).unwrap_err().code(), "no_transaction");
+    assert_eq!(http.sent.borrow().len(), 1);
+}
+
+#[test]
+fn tampered_state_is_a_mismatch_and_keeps_the_real_flow() {
+    let (c, http, _) = client();
+    let state = state_of(&c.authorize(&AuthorizationOptions::default()).unwrap().url);
+    let e = block_on(c.handle_callback("https://app.example.com/cb?code=c1&state=tampered")).unwrap_err();
+    assert_eq!(e.code(), "state_mismatch");
+    assert!(http.sent.borrow().is_empty());
+    http.answer(200, TOKENS);
+    assert!(block_on(c.handle_callback(&format!("https://app.example.com/cb?code=c1&state={state}"))).is_ok());
+}
+
+#[test]
+fn two_flows_at_once() {
+    let (c, http, _) = client();
+    let a = state_of(&c.authorize(&AuthorizationOptions::default()).unwrap().url);
+    let b = state_of(&c.authorize(&AuthorizationOptions::default()).unwrap().url);
+    assert_ne!(a, b);
+    http.answer(200, TOKENS);
+    http.answer(200, &TOKENS.replace("at1", "at2"));
+    assert!(block_on(c.handle_callback(&format!("?code=x&state={b}"))).is_ok());
+    assert!(block_on(c.handle_callback(&format!("?code=y&state={a}"))).is_ok());
+    assert_eq!(c.tokens().unwrap().access_token.secret(), "at2");
+}
+
+#[test]
+fn denied_consent_consumes_the_transaction() {
+    let (c, http, _) = client();
+    let state = state_of(&c.authorize(&AuthorizationOptions::default()).unwrap().url);
+    let cb = format!("https://app.example.com/cb?error=access_denied&error_description=no&state={state}");
+    let e = block_on(c.handle_callback(&cb)).unwrap_err();
+    assert_eq!((e.code(), e.details().unwrap().error.as_str()), ("authorization_error", "access_denied"));
+    assert_eq!(block_on(c.handle_callback(&cb)).unwrap_err().code(), "no_transaction");
+    assert!(http.sent.borrow().is_empty());
+}
+
+#[test]
+fn expired_transaction() {
+    let (c, _, now) = client();
+    let state = state_of(&c.authorize(&AuthorizationOptions::default()).unwrap().url);
+    now.set(now.get() + 11 * 60 * 1000);
+    let e = block_on(c.handle_callback(&format!("?code=c&state={state}"))).unwrap_err();
+    assert!(matches!(e.code(), "transaction_expired" | "no_transaction"), "{e:?}");
+}
+
+#[test]
+fn callback_without_state_or_result() {
+    let (c, _, _) = client();
+    assert_eq!(block_on(c.handle_callback("https://app.example.com/cb?code=c")).unwrap_err().code(), "missing_state");
+    assert_eq!(block_on(c.handle_callback("https://app.example.com/cb")).unwrap_err().code(), "invalid_callback");
+}
+
+#[test]
+fn admin_consent_and_hosted_results() {
+    let (c, http, _) = client();
+    let req = c
+        .authorize(&AuthorizationOptions {
+            response_type: nylas_pkce::ResponseType::AdminConsent,
+            credential_id: Some("cred".into()),
+            provider: Some("microsoft".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let state = state_of(&req.url);
+    let out = block_on(c.handle_callback(&format!("?admin_consent=true&state={state}"))).unwrap();
+    assert_eq!(out, CallbackOutcome::AdminConsent);
+    let state = state_of(&c.authorize(&AuthorizationOptions::default()).unwrap().url);
+    let out =
+        block_on(c.handle_callback(&format!("?success=true&grant_id=g9&provider=google&email=x%40y&state={state}")))
+            .unwrap();
+    assert_eq!(
+        out,
+        CallbackOutcome::Hosted { grant_id: "g9".into(), provider: Some("google".into()), email: Some("x@y".into()) }
+    );
+    assert!(http.sent.borrow().is_empty());
+}
+
+#[test]
+fn token_endpoint_errors_are_typed() {
+    let (c, http, _) = client();
+    for (status, body, code) in [
+        (400, r#"{"error":"invalid_grant","error_code":45004}"#, "invalid_grant"),
+        (500, r#"{"success":false,"error":{"type":"internal_error","event_code":500}}"#, "server_error"),
+        (502, "<html>502 Bad Gateway</html>", "invalid_response"),
+    ] {
+        let state = state_of(&c.authorize(&AuthorizationOptions::default()).unwrap().url);
+        http.answer(status, body);
+        let e = block_on(c.handle_callback(&format!("?code=c&state={state}"))).unwrap_err();
+        assert_eq!((e.code(), e.status()), (code, Some(status)));
+        assert!(!c.is_authenticated());
+    }
+    let state = state_of(&c.authorize(&AuthorizationOptions::default()).unwrap().url);
+    http.answers.borrow_mut().push(Err(Error::Timeout));
+    assert_eq!(block_on(c.handle_callback(&format!("?code=c&state={state}"))).unwrap_err().code(), "timeout");
+}
+
+fn logged_in(opts: ClientOptions, tokens: &str) -> (TestClient, FakeHttp, Rc<Cell<u64>>) {
+    let (c, http, now) = client_with(opts, None);
+    let state = state_of(&c.authorize(&AuthorizationOptions::default()).unwrap().url);
+    http.answer(200, tokens);
+    block_on(c.handle_callback(&format!("?code=c&state={state}"))).unwrap();
+    http.sent.borrow_mut().clear();
+    c.take_events();
+    (c, http, now)
+}
+
+#[test]
+fn access_token_expiry_without_refresh_requires_login() {
+    let (c, http, now) = logged_in(ClientOptions::default(), TOKENS);
+    assert_eq!(block_on(c.access_token()).unwrap().secret(), "at1");
+    now.set(now.get() + 3_571_000); // within the 30 s skew of expiry
+    assert!(!c.is_authenticated());
+    assert_eq!(block_on(c.access_token()).unwrap_err().code(), "login_required");
+    assert_eq!(c.take_events(), [Event::Expired]);
+    assert!(http.sent.borrow().is_empty());
+}
+
+#[test]
+fn refresh_when_allowed() {
+    let with_refresh = TOKENS.replace("\"scope\"", "\"refresh_token\":\"rt1\",\"scope\"");
+    let (c, http, now) = logged_in(ClientOptions { public_refresh: true, ..Default::default() }, &with_refresh);
+    now.set(now.get() + 3_600_000);
+    http.answer(200, r#"{"access_token":"at2","token_type":"Bearer","expires_in":3600}"#);
+    assert_eq!(block_on(c.access_token()).unwrap().secret(), "at2");
+    let t = c.tokens().unwrap();
+    assert_eq!((t.refresh_token.unwrap().secret(), t.email.as_deref()), ("rt1", Some("a@b.c")));
+    let body = json::parse(http.sent.borrow()[0].body.as_deref().unwrap()).unwrap();
+    assert_eq!((body.str_of("grant_type"), body.str_of("refresh_token")), (Some("refresh_token"), Some("rt1")));
+    assert!(body.get("client_secret").is_none());
+    assert_eq!(c.take_events(), [Event::Tokens]);
+    // A refresh token alone is not enough when the server does not allow public refresh.
+    let (c2, _, now2) = logged_in(ClientOptions::default(), &with_refresh);
+    now2.set(now2.get() + 3_600_000);
+    assert_eq!(block_on(c2.access_token()).unwrap_err().code(), "login_required");
+}
+
+#[test]
+fn revoke_info_logout() {
+    let (c, http, _) = logged_in(ClientOptions::default(), TOKENS);
+    http.answer(200, "{}");
+    block_on(c.revoke()).unwrap();
+    assert_eq!(http.sent.borrow()[0].url, "http://127.0.0.1:4010/v3/connect/revoke?token=at1");
+    http.answer(400, r#"{"success":false,"error":{"type":"invalid_token","http_code":400,"event_code":45008,"message":"Token expired or revoked"}}"#);
+    let e = block_on(c.token_info()).unwrap_err();
+    assert_eq!((e.code(), e.details().unwrap().event_code), ("invalid_token", Some(45008)));
+    http.answer(200, r#"{"request_id":"r","data":{"id":"g1","email":"a@b.c","grant_status":"valid"}}"#);
+    let g = block_on(c.grant_info()).unwrap();
+    assert_eq!(g.str_of("id"), Some("g1"));
+    let sent = http.sent.borrow().clone();
+    assert_eq!(sent[1].url, "http://127.0.0.1:4010/v3/connect/tokeninfo?access_token=at1");
+    assert!(sent[2].headers.contains(&("Authorization", "Bearer at1".into())));
+    http.answer(200, "{}");
+    block_on(c.logout()).unwrap();
+    assert!(c.tokens().is_none());
+    assert_eq!(c.take_events(), [Event::Logout]);
+    assert_eq!(block_on(c.token_info()).unwrap_err().code(), "login_required");
+    assert_eq!(block_on(c.revoke()).unwrap_err().code(), "login_required");
+}
+
+#[test]
+fn logout_clears_even_when_revocation_fails() {
+    let (c, http, _) = logged_in(ClientOptions::default(), TOKENS);
+    http.answers.borrow_mut().push(Err(Error::Network("offline")));
+    assert_eq!(block_on(c.logout()).unwrap_err().code(), "network_error");
+    assert!(c.tokens().is_none());
+}
+
+#[test]
+fn reauthorize_uses_the_grant_email() {
+    let (c, _, _) = logged_in(ClientOptions::default(), TOKENS);
+    let req = c.reauthorize(&AuthorizationOptions::default()).unwrap();
+    assert!(req.url.contains("login_hint=a%40b.c"));
+    assert!(req.url.contains("provider=google"));
+}
+
+#[test]
+fn tokens_persist_only_in_opt_in_storage() {
+    #[derive(Clone, Default)]
+    struct Shared(Rc<MemoryStorage>);
+    impl nylas_pkce::Storage for Shared {
+        fn get(&self, k: &str) -> Result<Option<String>, Error> {
+            self.0.get(k)
+        }
+        fn set(&self, k: &str, v: &str) -> Result<(), Error> {
+            self.0.set(k, v)
+        }
+        fn remove(&self, k: &str) -> Result<(), Error> {
+            self.0.remove(k)
+        }
+        fn keys(&self, p: &str) -> Result<Vec<String>, Error> {
+            self.0.keys(p)
+        }
+    }
+    let store = Shared::default();
+    let (c, http, _) = client_with(ClientOptions::default(), Some(Box::new(store.clone())));
+    let state = state_of(&c.authorize(&AuthorizationOptions::default()).unwrap().url);
+    http.answer(200, TOKENS);
+    block_on(c.handle_callback(&format!("?code=c&state={state}"))).unwrap();
+    let (again, _, _) = client_with(ClientOptions::default(), Some(Box::new(store.clone())));
+    assert_eq!(again.tokens().unwrap().access_token.secret(), "at1");
+    again.clear();
+    assert!(store.0.keys("nylas-pkce:tokens:").unwrap().is_empty());
+}

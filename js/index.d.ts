@@ -1,0 +1,255 @@
+// Type declarations for nylas-pkce. The module top-level-awaits its wasm, so everything is ready on import.
+
+/** Stable error codes; see the README's error table. */
+export type NylasPkceErrorCode =
+  | 'invalid_verifier' | 'invalid_config' | 'invalid_option' | 'invalid_callback'
+  | 'missing_state' | 'state_mismatch' | 'missing_code' | 'issuer_mismatch'
+  | 'authorization_error' | 'insufficient_scope' | 'invalid_response'
+  | 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type'
+  | 'invalid_scope' | 'invalid_token' | 'access_denied' | 'temporarily_unavailable' | 'redirect_uri_mismatch'
+  | 'server_error' | 'api_error'
+  | 'no_transaction' | 'transaction_expired' | 'network_error' | 'timeout' | 'storage_unavailable'
+  | 'popup_blocked' | 'popup_closed' | 'login_required' | 'crypto_unavailable';
+
+/** Every error this package throws or rejects with. Never contains a code, verifier, state or token. */
+export class NylasPkceError extends Error {
+  readonly name: 'NylasPkceError';
+  /** Stable machine-readable code. */
+  readonly code: NylasPkceErrorCode;
+  /** OAuth `error` (or Nylas error `type`), for server and callback errors. */
+  readonly error?: string;
+  /** OAuth `error_description` / Nylas `message`. */
+  readonly errorDescription?: string;
+  /** OAuth `error_uri`. */
+  readonly errorUri?: string;
+  /** HTTP status of the answer that failed. */
+  readonly status?: number;
+  /** Nylas event code (e.g. 45008). */
+  readonly eventCode?: number;
+  /** Nylas event type (e.g. `invalid_token`). */
+  readonly type?: string;
+  /** Nylas request id, for support. */
+  readonly requestId?: string;
+  /** The option or config field at fault (`invalid_config`, `invalid_option`). */
+  readonly field?: string;
+  /** `insufficient_scope`: the scopes the token has. */
+  readonly providedScopes?: string[];
+  /** `insufficient_scope`: the scopes of which the request needs one. */
+  readonly requiredScopes?: string[];
+}
+
+export type ChallengeMethod = 'S256' | 'plain';
+/** `nylas`: base64(hex(sha256)) as Nylas expects; `rfc7636`: base64url(sha256) per RFC 7636. */
+export type ChallengeEncoding = 'nylas' | 'rfc7636';
+export type NylasProvider = 'google' | 'microsoft' | 'imap' | 'icloud' | 'yahoo' | 'ews' | 'virtual-calendar' | (string & {});
+
+/** Explicit endpoints of a generic OAuth 2.0 server (defaults: RFC 7636 challenges, form bodies). */
+export interface Endpoints {
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  revocationEndpoint?: string;
+  tokenInfoEndpoint?: string;
+  grantInfoEndpoint?: string;
+  issuer?: string;
+}
+
+/** Who the client is and where the server is: one of `region`, `apiBase`, `endpoints` (default region `us`). */
+export interface ClientConfig {
+  clientId: string;
+  redirectUri: string;
+  /** Nylas v3 region: `https://api.us.nylas.com/v3` or `https://api.eu.nylas.com/v3`. */
+  region?: 'us' | 'eu';
+  /** A Nylas base URL: white-label, a local mock (`http://127.0.0.1:4010/v3`) or legacy `https://{app}.us.nylas.com`. */
+  apiBase?: string;
+  endpoints?: Endpoints;
+  /** Expected `iss` in callbacks (RFC 9207). */
+  issuer?: string;
+  challengeEncoding?: ChallengeEncoding;
+  /** Token request body: `json` (Nylas default) or `form`. */
+  tokenBody?: 'json' | 'form';
+}
+
+/** Query parameters of `GET /connect/auth`. */
+export interface AuthorizationOptions {
+  provider?: NylasProvider;
+  /** Sent space-delimited. */
+  scopes?: string[];
+  /** 1–256 characters; 32 random bytes when omitted. */
+  state?: string;
+  loginHint?: string;
+  /** Default `online`: no refresh token in the browser unless asked. */
+  accessType?: 'online' | 'offline';
+  /** Sent comma-joined, e.g. `['select_provider', 'detect']`. */
+  prompt?: string[];
+  responseType?: 'code' | 'adminconsent';
+  /** Required with `responseType: 'adminconsent'`. */
+  credentialId?: string;
+  includeGrantScopes?: boolean;
+  /** A verifier of yours (43–128 RFC 7636 characters); generated when omitted. */
+  codeVerifier?: string;
+  /** Length of a generated verifier, 43–128 (default 43). */
+  verifierLength?: number;
+  challengeMethod?: ChallengeMethod;
+  /** More query parameters; may not repeat one of the above. */
+  extraParams?: Record<string, string>;
+}
+
+export interface AuthorizationUrlResult {
+  url: string;
+  state: string;
+  /** Absent for admin consent. Keep it secret until the code exchange. */
+  codeVerifier?: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: ChallengeMethod;
+  redirectUri: string;
+  createdAt: number;
+  issuer?: string;
+  /** The pending transaction as JSON, to store until the callback. */
+  transaction: string;
+}
+
+export type CallbackResult =
+  | { type: 'code'; code: string; state: string; extras: Record<string, string> }
+  | { type: 'admin_consent'; adminConsent: true; state: string; extras: Record<string, string> }
+  | { type: 'hosted'; grantId: string; provider?: string; email?: string; state: string; extras: Record<string, string> };
+
+export interface HttpRequestData {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** Claims of the ID token, decoded but NOT verified: display only, never for authorization decisions. */
+export interface UnverifiedIdTokenClaims {
+  iss?: string;
+  sub?: string;
+  aud?: string | string[];
+  email?: string;
+  exp?: number;
+  iat?: number;
+  [claim: string]: unknown;
+}
+
+export interface TokenSet {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn?: number;
+  /** Absolute expiry, ms since the epoch. */
+  expiresAt?: number;
+  refreshToken?: string;
+  scope: string[];
+  idToken?: string;
+  /** Decoded, unverified. */
+  idTokenClaims?: UnverifiedIdTokenClaims;
+  grantId?: string;
+  email?: string;
+  provider?: string;
+}
+
+export declare function generateCodeVerifier(length?: number): string;
+export declare function codeChallenge(verifier: string, options?: { method?: ChallengeMethod; encoding?: ChallengeEncoding }): string;
+export declare function buildAuthorizationUrl(options: ClientConfig & AuthorizationOptions): AuthorizationUrlResult;
+export declare function parseCallback(input: string, expected: { state: string; issuer?: string }): CallbackResult;
+export declare function tokenRequest(
+  options: ClientConfig & ({ code: string; codeVerifier: string; redirectUri?: string } | { refreshToken: string; scope?: string }),
+): HttpRequestData;
+export declare function parseTokenResponse(status: number, body: string | object, now?: number): TokenSet;
+/** Size of the wasm linear memory in bytes (diagnostics). */
+export declare function wasmMemoryBytes(): number;
+
+/** A synchronous key-value store for transactions or tokens. */
+export interface StorageAdapter {
+  get(key: string): string | null | undefined;
+  set(key: string, value: string): void;
+  remove(key: string): void;
+  /** Keys starting with `prefix` (lets expired transactions be purged). */
+  keys?(prefix: string): Iterable<string>;
+}
+
+export type StorageKind = 'session' | 'local' | 'memory' | StorageAdapter;
+
+export interface NylasAuthOptions extends ClientConfig, Pick<AuthorizationOptions, 'provider' | 'scopes' | 'prompt' | 'accessType' | 'includeGrantScopes' | 'extraParams' | 'challengeMethod' | 'verifierLength'> {
+  /** Where pending transactions live (default `session`; falls back to memory if it throws). */
+  storage?: StorageKind;
+  /** Where tokens live (default `memory`). */
+  tokenStorage?: StorageKind;
+  popup?: PopupOptions;
+  /** Token/API request time-out (default 30 000 ms). */
+  fetchTimeoutMs?: number;
+  /** Pending transaction lifetime (default 600 000 ms). */
+  transactionTtlMs?: number;
+  /** Tokens count as expired this early (default 30 000 ms). */
+  clockSkewMs?: number;
+  /** The server lets public clients refresh (Nylas does not): getAccessToken refreshes instead of failing. */
+  publicRefresh?: boolean;
+  /** Remove `code`/`state` from the address bar after a redirect callback (default true). */
+  cleanUrl?: boolean;
+  /** Open the URL yourself (mobile webviews: the system browser) instead of `location.assign`. */
+  openUrl?: (url: string) => void | Promise<void>;
+}
+
+export interface PopupOptions {
+  width?: number;
+  height?: number;
+  /** Default 300 000 ms. */
+  timeoutMs?: number;
+}
+
+export interface RedirectOptions extends AuthorizationOptions {
+  openUrl?: (url: string) => void | Promise<void>;
+}
+
+export type RedirectCallbackResult =
+  | ({ type: 'tokens' } & TokenSet)
+  | { type: 'admin_consent' }
+  | { type: 'hosted'; grantId: string; provider?: string; email?: string }
+  /** This page was a popup's callback: it was handed to the opener and the window closes. */
+  | { type: 'popup' };
+
+export interface NylasAuthEvents {
+  tokens: TokenSet;
+  expired: undefined;
+  logout: undefined;
+  error: NylasPkceError;
+}
+
+export interface GrantInfo {
+  id: string;
+  provider?: string;
+  grant_status?: string;
+  email?: string;
+  scope?: string[];
+  created_at?: number;
+  updated_at?: number;
+  [field: string]: unknown;
+}
+
+export interface TokenInfo {
+  iss?: string;
+  aud?: string;
+  sub?: string;
+  email?: string;
+  iat?: number;
+  exp?: number;
+  [field: string]: unknown;
+}
+
+export declare class NylasAuth {
+  constructor(options: NylasAuthOptions);
+  authorizationUrl(options?: AuthorizationOptions): string;
+  loginWithRedirect(options?: RedirectOptions): Promise<void>;
+  reauthenticate(options?: RedirectOptions): Promise<void>;
+  handleRedirectCallback(url?: string): Promise<RedirectCallbackResult>;
+  /** Call synchronously from a click handler: the popup opens before any await. */
+  loginWithPopup(options?: AuthorizationOptions & { popup?: PopupOptions }): Promise<RedirectCallbackResult>;
+  static completePopup(url?: string): boolean;
+  getTokenSet(): TokenSet | null;
+  isAuthenticated(): boolean;
+  getAccessToken(): Promise<string>;
+  revoke(): Promise<void>;
+  logout(): Promise<void>;
+  tokenInfo(): Promise<TokenInfo>;
+  grantInfo(): Promise<GrantInfo>;
+  on<E extends keyof NylasAuthEvents>(event: E, listener: (payload: NylasAuthEvents[E]) => void): () => void;
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds the release package (pkg/) and runs the browser benchmark.
+# Arguments are passed to scripts/bench.mjs (e.g. --runs 9 --loads 20).
+# Output: markdown on stdout and in bench-results/latest.md.
+# BENCH_SKIP_BUILD=1 reuses an existing pkg/ (for iterating on the bench itself).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+  bash scripts/build.sh
+fi
+node scripts/bench.mjs "$@"

@@ -24,6 +24,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = path.join(ROOT, 'bench-results');
 const BUILD_DIR = path.join(OUT_DIR, 'build');
 const PKG_DIR = path.join(ROOT, 'pkg');
+// pkg/ is snapshotted here at start and served as /pkg/, so a concurrent `scripts/build.sh`
+// (which starts with `rm -rf pkg`) cannot pull the files out from under a running bench.
+const PKG_SNAPSHOT = path.join(BUILD_DIR, 'pkg');
 const OURS_FILES = ['nylas_pkce_bg.wasm', 'nylas_pkce.js', 'index.js'];
 
 // ---------------------------------------------------------------------------
@@ -149,11 +152,47 @@ async function buildPeerBundles() {
   }
 }
 
+/**
+ * Copies pkg/ into PKG_SNAPSHOT. If another build is rewriting pkg/ right now, waits (up to 5 min)
+ * until all files exist and are unchanged for a second, then copies and re-checks.
+ */
+async function snapshotPkg() {
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const stamp = () => {
+    try {
+      return OURS_FILES.map((n) => {
+        const st = fs.statSync(path.join(PKG_DIR, n));
+        return `${n}:${st.size}:${st.mtimeMs}`;
+      }).join('|');
+    } catch {
+      return null;
+    }
+  };
+  fs.mkdirSync(PKG_SNAPSHOT, { recursive: true });
+  const deadline = Date.now() + 300_000;
+  for (let warned = false; Date.now() < deadline; ) {
+    const before = stamp();
+    if (before) {
+      await sleep(1000);
+      if (stamp() === before) {
+        for (const n of OURS_FILES) fs.copyFileSync(path.join(PKG_DIR, n), path.join(PKG_SNAPSHOT, n));
+        if (stamp() === before) return;
+      }
+    } else {
+      if (!warned) process.stderr.write('bench: pkg/ is incomplete (a build running?), waiting for it...\n');
+      warned = true;
+      await sleep(2000);
+    }
+  }
+  throw new Error(`pkg/ did not settle (need ${OURS_FILES.join(', ')})`);
+}
+
 function oursSizes() {
-  const files = OURS_FILES.map((name) => ({ name, ...compressedSizes(fs.readFileSync(path.join(PKG_DIR, name))) }));
+  const files = OURS_FILES.map((name) => ({ name, ...compressedSizes(fs.readFileSync(path.join(PKG_SNAPSHOT, name))) }));
   const total = { name: 'total', raw: 0, gzip: 0, brotli: 0 };
   for (const f of files) for (const k of ['raw', 'gzip', 'brotli']) total[k] += f[k];
-  return { files, total };
+  const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  return { version, files, total };
 }
 
 // ---------------------------------------------------------------------------
@@ -177,7 +216,8 @@ const ISOLATION_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
 };
 
-async function startServer(root) {
+/** Serves `root`, except URL prefixes in `mounts` ({ '/pkg/': dir }) which map to other directories. */
+async function startServer(root, mounts = {}) {
   const server = http.createServer((req, res) => {
     const send = (status, body, headers = {}) => {
       res.writeHead(status, { ...ISOLATION_HEADERS, ...headers });
@@ -191,8 +231,17 @@ async function startServer(root) {
     } catch {
       return send(400, 'bad request\n');
     }
-    const file = path.resolve(root, `.${pathname}`);
-    const rel = path.relative(root, file);
+    let base = root;
+    let rest = pathname;
+    for (const [prefix, dir] of Object.entries(mounts)) {
+      if (pathname.startsWith(prefix)) {
+        base = dir;
+        rest = pathname.slice(prefix.length - 1);
+        break;
+      }
+    }
+    const file = path.resolve(base, `.${rest}`);
+    const rel = path.relative(base, file);
     if (pathname.includes('\0') || rel.startsWith('..') || path.isAbsolute(rel)) return send(403, 'forbidden\n');
     fs.stat(file, (err, st) => {
       if (err || !st.isFile()) return send(404, 'not found\n');
@@ -377,6 +426,7 @@ function report({ opts, machine, withOurs, ours, pairs, cold, memory, elapsedS }
     ['Date', machine.date],
     ['CPU', `${machine.cpu} × ${machine.cores} logical cores`],
     ['OS', machine.os],
+    ['Load average (1 min)', `${machine.loadStart.toFixed(2)} at start, ${machine.loadEnd.toFixed(2)} at end (other processes compete for the ${machine.cores} cores)`],
     ['Node', machine.node],
     ['Browser', `${machine.chromiumLine ?? 'chromium'} (Playwright \`browser.version()\`: ${machine.browserVersion}), headless`],
     ['Page clock', `crossOriginIsolated=${pairs.info.crossOriginIsolated}, performance.now() step ≈ ${us2(pairs.info.timerResolutionUs)} µs`],
@@ -385,9 +435,9 @@ function report({ opts, machine, withOurs, ours, pairs, cold, memory, elapsedS }
 
   const sizeRows = [];
   if (withOurs) {
-    for (const f of ours.files) sizeRows.push([`nylas-pkce 0.1.0`, `\`pkg/${f.name}\``, bytesCell(f.raw), bytesCell(f.gzip), bytesCell(f.brotli), '']);
+    for (const f of ours.files) sizeRows.push([`nylas-pkce ${ours.version}`, `\`pkg/${f.name}\``, bytesCell(f.raw), bytesCell(f.gzip), bytesCell(f.brotli), '']);
     const t = ours.total;
-    sizeRows.push(['**nylas-pkce 0.1.0**', '**total (as shipped)**', `**${bytesCell(t.raw)}**`, `**${bytesCell(t.gzip)}**`, `**${bytesCell(t.brotli)}**`, '1.00×']);
+    sizeRows.push([`**nylas-pkce ${ours.version}**`, '**total (as shipped)**', `**${bytesCell(t.raw)}**`, `**${bytesCell(t.gzip)}**`, `**${bytesCell(t.brotli)}**`, '1.00×']);
   }
   for (const b of PEER_BUNDLES) {
     const vs = withOurs ? ratio(b.sizes.brotli / ours.total.brotli) : 'n/a';
@@ -397,7 +447,8 @@ function report({ opts, machine, withOurs, ours, pairs, cold, memory, elapsedS }
     '## 2. Sizes',
     table(['Library', 'Artifact', 'Raw bytes', 'gzip -9', 'brotli q11', 'brotli vs nylas-pkce total'], sizeRows),
     'Peers: esbuild ' + esbuild.version + ' (`bundle`, `format: esm`, `platform: browser`, `minify`) of `export * from \'<peer>\'` ' +
-      '(plus the default export for pkce-challenge). nylas-pkce: the files in `pkg/` as built, unbundled.',
+      '(plus the default export for pkce-challenge). nylas-pkce: the files in `pkg/` as built by `scripts/build.sh`, unbundled ' +
+      '(snapshotted at start and served from that copy).',
   );
 
   const oursUs = withOurs ? median(pairs.samples['nylas-pkce']) : null;
@@ -466,17 +517,16 @@ async function main() {
   const t0 = Date.now();
   const opts = parseArgs(process.argv.slice(2));
   const withOurs = fs.existsSync(path.join(PKG_DIR, 'index.js'));
-  if (withOurs) {
-    for (const f of OURS_FILES) if (!fs.existsSync(path.join(PKG_DIR, f))) throw new Error(`pkg/${f} missing (pkg/index.js exists)`);
-  } else {
-    process.stderr.write('bench: pkg/index.js not found, skipping nylas-pkce rows\n');
-  }
+  if (!withOurs) process.stderr.write('bench: pkg/index.js not found, skipping nylas-pkce rows\n');
 
   process.stderr.write('bench: bundling peers with esbuild...\n');
-  await buildPeerBundles();
+  await buildPeerBundles(); // (re)creates BUILD_DIR
+  if (withOurs) await snapshotPkg();
   const ours = withOurs ? oursSizes() : null;
 
-  const server = await startServer(ROOT);
+  // Without pkg/, /pkg/ maps to an empty snapshot dir (404) rather than to a pkg/ that may appear mid-run.
+  fs.mkdirSync(PKG_SNAPSHOT, { recursive: true });
+  const server = await startServer(ROOT, { '/pkg/': PKG_SNAPSHOT });
   let browser;
   try {
     browser = await chromium.launch({ executablePath: opts.chromium, headless: true, args: CHROMIUM_ARGS });
@@ -488,6 +538,7 @@ async function main() {
       node: process.version,
       chromiumLine: chromiumVersionLine(opts.chromium),
       browserVersion: browser.version(),
+      loadStart: os.loadavg()[0],
     };
 
     process.stderr.write('bench: PKCE pairs...\n');
@@ -500,6 +551,7 @@ async function main() {
       memory = await benchMemory(browser, server.url);
     }
 
+    machine.loadEnd = os.loadavg()[0];
     const elapsedS = (Date.now() - t0) / 1000;
     const md = report({ opts, machine, withOurs, ours, pairs, cold, memory, elapsedS });
     fs.mkdirSync(OUT_DIR, { recursive: true });

@@ -7,6 +7,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-  bash scripts/build.sh
+  bash scripts/build.sh >&2 # stdout carries only the markdown report
 fi
 node scripts/bench.mjs "$@"

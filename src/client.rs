@@ -158,10 +158,10 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
     pub fn reauthorize(&self, options: &AuthorizationOptions) -> Result<AuthorizationRequest, Error> {
         let mut options = options.clone();
         if options.login_hint.is_none() {
-            let tokens = self.tokens.borrow();
+            let tokens = self.tokens();
             options.login_hint = tokens.as_ref().and_then(|t| t.email.clone());
             if options.provider.is_none() {
-                options.provider = tokens.as_ref().and_then(|t| t.provider.clone());
+                options.provider = tokens.and_then(|t| t.provider.clone());
             }
         }
         self.authorize(&options)
@@ -217,13 +217,13 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
 
     /// The current token set, if any (possibly expired).
     pub fn tokens(&self) -> Option<TokenSet> {
-        self.tokens.borrow().clone()
+        self.tokens.try_borrow().ok().and_then(|t| t.clone())
     }
 
     /// Whether there is an access token that is not expired (with the clock-skew margin).
     pub fn is_authenticated(&self) -> bool {
         let now = self.clock.now_ms();
-        self.tokens.borrow().as_ref().is_some_and(|t| !t.is_expired(now, self.options.clock_skew_ms))
+        self.tokens().is_some_and(|t| !t.is_expired(now, self.options.clock_skew_ms))
     }
 
     /// A valid access token: the current one, or a refreshed one where a refresh token exists and the
@@ -233,7 +233,7 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
     /// `login_required` when there is no valid token and no way to refresh; the token endpoint's errors.
     pub async fn access_token(&self) -> Result<AccessToken, Error> {
         let now = self.clock.now_ms();
-        let current = self.tokens.borrow().clone();
+        let current = self.tokens();
         let Some(current) = current else { return Err(Error::LoginRequired) };
         if !current.is_expired(now, self.options.clock_skew_ms) {
             return Ok(current.access_token);
@@ -270,7 +270,7 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
     /// Revokes the current access token at the server (which also revokes its siblings and refresh token).
     /// Local tokens are kept; see [`Client::logout`].
     pub async fn revoke(&self) -> Result<(), Error> {
-        let token = self.tokens.borrow().as_ref().map(|t| t.access_token.clone()).ok_or(Error::LoginRequired)?;
+        let token = self.current_token()?;
         let resp = self.http.send(token::revoke_request(&self.config, token.secret())?).await?;
         token::parse_api_response(resp.status, resp.body.as_ref()).map(|_| ())
     }
@@ -278,7 +278,7 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
     /// Clears the tokens locally, then revokes them at the server. Local state is cleared even when the
     /// revocation fails (the error is still returned).
     pub async fn logout(&self) -> Result<(), Error> {
-        let old = self.tokens.borrow_mut().take();
+        let old = self.tokens();
         self.set_tokens(None);
         self.emit(Event::Logout);
         let Some(old) = old else { return Ok(()) };
@@ -311,7 +311,7 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
     }
 
     fn current_token(&self) -> Result<AccessToken, Error> {
-        self.tokens.borrow().as_ref().map(|t| t.access_token.clone()).ok_or(Error::LoginRequired)
+        self.tokens().map(|t| t.access_token.clone()).ok_or(Error::LoginRequired)
     }
 
     fn emit(&self, e: Event) {

@@ -26,7 +26,8 @@ pub mod token;
 pub mod transaction;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+#[doc(hidden)]
+pub mod wasm;
 
 pub use authorize::{build_authorization_request, AccessType, AuthorizationOptions, AuthorizationRequest};
 pub use callback::{parse_callback, Callback};

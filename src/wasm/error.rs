@@ -27,7 +27,11 @@ thread_local! {
 }
 
 pub fn set_class(class: JsValue) {
-    CLASS.with(|c| *c.borrow_mut() = Some(class));
+    let _ = CLASS.try_with(|c| {
+        if let Ok(mut slot) = c.try_borrow_mut() {
+            *slot = Some(class);
+        }
+    });
 }
 
 impl From<Error> for JsError {
@@ -40,7 +44,9 @@ impl From<Error> for JsError {
 pub fn to_js(e: &Error) -> JsValue {
     let message = JsValue::from_str(&e.message());
     let err = CLASS
-        .with(|c| c.borrow().clone())
+        .try_with(|c| c.try_borrow().ok().and_then(|v| v.clone()))
+        .ok()
+        .flatten()
         .and_then(|class| class.dyn_into::<js_sys::Function>().ok())
         .and_then(|class| Reflect::construct(&class, &Array::of1(&message)).ok())
         .unwrap_or_else(|| js_sys::Error::new(&e.message()).into());

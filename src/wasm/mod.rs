@@ -1,10 +1,10 @@
 //! The JavaScript binding layer: converts options, results and errors, and plugs browser I/O (fetch,
 //! storage, clock, `crypto.getRandomValues`) into the core's traits. No protocol logic lives here.
 
-mod auth;
-mod browser;
-mod convert;
-mod error;
+pub mod auth;
+pub mod browser;
+pub mod convert;
+pub mod error;
 
 use wasm_bindgen::prelude::*;
 
@@ -81,7 +81,7 @@ pub fn build_authorization_url(options: JsValue) -> JsResult<JsValue> {
 /// `{ type: 'hosted', grantId, provider, email, … }`; throws `NylasPkceError` otherwise.
 #[wasm_bindgen(js_name = "parseCallback")]
 pub fn js_parse_callback(input: &str, expected: JsValue) -> JsResult<JsValue> {
-    let state = req_str(&expected, "state", "state", true)?;
+    let state = req_str(&expected, "state", "state", false)?;
     let issuer = opt_str(&expected, "issuer", "issuer", false)?;
     let out = obj();
     let (kind, state, extras) = match parse_callback(input, &state, issuer.as_deref())? {

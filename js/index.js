@@ -35,6 +35,7 @@ const AUTH_DEFAULTS = ['provider', 'scopes', 'prompt', 'accessType', 'includeGra
 /** Callbacks being handled, by URL: a second call with the same URL shares the first one's promise. */
 const inflight = new Map();
 
+// Storage adapters as the wasm engine calls them: get → string | null, keys → newline-joined.
 function webStorage(store) {
   return {
     get: (k) => store.getItem(k),
@@ -46,31 +47,31 @@ function webStorage(store) {
         const k = store.key(i);
         if (k !== null && k.startsWith(prefix)) out.push(k);
       }
-      return out;
+      return out.join('\n');
     },
   };
 }
 
 function memoryStorage() {
   const m = new Map();
-  return {
-    get: (k) => (m.has(k) ? m.get(k) : null),
-    set: (k, v) => void m.set(k, String(v)),
-    remove: (k) => void m.delete(k),
-    keys: (prefix) => [...m.keys()].filter((k) => k.startsWith(prefix)),
-  };
+  return adapter({ get: (k) => m.get(k), set: (k, v) => m.set(k, v), remove: (k) => m.delete(k), keys: () => m.keys() });
 }
 
+/** A user's synchronous { get, set, remove, keys? }; a Promise from it is refused (storage_unavailable). */
 function adapter(user) {
   const sync = (v) => {
-    if (v && typeof v.then === 'function') throw wasm.__error('storage_unavailable');
+    if (v && typeof v.then === 'function') throw new Error('storage adapters must be synchronous');
     return v;
   };
   return {
-    get: (k) => sync(user.get(k)) ?? null,
+    get: (k) => {
+      const v = sync(user.get(k));
+      return typeof v === 'string' ? v : null;
+    },
     set: (k, v) => void sync(user.set(k, v)),
     remove: (k) => void sync(user.remove(k)),
-    keys: (prefix) => (typeof user.keys === 'function' ? [...sync(user.keys(prefix))] : []),
+    keys: (prefix) =>
+      typeof user.keys === 'function' ? [...sync(user.keys(prefix))].filter((k) => String(k).startsWith(prefix)).join('\n') : '',
   };
 }
 
@@ -294,7 +295,7 @@ export class NylasAuth {
   }
 
   #flush() {
-    for (const e of this.#core.takeEvents()) this.#emit(e, e === 'tokens' ? this.#core.tokens() : undefined);
+    for (const e of this.#core.takeEvents().split(',')) if (e) this.#emit(e, e === 'tokens' ? this.#core.tokens() : undefined);
   }
 
   #run(promise) {

@@ -98,7 +98,6 @@ pub struct Client<H, C, R> {
     tokens: RefCell<Option<TokenSet>>,
     events: RefCell<Vec<Event>>,
     options: ClientOptions,
-    parse: fn(&str) -> Option<Json>,
 }
 
 impl<H, C, R> core::fmt::Debug for Client<H, C, R> {
@@ -109,9 +108,7 @@ impl<H, C, R> core::fmt::Debug for Client<H, C, R> {
 
 impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
     /// A client. `transactions` keeps pending authorizations (sessionStorage in a browser);
-    /// `token_storage`, if given, keeps tokens across reloads (memory only by default); `parse` reads JSON
-    /// text from storage.
-    #[allow(clippy::too_many_arguments)]
+    /// `token_storage`, if given, keeps tokens across reloads (memory only by default).
     pub fn new(
         config: Config,
         transactions: Box<dyn Storage>,
@@ -120,10 +117,9 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
         clock: C,
         rng: R,
         options: ClientOptions,
-        parse: fn(&str) -> Option<Json>,
     ) -> Self {
         let client = Client {
-            transactions: TransactionStore::new(transactions, options.transaction_ttl_ms, parse),
+            transactions: TransactionStore::new(transactions, options.transaction_ttl_ms),
             config,
             token_storage,
             http,
@@ -132,7 +128,6 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
             tokens: RefCell::new(None),
             events: RefCell::new(Vec::new()),
             options,
-            parse,
         };
         client.restore_tokens();
         client
@@ -345,7 +340,7 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
             .get(&self.token_key())
             .ok()
             .flatten()
-            .and_then(|raw| (self.parse)(&raw))
+            .and_then(|raw| crate::json::parse(&raw))
             .and_then(|j| TokenSet::from_json(&j));
         if let Ok(mut slot) = self.tokens.try_borrow_mut() {
             *slot = restored;

@@ -1,8 +1,9 @@
 //! A parsed JSON value, the core's view of a response body.
 //!
-//! The core never parses JSON text itself: in the browser `JSON.parse` does (no serde_json in the `.wasm`),
-//! natively `serde_json` does (feature `serde_json`). Both convert into [`Json`], so every parsing rule of
-//! the core is tested natively. The module also writes JSON (request bodies, stored transactions).
+//! A small, strict JSON reader and writer (RFC 8259) for token and error bodies, stored transactions and
+//! the JS API's option and result objects. It is a few hundred lines instead of serde_json, whose code
+//! and float tables would cost ~15 KB gzip in the `.wasm` (see docs/size.md); it is checked against
+//! serde_json in the tests, rejects nesting deeper than [`MAX_DEPTH`], and never panics.
 
 /// A JSON value.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,25 +128,364 @@ pub fn write_object(pairs: &[(&str, Option<&str>)]) -> String {
     out
 }
 
-#[cfg(any(test, feature = "serde_json"))]
-impl From<serde_json::Value> for Json {
-    fn from(v: serde_json::Value) -> Self {
-        use serde_json::Value as V;
-        match v {
-            V::Null => Json::Null,
-            V::Bool(b) => Json::Bool(b),
-            V::Number(n) => Json::Number(n.as_f64().unwrap_or(f64::NAN)),
-            V::String(s) => Json::String(s),
-            V::Array(a) => Json::Array(a.into_iter().map(Json::from).collect()),
-            V::Object(o) => Json::Object(o.into_iter().map(|(k, v)| (k, Json::from(v))).collect()),
+/// Maximum nesting of arrays and objects [`parse`] accepts.
+pub const MAX_DEPTH: usize = 32;
+
+/// Parses JSON text (RFC 8259). `None` for anything that is not exactly one JSON value, or nests deeper
+/// than [`MAX_DEPTH`]. Numbers keep 17 significant digits (enough for every field this crate reads).
+pub fn parse(text: &str) -> Option<Json> {
+    let mut p = Parser { s: text.as_bytes(), i: 0 };
+    let v = p.value(0)?;
+    p.ws();
+    (p.i == p.s.len()).then_some(v)
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn bump(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.i += 1;
+        Some(b)
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    fn lit(&mut self, word: &[u8], v: Json) -> Option<Json> {
+        let end = self.i.checked_add(word.len())?;
+        (self.s.get(self.i..end)? == word).then(|| {
+            self.i = end;
+            v
+        })
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Json> {
+        self.ws();
+        match self.peek()? {
+            b'{' if depth < MAX_DEPTH => self.object(depth + 1),
+            b'[' if depth < MAX_DEPTH => self.array(depth + 1),
+            b'"' => self.string().map(Json::String),
+            b't' => self.lit(b"true", Json::Bool(true)),
+            b'f' => self.lit(b"false", Json::Bool(false)),
+            b'n' => self.lit(b"null", Json::Null),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => None,
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Option<Json> {
+        self.i += 1;
+        let mut members = Vec::new();
+        self.ws();
+        if self.peek()? == b'}' {
+            self.i += 1;
+            return Some(Json::Object(members));
+        }
+        loop {
+            self.ws();
+            if self.peek()? != b'"' {
+                return None;
+            }
+            let k = self.string()?;
+            self.ws();
+            if self.bump()? != b':' {
+                return None;
+            }
+            members.push((k, self.value(depth)?));
+            self.ws();
+            match self.bump()? {
+                b',' => {}
+                b'}' => return Some(Json::Object(members)),
+                _ => return None,
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Option<Json> {
+        self.i += 1;
+        let mut items = Vec::new();
+        self.ws();
+        if self.peek()? == b']' {
+            self.i += 1;
+            return Some(Json::Array(items));
+        }
+        loop {
+            items.push(self.value(depth)?);
+            self.ws();
+            match self.bump()? {
+                b',' => {}
+                b']' => return Some(Json::Array(items)),
+                _ => return None,
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let mut n = 0u32;
+        for _ in 0..4 {
+            let d = char::from(self.bump()?).to_digit(16)?;
+            n = n * 16 + d;
+        }
+        Some(n)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        self.i += 1;
+        let mut out = String::new();
+        loop {
+            let start = self.i;
+            while matches!(self.peek(), Some(b) if b != b'"' && b != b'\\' && b >= 0x20) {
+                self.i += 1;
+            }
+            out.push_str(core::str::from_utf8(self.s.get(start..self.i)?).ok()?);
+            match self.bump()? {
+                b'"' => return Some(out),
+                b'\\' => {
+                    let c = match self.bump()? {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => {
+                            let hi = self.hex4()?;
+                            let code = if (0xD800..0xDC00).contains(&hi) {
+                                if self.bump()? != b'\\' || self.bump()? != b'u' {
+                                    return None;
+                                }
+                                let lo = self.hex4()?;
+                                if !(0xDC00..0xE000).contains(&lo) {
+                                    return None;
+                                }
+                                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                            } else {
+                                hi
+                            };
+                            char::from_u32(code)?
+                        }
+                        _ => return None,
+                    };
+                    out.push(c);
+                }
+                _ => return None, // a control character
+            }
+        }
+    }
+
+    /// Numbers without `str::parse::<f64>` (whose tables would cost kilobytes in the wasm): up to 17
+    /// significant digits, scaled by a power of ten.
+    fn number(&mut self) -> Option<Json> {
+        let neg = self.peek() == Some(b'-');
+        if neg {
+            self.i += 1;
+        }
+        let (mut mantissa, mut digits, mut exp) = (0u64, 0u32, 0i32);
+        let mut int_digits = 0;
+        while let Some(d @ b'0'..=b'9') = self.peek() {
+            if int_digits == 1 && mantissa == 0 && digits == 0 {
+                return None; // leading zero
+            }
+            int_digits += 1;
+            self.push_digit(d, &mut mantissa, &mut digits, &mut exp, false);
+            self.i += 1;
+        }
+        if int_digits == 0 {
+            return None;
+        }
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            let mut frac = 0;
+            while let Some(d @ b'0'..=b'9') = self.peek() {
+                frac += 1;
+                self.push_digit(d, &mut mantissa, &mut digits, &mut exp, true);
+                self.i += 1;
+            }
+            if frac == 0 {
+                return None;
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.i += 1;
+            let eneg = match self.peek() {
+                Some(b'-') => {
+                    self.i += 1;
+                    true
+                }
+                Some(b'+') => {
+                    self.i += 1;
+                    false
+                }
+                _ => false,
+            };
+            let (mut e, mut n) = (0i32, 0);
+            while let Some(d @ b'0'..=b'9') = self.peek() {
+                e = e.saturating_mul(10).saturating_add(i32::from(d - b'0'));
+                n += 1;
+                self.i += 1;
+            }
+            if n == 0 {
+                return None;
+            }
+            exp = exp.saturating_add(if eneg { -e } else { e });
+        }
+        let mut v = mantissa as f64;
+        if exp != 0 {
+            v *= 10f64.powi(exp.clamp(-400, 400));
+        }
+        Some(Json::Number(if neg { -v } else { v }))
+    }
+
+    fn push_digit(&self, d: u8, mantissa: &mut u64, digits: &mut u32, exp: &mut i32, fraction: bool) {
+        if *digits < 17 {
+            *mantissa = *mantissa * 10 + u64::from(d - b'0');
+            if *mantissa > 0 {
+                *digits += 1;
+            }
+            if fraction {
+                *exp -= 1;
+            }
+        } else if !fraction {
+            *exp += 1;
         }
     }
 }
 
-/// Parses JSON text natively (feature `serde_json`). `None` where the text is not JSON.
-#[cfg(any(test, feature = "serde_json"))]
-pub fn parse(text: &str) -> Option<Json> {
-    serde_json::from_str::<serde_json::Value>(text).ok().map(Json::from)
+/// Appends `v` to `out` as JSON text (numbers that are whole are written without a fraction; others as
+/// `null`, which this crate never needs to write).
+pub fn write_value(out: &mut String, v: &Json) {
+    match v {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Number(n) => write_number(out, *n),
+        Json::String(s) => write_str(out, s),
+        Json::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, x);
+            }
+            out.push(']');
+        }
+        Json::Object(m) => {
+            out.push('{');
+            for (i, (k, x)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_str(out, k);
+                out.push(':');
+                write_value(out, x);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn write_number(out: &mut String, n: f64) {
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < 9.0e15 {
+        if n < 0.0 {
+            out.push('-');
+        }
+        out.push_str(&u64_to_string(n.abs() as u64));
+    } else {
+        out.push_str("null");
+    }
+}
+
+/// Builds a JSON object member by member.
+#[derive(Debug)]
+pub struct ObjectWriter {
+    out: String,
+}
+
+impl Default for ObjectWriter {
+    fn default() -> Self {
+        ObjectWriter { out: String::from("{") }
+    }
+}
+
+impl ObjectWriter {
+    fn key(&mut self, k: &str) -> &mut String {
+        if self.out.len() > 1 {
+            self.out.push(',');
+        }
+        write_str(&mut self.out, k);
+        self.out.push(':');
+        &mut self.out
+    }
+
+    /// A string member.
+    pub fn str(&mut self, k: &str, v: &str) -> &mut Self {
+        let out = self.key(k);
+        write_str(out, v);
+        self
+    }
+
+    /// A string member, if `Some`.
+    pub fn opt_str(&mut self, k: &str, v: Option<&str>) -> &mut Self {
+        if let Some(v) = v {
+            self.str(k, v);
+        }
+        self
+    }
+
+    /// A whole-number member.
+    pub fn num(&mut self, k: &str, v: u64) -> &mut Self {
+        let out = self.key(k);
+        out.push_str(&u64_to_string(v));
+        self
+    }
+
+    /// A boolean member.
+    pub fn bool(&mut self, k: &str, v: bool) -> &mut Self {
+        let out = self.key(k);
+        out.push_str(if v { "true" } else { "false" });
+        self
+    }
+
+    /// An array-of-strings member.
+    pub fn strs(&mut self, k: &str, v: &[String]) -> &mut Self {
+        let out = self.key(k);
+        out.push('[');
+        for (i, s) in v.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_str(out, s);
+        }
+        out.push(']');
+        self
+    }
+
+    /// Any JSON value as a member.
+    pub fn value(&mut self, k: &str, v: &Json) -> &mut Self {
+        let out = self.key(k);
+        write_value(out, v);
+        self
+    }
+
+    /// The finished object.
+    pub fn finish(&mut self) -> String {
+        let mut s = core::mem::take(&mut self.out);
+        s.push('}');
+        s
+    }
 }
 
 #[cfg(test)]
@@ -159,6 +499,123 @@ mod tests {
         let back = parse(&s).unwrap();
         assert_eq!(back.str_of("a"), Some("x\"y\\z\n\u{1}é"));
         assert_eq!(back.str_of("b"), None);
+    }
+
+    fn serde(text: &str) -> Option<Json> {
+        serde_json::from_str::<serde_json::Value>(text).ok().map(|v| match v {
+            serde_json::Value::Number(n) => Json::Number(n.as_f64().unwrap()),
+            other => from_serde(other),
+        })
+    }
+
+    fn from_serde(v: serde_json::Value) -> Json {
+        use serde_json::Value as V;
+        match v {
+            V::Null => Json::Null,
+            V::Bool(b) => Json::Bool(b),
+            V::Number(n) => Json::Number(n.as_f64().unwrap()),
+            V::String(s) => Json::String(s),
+            V::Array(a) => Json::Array(a.into_iter().map(from_serde).collect()),
+            V::Object(o) => Json::Object(o.into_iter().map(|(k, v)| (k, from_serde(v))).collect()),
+        }
+    }
+
+    /// serde_json (without preserve_order) sorts members; compare in that order.
+    fn sorted(v: Json) -> Json {
+        match v {
+            Json::Object(mut m) => {
+                m.sort_by(|a, b| a.0.cmp(&b.0));
+                Json::Object(m.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+            }
+            Json::Array(a) => Json::Array(a.into_iter().map(sorted).collect()),
+            other => other,
+        }
+    }
+
+    #[test]
+    fn parser_agrees_with_serde_json() {
+        for text in [
+            r#"{"access_token":"a","expires_in":3600,"scope":"x y","n":null,"t":true,"f":false}"#,
+            r#" [1, -2, 3.5, 1e3, 1E-2, 0, -0.25, 12345678901234] "#,
+            r#"{"nested":{"a":[{"b":[[]]}],"c":{}},"e":"\u00e9\ud83d\ude00\n\t\"\\\/"}"#,
+            r#""just a string""#,
+            r#"{"html":"<h1>502</h1>","unicode":"日本語"}"#,
+            "9007199254740991",
+            "{\"dup\":1,\"dup\":2}",
+        ] {
+            let ours = parse(text).unwrap_or_else(|| panic!("rejected {text}"));
+            let theirs = serde(text).unwrap();
+            if text.contains("dup") {
+                assert_eq!(ours.get("dup"), Some(&Json::Number(1.0)));
+                continue;
+            }
+            assert_eq!(sorted(ours), sorted(theirs), "{text}");
+        }
+    }
+
+    #[test]
+    fn parser_rejects_what_json_rejects() {
+        for text in [
+            "",
+            " ",
+            "{",
+            "}",
+            "[1,]",
+            "{\"a\":1,}",
+            "{a:1}",
+            "'x'",
+            "01",
+            "1.",
+            ".5",
+            "-",
+            "1e",
+            "+1",
+            "tru",
+            "nul",
+            "\"unterminated",
+            "\"bad \\x escape\"",
+            r#""\u12""#,
+            r#""\ud800""#,
+            r#""\ud800\u0041""#,
+            "[1 2]",
+            "{\"a\" 1}",
+            "<html><body>502 Bad Gateway</body></html>",
+            "{} {}",
+            "NaN",
+            "Infinity",
+            "\"tab\there\"",
+        ] {
+            assert!(parse(text).is_none(), "accepted {text:?}");
+            assert!(serde(text).is_none() || text == "{\"a\":1,}", "serde accepts {text:?}");
+        }
+        let deep = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
+        assert!(parse(&deep).is_some());
+        let too_deep = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
+        assert!(parse(&too_deep).is_none());
+        assert!(parse(&"[".repeat(100_000)).is_none(), "no stack overflow on hostile input");
+    }
+
+    #[test]
+    fn writer_roundtrip() {
+        let v = parse(r#"{"a":[1,"x",{"b":null,"c":true}],"d":-5,"e":"q\"uote"}"#).unwrap();
+        let mut out = String::new();
+        write_value(&mut out, &v);
+        assert_eq!(parse(&out).unwrap(), v);
+        let o = ObjectWriter::default()
+            .str("s", "v")
+            .opt_str("none", None)
+            .num("n", 42)
+            .bool("b", false)
+            .strs("l", &["x".into()])
+            .value("j", &v)
+            .finish();
+        let back = parse(&o).unwrap();
+        assert_eq!(
+            (back.str_of("s"), back.uint_of("n"), back.get("b")),
+            (Some("v"), Some(42), Some(&Json::Bool(false)))
+        );
+        assert_eq!(back.get("j"), Some(&v));
+        assert_eq!(ObjectWriter::default().finish(), "{}");
     }
 
     #[test]

@@ -12,6 +12,7 @@
     )
 )]
 
+pub mod api;
 pub mod authorize;
 pub mod callback;
 pub mod client;

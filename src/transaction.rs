@@ -162,14 +162,12 @@ pub const DEFAULT_TTL_MS: u64 = 10 * 60 * 1000;
 pub struct TransactionStore<S> {
     storage: S,
     ttl_ms: u64,
-    /// Parses a stored JSON string (`JSON.parse` in the browser, serde_json natively).
-    parse: fn(&str) -> Option<Json>,
 }
 
 impl<S: Storage> TransactionStore<S> {
-    /// A store over `storage`; `parse` reads the stored JSON text.
-    pub fn new(storage: S, ttl_ms: u64, parse: fn(&str) -> Option<Json>) -> Self {
-        TransactionStore { storage, ttl_ms, parse }
+    /// A store over `storage`; transactions older than `ttl_ms` are expired.
+    pub fn new(storage: S, ttl_ms: u64) -> Self {
+        TransactionStore { storage, ttl_ms }
     }
 
     /// The underlying storage.
@@ -189,7 +187,7 @@ impl<S: Storage> TransactionStore<S> {
         let key = key_for(state);
         let raw = self.storage.get(&key)?.ok_or(Error::NoTransaction)?;
         self.storage.remove(&key)?;
-        let tx = (self.parse)(&raw).as_ref().and_then(Transaction::from_json).ok_or(Error::NoTransaction)?;
+        let tx = json::parse(&raw).as_ref().and_then(Transaction::from_json).ok_or(Error::NoTransaction)?;
         if !tx.state.ct_eq(state) {
             return Err(Error::NoTransaction);
         }
@@ -202,7 +200,7 @@ impl<S: Storage> TransactionStore<S> {
     /// Whether a transaction for `state` is pending (not taken, not expired).
     pub fn contains(&self, state: &str, now_ms: u64) -> Result<bool, Error> {
         Ok(match self.storage.get(&key_for(state))? {
-            Some(raw) => (self.parse)(&raw)
+            Some(raw) => json::parse(&raw)
                 .as_ref()
                 .and_then(Transaction::from_json)
                 .is_some_and(|tx| !self.is_expired(&tx, now_ms)),
@@ -223,7 +221,7 @@ impl<S: Storage> TransactionStore<S> {
             let keep = self
                 .storage
                 .get(&key)?
-                .and_then(|raw| (self.parse)(&raw))
+                .and_then(|raw| json::parse(&raw))
                 .as_ref()
                 .and_then(Transaction::from_json)
                 .is_some_and(|tx| !self.is_expired(&tx, now_ms));
@@ -264,7 +262,7 @@ mod tests {
     }
 
     fn store() -> TransactionStore<MemoryStorage> {
-        TransactionStore::new(MemoryStorage::default(), DEFAULT_TTL_MS, json::parse)
+        TransactionStore::new(MemoryStorage::default(), DEFAULT_TTL_MS)
     }
 
     #[test]

@@ -83,7 +83,6 @@ fn client_with(
         FakeClock(now.clone()),
         Box::new(rng()) as Box<dyn FnMut(&mut [u8]) -> Result<(), Error>>,
         opts,
-        json::parse,
     );
     (client, http, now)
 }

@@ -2,12 +2,9 @@
 //! and `fetch` through gloo-net (no cookies, redirects refused, time-out by `AbortSignal.timeout`).
 
 use gloo_net::http::{Method as GlooMethod, RequestBuilder};
-use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, RequestCredentials, RequestRedirect};
 
-use super::convert;
 use crate::client::{Clock, Http, HttpResponse};
 use crate::pkce::RandomSource;
 use crate::token::{HttpRequest, Method};
@@ -38,37 +35,46 @@ impl Clock for JsClock {
     }
 }
 
-/// A storage adapter object `{ get(key), set(key, value), remove(key), keys(prefix) }` made by the
-/// package wrapper over `sessionStorage`, `localStorage`, memory, or the user's adapter. Anything it
-/// throws becomes `storage_unavailable`.
-#[derive(Debug, Clone)]
-pub struct JsStorage(pub JsValue);
+#[wasm_bindgen]
+extern "C" {
+    /// A storage adapter object `{ get(key), set(key, value), remove(key), keys(prefix) }` made by the
+    /// package wrapper over `sessionStorage`, `localStorage`, memory, or the user's adapter. `get` returns a
+    /// string or null; `keys` returns the matching keys joined by newlines.
+    #[wasm_bindgen(typescript_type = "StorageAdapter")]
+    #[derive(Debug, Clone)]
+    pub type StorageAdapter;
+    #[wasm_bindgen(method, catch, js_name = get)]
+    fn js_get(this: &StorageAdapter, key: &str) -> Result<Option<String>, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = set)]
+    fn js_set(this: &StorageAdapter, key: &str, value: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = remove)]
+    fn js_remove(this: &StorageAdapter, key: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = keys)]
+    fn js_keys(this: &StorageAdapter, prefix: &str) -> Result<String, JsValue>;
+}
 
-impl JsStorage {
-    fn call(&self, name: &str, args: &[&JsValue]) -> Result<JsValue, Error> {
-        let f: Function = Reflect::get(&self.0, &JsValue::from_str(name))
-            .ok()
-            .and_then(|f| f.dyn_into().ok())
-            .ok_or(Error::StorageUnavailable)?;
-        let args: Array = args.iter().copied().collect();
-        f.apply(&self.0, &args).map_err(|_| Error::StorageUnavailable)
+/// [`Storage`] over a JS adapter; anything it throws becomes `storage_unavailable`.
+pub struct JsStorage(pub StorageAdapter);
+
+impl core::fmt::Debug for JsStorage {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("JsStorage")
     }
 }
 
 impl Storage for JsStorage {
     fn get(&self, key: &str) -> Result<Option<String>, Error> {
-        Ok(self.call("get", &[&JsValue::from_str(key)])?.as_string())
+        self.0.js_get(key).map_err(|_| Error::StorageUnavailable)
     }
     fn set(&self, key: &str, value: &str) -> Result<(), Error> {
-        self.call("set", &[&JsValue::from_str(key), &JsValue::from_str(value)]).map(|_| ())
+        self.0.js_set(key, value).map_err(|_| Error::StorageUnavailable)
     }
     fn remove(&self, key: &str) -> Result<(), Error> {
-        self.call("remove", &[&JsValue::from_str(key)]).map(|_| ())
+        self.0.js_remove(key).map_err(|_| Error::StorageUnavailable)
     }
     fn keys(&self, prefix: &str) -> Result<Vec<String>, Error> {
-        let list = self.call("keys", &[&JsValue::from_str(prefix)])?;
-        let arr: Array = list.dyn_into().map_err(|_| Error::StorageUnavailable)?;
-        Ok(arr.iter().filter_map(|k| k.as_string()).filter(|k| k.starts_with(prefix)).collect())
+        let joined = self.0.js_keys(prefix).map_err(|_| Error::StorageUnavailable)?;
+        Ok(joined.split('\n').filter(|k| !k.is_empty() && k.starts_with(prefix)).map(Into::into).collect())
     }
 }
 
@@ -104,7 +110,7 @@ impl Http for FetchHttp {
             .map_err(|e| fetch_error(&e, &signal))?;
         let status = response.status();
         let text = response.text().await.map_err(|e| fetch_error(&e, &signal))?;
-        let body = js_sys::JSON::parse(&text).ok().map(|v| convert::to_json(&v));
+        let body = crate::json::parse(&text);
         Ok(HttpResponse { status, body })
     }
 }

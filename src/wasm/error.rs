@@ -5,8 +5,8 @@ use core::cell::RefCell;
 
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
-use super::convert::{set, set_opt};
 use crate::Error;
 
 /// Result type of exported functions.
@@ -22,52 +22,63 @@ impl From<JsError> for JsValue {
     }
 }
 
-thread_local! {
-    static CLASS: RefCell<Option<JsValue>> = const { RefCell::new(None) };
-}
-
-pub fn set_class(class: JsValue) {
-    let _ = CLASS.try_with(|c| {
-        if let Ok(mut slot) = c.try_borrow_mut() {
-            *slot = Some(class);
-        }
-    });
-}
-
 impl From<Error> for JsError {
     fn from(e: Error) -> JsError {
         JsError(to_js(&e))
     }
 }
 
+thread_local! {
+    static CLASS: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+pub fn set_class(class: JsValue) {
+    let _ = CLASS.try_with(|c| {
+        if let Ok(mut slot) = c.try_borrow_mut() {
+            *slot = class.dyn_into().ok();
+        }
+    });
+}
+
+fn set(target: &JsValue, key: &str, value: JsValue) {
+    let _ = Reflect::set(target, &JsValue::from_str(key), &value);
+}
+
+fn set_str(target: &JsValue, key: &str, value: Option<&str>) {
+    if let Some(v) = value {
+        set(target, key, JsValue::from_str(v));
+    }
+}
+
+fn set_num(target: &JsValue, key: &str, value: Option<f64>) {
+    if let Some(v) = value {
+        set(target, key, JsValue::from_f64(v));
+    }
+}
+
 /// Builds the `NylasPkceError` for `e`.
 pub fn to_js(e: &Error) -> JsValue {
-    let message = JsValue::from_str(&e.message());
-    let err = CLASS
-        .try_with(|c| c.try_borrow().ok().and_then(|v| v.clone()))
-        .ok()
-        .flatten()
-        .and_then(|class| class.dyn_into::<js_sys::Function>().ok())
-        .and_then(|class| Reflect::construct(&class, &Array::of1(&message)).ok())
-        .unwrap_or_else(|| js_sys::Error::new(&e.message()).into());
-    set(&err, "code", e.code());
-    if let Some(s) = e.status() {
-        set(&err, "status", s);
-    }
-    set_opt(&err, "field", e.field());
+    let message = e.message();
+    let class = CLASS.try_with(|c| c.try_borrow().ok().and_then(|v| v.clone())).ok().flatten();
+    let err = class
+        .and_then(|class| Reflect::construct(&class, &Array::of1(&JsValue::from_str(&message))).ok())
+        .unwrap_or_else(|| js_sys::Error::new(&message).into());
+    set_str(&err, "code", Some(e.code()));
+    set_num(&err, "status", e.status().map(f64::from));
+    set_str(&err, "field", e.field());
     if let Some(d) = e.details() {
-        set(&err, "error", d.error.as_str());
-        set_opt(&err, "errorDescription", d.description.as_deref());
-        set_opt(&err, "errorUri", d.uri.as_deref());
-        if let Some(ev) = d.event_code {
-            set(&err, "eventCode", ev);
-        }
-        set_opt(&err, "type", d.kind.as_deref());
-        set_opt(&err, "requestId", d.request_id.as_deref());
+        set_str(&err, "error", Some(&d.error));
+        set_str(&err, "errorDescription", d.description.as_deref());
+        set_str(&err, "errorUri", d.uri.as_deref());
+        set_num(&err, "eventCode", d.event_code.map(f64::from));
+        set_str(&err, "type", d.kind.as_deref());
+        set_str(&err, "requestId", d.request_id.as_deref());
     }
     if let Error::InsufficientScope(s) = e {
-        set(&err, "providedScopes", super::convert::str_array(&s.provided));
-        set(&err, "requiredScopes", super::convert::str_array(&s.required));
+        let list =
+            |items: &[String]| -> JsValue { items.iter().map(|s| JsValue::from_str(s)).collect::<Array>().into() };
+        set(&err, "providedScopes", list(&s.provided));
+        set(&err, "requiredScopes", list(&s.required));
     }
     err
 }

@@ -1,5 +1,6 @@
-//! The JavaScript binding layer: converts options, results and errors, and plugs browser I/O (fetch,
-//! storage, clock, `crypto.getRandomValues`) into the core's traits. No protocol logic lives here.
+//! The JavaScript binding layer: moves options and results across as JSON, turns errors into
+//! `NylasPkceError`s, and plugs browser I/O (fetch, storage, clock, `crypto.getRandomValues`) into the
+//! core's traits. No protocol logic lives here: validation and result shapes are in [`crate::api`].
 
 pub mod auth;
 pub mod browser;
@@ -8,12 +9,14 @@ pub mod error;
 
 use wasm_bindgen::prelude::*;
 
+use crate::api;
 use crate::authorize::build_authorization_request;
-use crate::callback::{parse_callback, Callback};
-use crate::pkce::code_challenge;
-use crate::secret::{AuthorizationCode, CodeVerifier, RefreshToken};
+use crate::callback::parse_callback;
+use crate::json::{self, Json};
+use crate::pkce::{code_challenge, RandomSource};
+use crate::secret::CodeVerifier;
 use crate::token;
-use convert::{obj, opt_str, req_str, set, set_opt};
+use convert::{input, output};
 use error::JsResult;
 
 #[cfg(not(test))]
@@ -49,7 +52,7 @@ pub fn generate_code_verifier(length: Option<u32>) -> JsResult<String> {
     let v = match length {
         None | Some(43) => {
             let mut bytes = [0u8; 32];
-            crate::pkce::RandomSource::fill(&mut rng, &mut bytes)?;
+            rng.fill(&mut bytes)?;
             CodeVerifier::from_random_bytes(&bytes)
         }
         Some(n) => CodeVerifier::generate(n as usize, &mut rng)?,
@@ -61,8 +64,7 @@ pub fn generate_code_verifier(length: Option<u32>) -> JsResult<String> {
 /// `options.encoding`: `nylas` (default) or `rfc7636`.
 #[wasm_bindgen(js_name = "codeChallenge")]
 pub fn js_code_challenge(verifier: &str, options: JsValue) -> JsResult<String> {
-    let method = convert::method(&options)?.unwrap_or_default();
-    let encoding = convert::encoding(&options)?.unwrap_or(crate::ChallengeEncoding::Nylas);
+    let (method, encoding) = api::challenge_options(&input(&options))?;
     Ok(code_challenge(verifier, method, encoding))
 }
 
@@ -70,74 +72,39 @@ pub fn js_code_challenge(verifier: &str, options: JsValue) -> JsResult<String> {
 /// redirectUri, createdAt, transaction }` (`transaction` is a JSON string to keep until the callback).
 #[wasm_bindgen(js_name = "buildAuthorizationUrl")]
 pub fn build_authorization_url(options: JsValue) -> JsResult<JsValue> {
-    let config = convert::config(&options)?;
-    let auth = convert::authorization_options(&options)?;
+    let o = input(&options);
+    let config = api::config(&o)?;
+    let auth = api::authorization_options(&o)?;
     let req = build_authorization_request(&config, &auth, &mut browser::CryptoRng, browser::now_ms())?;
-    Ok(convert::authorization_result(&req))
+    Ok(output(&api::authorization_result(&req)))
 }
 
 /// Parses and validates a callback (full URL, `?query` or `#fragment`) against `expected.state` (and
-/// `expected.issuer`). Returns `{ type: 'code', code, state, extras }`, `{ type: 'admin_consent', … }` or
-/// `{ type: 'hosted', grantId, provider, email, … }`; throws `NylasPkceError` otherwise.
+/// `expected.issuer`): `{ type: 'code' | 'admin_consent' | 'hosted', … }`, or throws.
 #[wasm_bindgen(js_name = "parseCallback")]
-pub fn js_parse_callback(input: &str, expected: JsValue) -> JsResult<JsValue> {
-    let state = req_str(&expected, "state", "state", false)?;
-    let issuer = opt_str(&expected, "issuer", "issuer", false)?;
-    let out = obj();
-    let (kind, state, extras) = match parse_callback(input, &state, issuer.as_deref())? {
-        Callback::Code { code, state, extras } => {
-            set(&out, "code", code.secret());
-            ("code", state, extras)
-        }
-        Callback::AdminConsent { state, extras } => {
-            set(&out, "adminConsent", true);
-            ("admin_consent", state, extras)
-        }
-        Callback::Hosted { grant_id, provider, email, state, extras } => {
-            set(&out, "grantId", grant_id.as_str());
-            set_opt(&out, "provider", provider.as_deref());
-            set_opt(&out, "email", email.as_deref());
-            ("hosted", state, extras)
-        }
-    };
-    set(&out, "type", kind);
-    set(&out, "state", state.secret());
-    let ex = obj();
-    for (k, v) in &extras {
-        set(&ex, k, v.as_str());
-    }
-    set(&out, "extras", ex);
-    Ok(out.into())
+pub fn js_parse_callback(input_url: &str, expected: JsValue) -> JsResult<JsValue> {
+    let (state, issuer) = api::expectations(&input(&expected))?;
+    let cb = parse_callback(input_url, &state, issuer.as_deref())?;
+    Ok(output(&api::callback_result(&cb)))
 }
 
-/// The token request as data: `{ url, method, headers, body }`. With `code` + `codeVerifier`: the code
-/// exchange (no `client_secret`, ever); with `refreshToken`: a refresh. `tokenBody`: `json` (Nylas default)
-/// or `form`.
+/// The token request as data: `{ url, method, headers, body }`; never a `client_secret`.
 #[wasm_bindgen(js_name = "tokenRequest")]
 pub fn token_request(options: JsValue) -> JsResult<JsValue> {
-    let config = convert::config(&options)?;
-    let req = if let Some(refresh) = opt_str(&options, "refreshToken", "refreshToken", false)? {
-        let scope = opt_str(&options, "scope", "scope", false)?;
-        token::refresh_request(&config, &RefreshToken::new(refresh), scope.as_deref(), config.token_body)
-    } else {
-        let code = AuthorizationCode::new(req_str(&options, "code", "code", false)?);
-        let verifier = CodeVerifier::parse(&req_str(&options, "codeVerifier", "codeVerifier", false)?)?;
-        let redirect =
-            opt_str(&options, "redirectUri", "redirectUri", false)?.unwrap_or_else(|| config.redirect_uri.clone());
-        token::code_exchange_request(&config, &code, &verifier, &redirect, config.token_body)
-    };
-    Ok(convert::http_request(&req))
+    Ok(output(&api::http_request(&api::token_request(&input(&options))?)))
 }
 
-/// Parses a token-endpoint answer (`body`: the text, or an already parsed object) into a token set
-/// `{ accessToken, tokenType, expiresIn, expiresAt, refreshToken, scope, idToken, grantId, email,
-/// provider }`; `now` (ms) defaults to `Date.now()`. Throws the typed error for error answers.
+/// Parses a token-endpoint answer (`body`: text or parsed object) into a token set; `now` (ms) defaults
+/// to `Date.now()`. Throws the typed error for error answers.
 #[wasm_bindgen(js_name = "parseTokenResponse")]
 pub fn parse_token_response(status: u16, body: JsValue, now: Option<f64>) -> JsResult<JsValue> {
-    let json = convert::body_json(&body);
+    let parsed: Option<Json> = match body.as_string() {
+        Some(text) => json::parse(&text),
+        None => Some(input(&body)).filter(|j| *j != Json::Null),
+    };
     let now = now.map(|n| n.max(0.0) as u64).unwrap_or_else(browser::now_ms);
-    let tokens = token::parse_token_response(status, json.as_ref(), now)?;
-    Ok(convert::token_set(&tokens))
+    let tokens = token::parse_token_response(status, parsed.as_ref(), now)?;
+    Ok(output(&api::token_set(&tokens)))
 }
 
 /// The size of the wasm linear memory in bytes (diagnostics, benchmarks).

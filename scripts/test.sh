@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: installs what is missing (scripts/setup.sh), then lint, native
+# tests, the release package build and its size budget, Node tests (mock server, package), browser tests
+# (wasm-bindgen-test in headless Chromium, against the mock), and the Playwright end-to-end suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+step() { printf '\n== %s ==\n' "$*"; }
+
+step "setup"
+bash scripts/setup.sh
+
+step "format and lints (native and wasm32)"
+cargo fmt --check
+cargo clippy --all-targets --quiet -- -D warnings
+cargo clippy --all-targets --target wasm32-unknown-unknown --quiet -- -D warnings
+
+step "native tests (core protocol, client flow)"
+cargo test --quiet
+
+step "release package + size budget"
+bash scripts/build.sh
+node scripts/size-check.mjs
+
+step "node tests: mock server, package from pkg/"
+node --test tests/mock-server/ tests/node/
+
+step "browser tests: wasm-bindgen-test in headless Chromium"
+mock_log=$(mktemp)
+node tests/mock-server/server.mjs --port 0 >"$mock_log" 2>&1 &
+mock_pid=$!
+trap 'kill $mock_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do grep -q 'listening on' "$mock_log" && break; sleep 0.1; done
+mock_url=$(sed -n 's/^mock nylas listening on //p' "$mock_log")
+[ -n "$mock_url" ] || { cat "$mock_log"; echo "mock server did not start"; exit 1; }
+CHROMEDRIVER=/usr/bin/chromedriver NYLAS_PKCE_MOCK_URL="$mock_url" cargo test --target wasm32-unknown-unknown --test web
+kill $mock_pid 2>/dev/null || true
+
+step "end-to-end: the demo in headless Chromium (Playwright)"
+node --test tests/e2e/

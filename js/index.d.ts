@@ -149,6 +149,12 @@ export interface TokenSet {
 
 export declare function generateCodeVerifier(length?: number): string;
 export declare function codeChallenge(verifier: string, options?: { method?: ChallengeMethod; encoding?: ChallengeEncoding }): string;
+/** A fresh verifier (43 characters, or `length` 43–128) and its challenge, in one call. */
+export declare function generatePkcePair(options?: { length?: number; method?: ChallengeMethod; encoding?: ChallengeEncoding }): {
+  codeVerifier: string;
+  codeChallenge: string;
+  codeChallengeMethod: ChallengeMethod;
+};
 export declare function buildAuthorizationUrl(options: ClientConfig & AuthorizationOptions): AuthorizationUrlResult;
 export declare function parseCallback(input: string, expected: { state: string; issuer?: string }): CallbackResult;
 export declare function tokenRequest(

@@ -18,9 +18,21 @@ const fs = wasmUrl.protocol === 'file:' ? globalThis.process?.getBuiltinModule?.
 await init({ module_or_path: fs ? await fs.readFile(wasmUrl) : wasmUrl });
 wasm.__setErrorClass(NylasPkceError);
 
+/** The S256 (or plain) challenge of `verifier`; `encoding` `nylas` (default) or `rfc7636`. */
+export function codeChallenge(verifier, options) {
+  return wasm.__codeChallenge(verifier, options?.method ?? undefined, options?.encoding ?? undefined);
+}
+
+/** A fresh verifier and its challenge in one call: `{ codeVerifier, codeChallenge, codeChallengeMethod }`. */
+export function generatePkcePair(options) {
+  const method = options?.method ?? 'S256';
+  const pair = wasm.__pkcePair(options?.length ?? undefined, method, options?.encoding ?? undefined);
+  const space = pair.indexOf(' ');
+  return { codeVerifier: pair.slice(0, space), codeChallenge: pair.slice(space + 1), codeChallengeMethod: method };
+}
+
 export {
   generateCodeVerifier,
-  codeChallenge,
   buildAuthorizationUrl,
   parseCallback,
   tokenRequest,

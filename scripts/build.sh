@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: release wasm -> wasm-bindgen (--target web) -> wasm-opt -Oz ->
-# minified glue + the hand-written wrapper (js/index.js, js/index.d.ts).
+# Builds the npm package into pkg/: release wasm -> wasm-bindgen (--target web) -> wasm-opt -Oz, and one
+# ES module: the hand-written entry (js/index.js) bundled with the wasm-bindgen glue and minified, so a
+# browser makes two requests (pkg/index.js, pkg/nylas_pkce_bg.wasm). Types: js/index.d.ts.
 # Usage: scripts/build.sh [--dev]   (--dev: debug wasm, no wasm-opt, unminified glue)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,16 +20,18 @@ wasm-bindgen "target/wasm32-unknown-unknown/$profile/nylas_pkce.wasm" \
 if [ "$profile" = release ]; then
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
     --strip-debug --strip-producers pkg/.raw/nylas_pkce_bg.wasm -o pkg/nylas_pkce_bg.wasm
-  esbuild pkg/.raw/nylas_pkce.js --minify --format=esm --target=es2020 --log-level=warning --outfile=pkg/nylas_pkce.js
-  esbuild js/index.js --minify-whitespace --minify-syntax --format=esm --target=es2022 --log-level=warning --outfile=pkg/index.js
+  minify=(--minify)
 else
-  cp pkg/.raw/nylas_pkce_bg.wasm pkg/.raw/nylas_pkce.js pkg/
-  cp js/index.js pkg/index.js
+  cp pkg/.raw/nylas_pkce_bg.wasm pkg/
+  minify=()
 fi
+cp js/index.js pkg/.raw/index.js
+esbuild pkg/.raw/index.js --bundle "${minify[@]}" --format=esm --target=es2022 --platform=neutral \
+  --log-level=warning --outfile=pkg/index.js
 cp js/index.d.ts pkg/index.d.ts
 rm -rf pkg/.raw
 total=0
-for f in pkg/nylas_pkce_bg.wasm pkg/nylas_pkce.js pkg/index.js; do
+for f in pkg/nylas_pkce_bg.wasm pkg/index.js; do
   gz=$(gzip -9 -c "$f" | wc -c); total=$((total + gz))
   printf '  %-24s %7d bytes, %6d gzip\n' "$f" "$(wc -c < "$f")" "$gz"
 done

@@ -112,7 +112,7 @@ fn verifiers_come_from_the_browser_csprng() {
 fn challenge_vectors() {
     setup();
     assert_eq!(
-        api::js_code_challenge("nylas", JsValue::UNDEFINED).unwrap(),
+        api::js_code_challenge("nylas", None, None).unwrap(),
         "ZTk2YmY2Njg2YTNjMzUxMGU5ZTkyN2RiNzA2OWNiMWNiYTliOTliMDIyZjQ5NDgzYTZjZTMyNzA4MDllNjhhMg"
     );
     assert_eq!(
@@ -123,9 +123,14 @@ fn challenge_vectors() {
         .unwrap(),
         "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
     );
-    assert_eq!(api::js_code_challenge("abc", js(r#"{"method":"plain"}"#)).unwrap(), "abc");
-    assert_code(api::js_code_challenge("abc", js(r#"{"method":"S512"}"#)), "invalid_option");
-    assert_code(api::js_code_challenge("abc", js(r#"{"encoding":"hex"}"#)), "invalid_option");
+    assert_eq!(api::js_code_challenge("abc", Some("plain".into()), None).unwrap(), "abc");
+    assert_code(api::js_code_challenge("abc", Some("S512".into()), None), "invalid_option");
+    assert_code(api::js_code_challenge("abc", None, Some("hex".into())), "invalid_option");
+    let pair = api::pkce_pair(None, Some("S256".into()), Some("rfc7636".into())).unwrap();
+    let (v, c) = pair.split_once(' ').unwrap();
+    assert_eq!(v.len(), 43);
+    assert_eq!(api::js_code_challenge(v, None, Some("rfc7636".into())).unwrap(), c);
+    assert_code(api::pkce_pair(Some(7), None, None), "invalid_verifier");
 }
 
 #[wasm_bindgen_test]
@@ -140,7 +145,7 @@ fn authorization_url_through_js() {
     assert!(url.starts_with("https://api.us.nylas.com/v3/connect/auth?client_id=cid&redirect_uri=https%3A%2F%2Fmyapp.com%2Fcallback-handler&response_type=code&provider=google&scope=https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fgmail.readonly%20profile&access_type=online&state=sQ6vFQN&prompt=select_provider%2Cdetect&code_challenge="), "{url}");
     assert!(url.ends_with("&code_challenge_method=S256&hd=example.com"));
     let verifier = s(&r, "codeVerifier");
-    assert_eq!(s(&r, "codeChallenge"), api::js_code_challenge(&verifier, JsValue::UNDEFINED).unwrap());
+    assert_eq!(s(&r, "codeChallenge"), api::js_code_challenge(&verifier, None, None).unwrap());
     assert!(!url.contains(&verifier));
     let eu = api::build_authorization_url(with(CONFIG, r#""region":"eu""#)).unwrap();
     assert!(s(&eu, "url").starts_with("https://api.eu.nylas.com/v3/connect/auth?"));

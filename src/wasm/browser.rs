@@ -1,6 +1,8 @@
 //! Browser I/O behind the core's traits: `crypto.getRandomValues`, `Date.now`, a storage adapter object,
 //! and `fetch` through gloo-net (no cookies, redirects refused, time-out by `AbortSignal.timeout`).
 
+use core::cell::RefCell;
+
 use gloo_net::http::{Method as GlooMethod, RequestBuilder};
 use wasm_bindgen::prelude::*;
 use web_sys::{AbortSignal, RequestCredentials, RequestRedirect};
@@ -11,13 +13,43 @@ use crate::token::{HttpRequest, Method};
 use crate::transaction::Storage;
 use crate::Error;
 
-/// `crypto.getRandomValues` (through getrandom).
+/// `crypto.getRandomValues` (through getrandom), drawn 1 KiB at a time: one call into JS serves ~32
+/// verifiers. Each byte is handed out once and zeroed as it leaves the pool.
 #[derive(Debug, Clone, Copy)]
 pub struct CryptoRng;
 
+struct Pool {
+    bytes: [u8; 1024],
+    next: usize,
+}
+
+thread_local! {
+    static POOL: RefCell<Pool> = const { RefCell::new(Pool { bytes: [0; 1024], next: 1024 }) };
+}
+
 impl RandomSource for CryptoRng {
     fn fill(&mut self, dest: &mut [u8]) -> Result<(), Error> {
-        getrandom::fill(dest).map_err(|_| Error::CryptoUnavailable)
+        POOL.try_with(|pool| {
+            let mut pool = pool.try_borrow_mut().map_err(|_| Error::CryptoUnavailable)?;
+            let mut filled = 0;
+            while filled < dest.len() {
+                if pool.next >= pool.bytes.len() {
+                    getrandom::fill(&mut pool.bytes).map_err(|_| Error::CryptoUnavailable)?;
+                    pool.next = 0;
+                }
+                let n = (dest.len() - filled).min(pool.bytes.len() - pool.next);
+                let (from, to) = (pool.next, pool.next + n);
+                let (Some(src), Some(out)) = (pool.bytes.get_mut(from..to), dest.get_mut(filled..filled + n)) else {
+                    return Err(Error::CryptoUnavailable);
+                };
+                out.copy_from_slice(src);
+                src.fill(0);
+                pool.next = to;
+                filled += n;
+            }
+            Ok(())
+        })
+        .map_err(|_| Error::CryptoUnavailable)?
     }
 }
 

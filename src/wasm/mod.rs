@@ -60,12 +60,39 @@ pub fn generate_code_verifier(length: Option<u32>) -> JsResult<String> {
     Ok(v.secret().into())
 }
 
-/// The `code_challenge` of `verifier`. `options.method`: `S256` (default) or `plain`;
-/// `options.encoding`: `nylas` (default) or `rfc7636`.
-#[wasm_bindgen(js_name = "codeChallenge")]
-pub fn js_code_challenge(verifier: &str, options: JsValue) -> JsResult<String> {
-    let (method, encoding) = api::challenge_options(&input(&options))?;
+fn challenge_args(
+    method: Option<String>,
+    encoding: Option<String>,
+) -> Result<(crate::ChallengeMethod, crate::ChallengeEncoding), crate::Error> {
+    let mut members = Vec::new();
+    for (k, v) in [("method", method), ("encoding", encoding)] {
+        if let Some(v) = v {
+            members.push((k.into(), Json::String(v)));
+        }
+    }
+    api::challenge_options(&Json::Object(members))
+}
+
+/// The `code_challenge` of `verifier`: `method` `S256` (default) or `plain`; `encoding` `nylas` (default)
+/// or `rfc7636`. (The package's `codeChallenge(verifier, { method, encoding })` unpacks the options.)
+#[wasm_bindgen(js_name = "__codeChallenge")]
+pub fn js_code_challenge(verifier: &str, method: Option<String>, encoding: Option<String>) -> JsResult<String> {
+    let (method, encoding) = challenge_args(method, encoding)?;
     Ok(code_challenge(verifier, method, encoding))
+}
+
+/// A verifier (43 characters, or `length`) and its challenge in one call, as `"verifier challenge"`
+/// (the package's `generatePkcePair()` splits it): one crossing of the wasm boundary per pair.
+#[wasm_bindgen(js_name = "__pkcePair")]
+pub fn pkce_pair(length: Option<u32>, method: Option<String>, encoding: Option<String>) -> JsResult<String> {
+    let (method, encoding) = challenge_args(method, encoding)?;
+    let verifier = generate_code_verifier(length)?;
+    let challenge = code_challenge(&verifier, method, encoding);
+    let mut out = String::with_capacity(verifier.len() + 1 + challenge.len());
+    out.push_str(&verifier);
+    out.push(' ');
+    out.push_str(&challenge);
+    Ok(out)
 }
 
 /// Builds a `/connect/auth` URL: `{ url, state, codeVerifier, codeChallenge, codeChallengeMethod,

@@ -12,11 +12,21 @@ async function load() {
   if (params.get('ours') === '1') {
     const np = await import('/pkg/index.js');
     const opts = { method: 'S256', encoding: 'rfc7636' };
+    // Our PKCE pair API: one call gives verifier + challenge.
     libs.set('nylas-pkce', {
       sync: true,
       pair() {
+        return np.generatePkcePair(opts).codeChallenge;
+      },
+      check: async () => np.codeChallenge(RFC_VERIFIER, opts),
+      verifierLength: () => np.generatePkcePair(opts).codeVerifier.length,
+    });
+    // The same pair built from the two lower-level calls, for comparison.
+    libs.set('nylas-pkce (2 calls)', {
+      sync: true,
+      pair() {
         const v = np.generateCodeVerifier();
-        return np.codeChallenge(v, { method: 'S256', encoding: 'rfc7636' });
+        return np.codeChallenge(v, opts);
       },
       check: async () => np.codeChallenge(RFC_VERIFIER, opts),
       verifierLength: () => np.generateCodeVerifier().length,

@@ -40,14 +40,14 @@ test('package.json publishes pkg/ as an ESM package with types', async () => {
   assert.equal(pkg.exports['.'].import, './pkg/index.js');
   const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
   const files = packed[0].files.map((f) => f.path).sort();
-  for (const f of ['pkg/index.js', 'pkg/index.d.ts', 'pkg/nylas_pkce.js', 'pkg/nylas_pkce_bg.wasm', 'package.json', 'README.md']) {
+  for (const f of ['pkg/index.js', 'pkg/index.d.ts', 'pkg/nylas_pkce_bg.wasm', 'package.json', 'README.md']) {
     assert.ok(files.includes(f), `${f} missing from the tarball: ${files}`);
   }
   assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('tests/')), 'sources must not be published');
 });
 
 test('every documented export is there and ready without an await', () => {
-  for (const name of ['generateCodeVerifier', 'codeChallenge', 'buildAuthorizationUrl', 'parseCallback', 'tokenRequest', 'parseTokenResponse', 'NylasAuth', 'NylasPkceError']) {
+  for (const name of ['generateCodeVerifier', 'codeChallenge', 'generatePkcePair', 'buildAuthorizationUrl', 'parseCallback', 'tokenRequest', 'parseTokenResponse', 'NylasAuth', 'NylasPkceError']) {
     assert.equal(typeof np[name], 'function', name);
   }
   assert.equal(np.generateCodeVerifier().length, 43);
@@ -58,6 +58,12 @@ test('PKCE vectors: Nylas hex encoding and RFC 7636 Appendix B', () => {
   assert.equal(np.codeChallenge('nylas', { method: 'S256', encoding: 'nylas' }), 'ZTk2YmY2Njg2YTNjMzUxMGU5ZTkyN2RiNzA2OWNiMWNiYTliOTliMDIyZjQ5NDgzYTZjZTMyNzA4MDllNjhhMg');
   assert.equal(np.codeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', { encoding: 'rfc7636' }), 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
   assert.equal(np.codeChallenge('x'.repeat(43), { method: 'plain' }), 'x'.repeat(43));
+  const pair = np.generatePkcePair({ encoding: 'rfc7636' });
+  assert.equal(pair.codeChallenge, np.codeChallenge(pair.codeVerifier, { encoding: 'rfc7636' }));
+  assert.equal(pair.codeChallengeMethod, 'S256');
+  assert.equal(np.generatePkcePair({ length: 128 }).codeVerifier.length, 128);
+  assert.equal(codeOf(() => np.codeChallenge('x', { method: 'S512' })), 'invalid_option');
+  assert.equal(codeOf(() => np.generatePkcePair({ encoding: 'hex' })), 'invalid_option');
   const seen = new Set();
   for (let i = 0; i < 200; i++) {
     const v = np.generateCodeVerifier(64);

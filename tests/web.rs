@@ -118,7 +118,8 @@ fn challenge_vectors() {
     assert_eq!(
         api::js_code_challenge(
             "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
-            js(r#"{"method":"S256","encoding":"rfc7636"}"#)
+            Some("S256".into()),
+            Some("rfc7636".into())
         )
         .unwrap(),
         "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"

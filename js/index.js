@@ -126,6 +126,8 @@ export class NylasAuth {
   #core;
   #options;
   #listeners = new Map();
+  /** Cancels the popup flow in progress, if any: a new one replaces it. */
+  #cancelPopup = null;
 
   constructor(options) {
     if (!options || typeof options !== 'object') throw wasm.__error('invalid_config');
@@ -146,16 +148,17 @@ export class NylasAuth {
   }
 
   /** Sends the browser to Nylas (or hands the URL to `openUrl`, e.g. to open the system browser). */
-  async loginWithRedirect(options = {}) {
-    return this.#navigate(this.#core.authorize(this.#merge(options), false).url, options);
+  loginWithRedirect(options = {}) {
+    return this.#run(this.#navigate(options, false));
   }
 
   /** Logs in again with `login_hint` set to the current grant's email. */
-  async reauthenticate(options = {}) {
-    return this.#navigate(this.#core.authorize(this.#merge(options), true).url, options);
+  reauthenticate(options = {}) {
+    return this.#run(this.#navigate(options, true));
   }
 
-  async #navigate(url, options) {
+  async #navigate(options, reauthenticate) {
+    const { url } = this.#core.authorize(this.#merge(options), reauthenticate);
     const open = options.openUrl ?? this.#options.openUrl;
     if (open) await open(url);
     else globalThis.location.assign(url);
@@ -194,8 +197,9 @@ export class NylasAuth {
     try {
       req = this.#core.authorize(this.#merge({ ...rest, state: POPUP_PREFIX + (rest.state ?? wasm.generateCodeVerifier()) }), false);
     } catch (e) {
-      return Promise.reject(e);
+      return this.#run(Promise.reject(e));
     }
+    this.#cancelPopup?.();
     const left = (globalThis.screenX ?? 0) + Math.max(0, ((globalThis.outerWidth ?? cfg.width) - cfg.width) / 2);
     const top = (globalThis.screenY ?? 0) + Math.max(0, ((globalThis.outerHeight ?? cfg.height) - cfg.height) / 2);
     const features = `popup=yes,width=${cfg.width},height=${cfg.height},left=${left},top=${top}`;
@@ -209,6 +213,7 @@ export class NylasAuth {
       const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(MESSAGE_TYPE + ':' + state) : null;
       let closedSince = 0;
       const done = (fn, value) => {
+        if (this.#cancelPopup === cancel) this.#cancelPopup = null;
         removeEventListener('message', onMessage);
         channel?.close();
         clearInterval(poll);
@@ -233,6 +238,9 @@ export class NylasAuth {
         try { win.close(); } catch { /* ignore */ }
         done(reject, wasm.__error('timeout'));
       }, timeoutMs);
+      // A newer loginWithPopup reuses the window: this flow ends now, as if its popup was closed.
+      const cancel = () => done(reject, wasm.__error('popup_closed'));
+      this.#cancelPopup = cancel;
     });
   }
 

@@ -35,8 +35,9 @@ bash scripts/build.sh
 [ -f pkg/index.js ] || die "the build did not produce pkg/index.js"
 rm -rf www/pkg
 mkdir -p www/pkg
-cp pkg/index.js pkg/index.d.ts pkg/nylas_pkce.js pkg/nylas_pkce_bg.wasm www/pkg/
-say "copied pkg/ to www/pkg/"
+# Every top-level file of the build (the entry, the wasm, the types), whatever the build's layout.
+find pkg -maxdepth 1 -type f ! -name '.*' -exec cp {} www/pkg/ \;
+say "copied pkg/ to www/pkg/ ($(ls www/pkg | tr '\n' ' '))"
 
 # The ports may have been taken during the build.
 check_port DEMO_PORT "$DEMO_PORT"

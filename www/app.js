@@ -22,16 +22,6 @@ const $ = (id) => document.getElementById(id);
 const REDIRECT_URI = location.origin + location.pathname;
 
 // ---------------------------------------------------------------------------------------------------------
-// A popup's callback: hand it to the opener and close. Done first, so it works whatever the settings are.
-// ---------------------------------------------------------------------------------------------------------
-if (NylasAuth.completePopup(location.href)) {
-  setStatus('busy', 'Sign-in finished: returning to the app…');
-  document.body.dataset.ready = 'popup';
-} else {
-  main();
-}
-
-// ---------------------------------------------------------------------------------------------------------
 // Settings (localStorage) and per-tab overrides (?api=, ?storage=, ?fetchTimeoutMs=)
 // ---------------------------------------------------------------------------------------------------------
 
@@ -326,20 +316,27 @@ async function main() {
   auth.on('logout', () => logEvent('logout', 'local tokens cleared'));
   auth.on('error', (e) => logEvent('error', e?.code ?? 'unknown'));
 
-  /** Runs an action: clears the last error, shows progress, then the result or the error, then re-renders. */
-  const run = async (busyText, action) => {
+  /**
+   * Runs an action: clears the last error, shows progress, then the result or the error, then re-renders.
+   * An action that navigates away keeps the busy status on success (the page is unloading).
+   */
+  const run = async (busyText, action, { navigates = false } = {}) => {
     clearError();
     setStatus('busy', busyText);
     for (const id of [...LOGIN_BUTTONS, ...SESSION_BUTTONS]) $(id).disabled = true;
     try {
       await action();
+      if (navigates) return;
     } catch (e) {
       showError(e);
     }
     render(auth);
   };
+  // Back from the consent page through the back/forward cache: the page is live again, not busy.
+  addEventListener('pageshow', (e) => { if (e.persisted) render(auth); });
 
-  $('login-redirect').addEventListener('click', () => run('Redirecting to Nylas…', () => auth.loginWithRedirect()));
+  $('login-redirect').addEventListener('click', () =>
+    run('Redirecting to Nylas…', () => auth.loginWithRedirect(), { navigates: true }));
 
   $('login-popup').addEventListener('click', () => {
     // No await before this call: the browser only lets a click open a window synchronously.
@@ -351,7 +348,8 @@ async function main() {
   });
 
   $('admin-consent').addEventListener('click', () => run('Redirecting to Microsoft admin consent…', () =>
-    auth.loginWithRedirect({ responseType: 'adminconsent', credentialId: settings.credentialId, provider: 'microsoft' })));
+    auth.loginWithRedirect({ responseType: 'adminconsent', credentialId: settings.credentialId, provider: 'microsoft' }),
+  { navigates: true }));
 
   $('grant-info').addEventListener('click', () => run('Fetching the grant…', async () => {
     showResult('grant info: GET /grants/me', await auth.grantInfo());
@@ -361,7 +359,7 @@ async function main() {
     showResult('token info: GET /connect/tokeninfo', await auth.tokenInfo());
   }));
 
-  $('reauth').addEventListener('click', () => run('Redirecting to Nylas…', () => auth.reauthenticate()));
+  $('reauth').addEventListener('click', () => run('Redirecting to Nylas…', () => auth.reauthenticate(), { navigates: true }));
 
   $('revoke').addEventListener('click', () => run('Revoking…', async () => {
     await auth.revoke();
@@ -403,4 +401,15 @@ async function main() {
   }
   render(auth);
   document.body.dataset.ready = 'true';
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Start. A popup's callback page only hands the callback to the opener and closes: that comes first, so it
+// works whatever the settings are.
+// ---------------------------------------------------------------------------------------------------------
+if (NylasAuth.completePopup(location.href)) {
+  setStatus('busy', 'Sign-in finished: returning to the app…');
+  document.body.dataset.ready = 'popup';
+} else {
+  main();
 }

@@ -133,16 +133,23 @@ test('redirect login: consent approved, token set shown masked, code and state r
 test('popup login: opened synchronously in the click, approved in the popup, which closes; the opener shows tokens', T, async (t) => {
   const context = await contextFor(t);
   const page = await context.newPage();
-  // Records whether window.open runs inside the click's dispatch (i.e. with no await before it): the
-  // capturing listener on window runs first and the bubbling one on window runs last.
+  // Records whether window.open runs while a click listener's own code is still on the stack: any await
+  // before it (in the demo or in the SDK), even of a resolved promise, would run it after the listener returned.
   await page.addInitScript(() => {
-    let inClick = false;
-    addEventListener('click', () => { inClick = true; }, true);
-    addEventListener('click', () => { inClick = false; });
+    let depth = 0;
+    const add = EventTarget.prototype.addEventListener;
+    EventTarget.prototype.addEventListener = function (type, listener, options) {
+      if (type !== 'click' || typeof listener !== 'function') return add.call(this, type, listener, options);
+      const wrapped = function (...args) {
+        depth += 1;
+        try { return listener.apply(this, args); } finally { depth -= 1; }
+      };
+      return add.call(this, type, wrapped, options);
+    };
     const open = window.open;
     window.__opens = [];
     window.open = function (...args) {
-      window.__opens.push({ inClick, activation: navigator.userActivation?.isActive ?? null });
+      window.__opens.push({ inClick: depth > 0, activation: navigator.userActivation?.isActive ?? null });
       return open.apply(this, args);
     };
   });
@@ -368,17 +375,19 @@ test('consent denied: authorization_error with error access_denied in #error', T
 test('tampered state in the callback URL: state_mismatch, no token request', T, async (t) => {
   const context = await contextFor(t);
   const page = await openDemo(env, context);
-  // Stop the browser at the genuine callback, then load it with the state edited.
+  // Take the consent decision's redirect out of the browser's hands, then load the callback with the state
+  // edited (a page route does not see redirect targets, so intercept the decision POST itself).
   let genuine = null;
-  await page.route((u) => u.origin === env.site.url && u.searchParams.has('code'), (route) => {
-    genuine = route.request().url();
-    return route.abort();
+  await page.route((u) => u.pathname.endsWith('/connect/auth/decision'), async (route) => {
+    const response = await route.fetch({ maxRedirects: 0 });
+    genuine = response.headers().location ?? null;
+    await route.abort();
   });
   await page.click('#login-redirect');
   await decide(env, page);
   const deadline = Date.now() + WAIT_MS;
   while (!genuine && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(genuine, 'the callback navigation was intercepted');
+  assert.ok(genuine?.startsWith(`${env.site.url}/?code=`), `the genuine callback was captured: ${genuine}`);
   await page.unrouteAll();
 
   const tampered = new URL(genuine);
@@ -455,19 +464,47 @@ test('popup blocked (window.open returns null): popup_blocked, no window, no req
 
 test('popup without a user gesture is blocked by Chromium itself: popup_blocked', T, async (t) => {
   const context = await contextFor(t);
-  const page = await openDemo(env, context);
+  const page = await context.newPage();
   let opened = 0;
   context.on('page', () => { opened += 1; });
-  // A click dispatched from a timer long after any user activation (none here) is not a user gesture.
-  await page.evaluate(() => new Promise((resolve) => {
-    setTimeout(() => {
-      document.getElementById('login-popup').dispatchEvent(new MouseEvent('click', { bubbles: true }));
-      resolve();
-    }, 6000);
-  }));
+  // A click from a page script that no user input ever preceded (page.evaluate would count as a gesture).
+  await page.addInitScript(() => {
+    const poll = setInterval(() => {
+      if (document.body?.dataset.ready !== 'true') return;
+      clearInterval(poll);
+      document.getElementById('login-popup').click();
+    }, 20);
+  });
+  await page.goto(demoUrl(env));
   const err = await readError(page);
   assert.equal(err.code, 'popup_blocked');
-  assert.equal(opened, 0);
+  await waitStatus(page, 'signed-out');
+  assert.equal(opened, 0, 'Chromium opened no window');
+  assert.equal((await mockStats(env)).requests.auth, 0);
+  assertCleanConsole(context);
+});
+
+test('popup left open past popup.timeoutMs: timeout, and the SDK closes the popup', T, async (t) => {
+  const context = await contextFor(t);
+  const page = await openDemo(env, context);
+  await page.evaluate(async (apiBase) => {
+    const { NylasAuth } = await import(new URL('./pkg/index.js', location.href).href);
+    window.__popupAuth = new NylasAuth({
+      clientId: 'demo-client', redirectUri: `${location.origin}/`, apiBase, popup: { timeoutMs: 1000 },
+    });
+  }, `${env.mock.url}/v3`);
+  const popupEvent = context.waitForEvent('page');
+  // page.evaluate counts as a user gesture, so Chromium lets this open the popup.
+  const outcome = page.evaluate(() => window.__popupAuth.loginWithPopup().then(
+    (r) => ({ resolved: r.type }),
+    (e) => ({ name: e.name, code: e.code }),
+  ));
+  const popup = await popupEvent;
+  const closed = popup.waitForEvent('close', { timeout: WAIT_MS });
+  assert.deepEqual(await outcome, { name: 'NylasPkceError', code: 'timeout' });
+  await (popup.isClosed() ? Promise.resolve() : closed);
+  assert.ok(popup.isClosed(), 'the timed-out popup was closed');
+  assert.equal((await mockStats(env)).requests.token, 0);
   assertCleanConsole(context);
 });
 
@@ -515,6 +552,18 @@ test('slow token endpoint with ?fetchTimeoutMs=500: timeout', T, async (t) => {
   assert.ok(Date.now() - started < 3000, 'gave up before the slow answer arrived');
   await waitStatus(page, 'signed-out');
   assert.equal((await mockStats(env)).requests.token, 1);
+  assertCleanConsole(context);
+});
+
+test('token endpoint drops the connection: network_error', T, async (t) => {
+  await configureMock(env, { faults: { token: 'drop' } });
+  const context = await contextFor(t);
+  const page = await openDemo(env, context);
+  await loginWithRedirect(env, page);
+  const err = await readError(page);
+  assert.equal(err.code, 'network_error');
+  assert.equal(err.status, '—', 'no HTTP status: there was no answer');
+  await waitStatus(page, 'signed-out');
   assertCleanConsole(context);
 });
 
@@ -571,6 +620,23 @@ test('log out: local tokens cleared, token revoked at the server, logout event',
   assert.equal(await page.isDisabled('#token-info'), true);
   assert.equal(await errorVisible(page), false);
   assert.equal((await mockStats(env)).requests.revoke, 1);
+  assertCleanConsole(context);
+});
+
+test('log out while revocation fails: local tokens are still cleared, and the error is shown', T, async (t) => {
+  const context = await contextFor(t);
+  const page = await openDemo(env, context);
+  await loginWithRedirect(env, page);
+  await waitStatus(page, 'signed-in');
+  await configureMock(env, { faults: { revoke: '500' } });
+  await page.click('#logout');
+  const err = await readError(page);
+  assert.equal(err.code, 'server_error');
+  assert.equal(err.status, '500');
+  await waitStatus(page, 'signed-out');
+  assert.equal((await readTokens(page)).visible, false);
+  assert.deepEqual(await readResult(page), { loggedOut: true, revokedAtNylas: false });
+  assert.deepEqual(await readEvents(page), ['tokens', 'logout', 'error']);
   assertCleanConsole(context);
 });
 

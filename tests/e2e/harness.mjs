@@ -13,23 +13,37 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 /** Every wait in the suite is bounded by this. */
 export const WAIT_MS = 15_000;
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const PKG_FILES = ['index.js', 'index.d.ts', 'nylas_pkce.js', 'nylas_pkce_bg.wasm'];
 const WWW_FILES = ['index.html', 'app.js', 'style.css'];
+
+/** The built package files to serve: pkg/'s top-level files (the layout is the build script's business). */
+function pkgFiles(pkg) {
+  const names = fs.existsSync(pkg) ? fs.readdirSync(pkg, { withFileTypes: true }) : [];
+  return names.filter((d) => d.isFile() && !d.name.startsWith('.')).map((d) => d.name);
+}
+
+/** Waits (bounded) while a concurrent `scripts/build.sh` is rewriting pkg/ (it works in pkg/.raw). */
+function waitForQuietPkg(pkg, ms = 120_000) {
+  const until = Date.now() + ms;
+  while (fs.existsSync(path.join(pkg, '.raw')) && Date.now() < until) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+  }
+}
 
 /** Copies www/ (without www/pkg) and the built pkg/ into a fresh temporary directory: the demo's layout. */
 export function makeSiteRoot() {
   const pkg = path.join(ROOT, 'pkg');
-  const missing = PKG_FILES.filter((f) => !fs.existsSync(path.join(pkg, f)));
-  if (missing.length) {
-    throw new Error(`pkg/ is not built (missing ${missing.map((f) => `pkg/${f}`).join(', ')}): `
-      + 'run `bash scripts/build.sh` first (npm test builds it before this suite)');
+  waitForQuietPkg(pkg);
+  const files = pkgFiles(pkg);
+  if (!files.includes('index.js') || !files.some((f) => f.endsWith('.wasm'))) {
+    throw new Error('pkg/ is not built (pkg/index.js or its .wasm is missing): run `bash scripts/build.sh` first '
+      + '(npm test builds it before this suite)');
   }
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nylas-pkce-e2e-'));
   for (const f of WWW_FILES) fs.copyFileSync(path.join(ROOT, 'www', f), path.join(root, f));
   const callback = path.join(ROOT, 'www', 'callback.html');
   if (fs.existsSync(callback)) fs.copyFileSync(callback, path.join(root, 'callback.html'));
   fs.mkdirSync(path.join(root, 'pkg'));
-  for (const f of PKG_FILES) fs.copyFileSync(path.join(pkg, f), path.join(root, 'pkg', f));
+  for (const f of files) fs.copyFileSync(path.join(pkg, f), path.join(root, 'pkg', f));
   return root;
 }
 

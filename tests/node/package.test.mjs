@@ -250,3 +250,21 @@ test('NylasAuth: user storage adapters, and storage that throws', async () => {
   const asyncAdapter = new NylasAuth({ clientId: 'c', redirectUri: 'https://a.com/cb', storage: { get: async () => null, set: async () => {}, remove: async () => {}, keys: () => [] } });
   assert.equal(codeOf(() => asyncAdapter.authorizationUrl()), 'storage_unavailable');
 });
+
+test('NylasAuth: option errors in redirect and popup logins reject and emit "error"', async () => {
+  const auth = new NylasAuth({ clientId: 'c', redirectUri: 'https://a.com/cb', storage: 'memory' });
+  const seen = [];
+  const off = auth.on('error', (e) => seen.push(e.code));
+  await assert.rejects(auth.loginWithRedirect({ responseType: 'adminconsent' }), (e) => e.code === 'invalid_option' && e.field === 'credentialId');
+  await assert.rejects(auth.reauthenticate({ state: '' }), (e) => e.code === 'invalid_option' && e.field === 'state');
+  await assert.rejects(auth.loginWithPopup({ scopes: ['a b'] }), (e) => e.code === 'invalid_option' && e.field === 'scopes');
+  assert.deepEqual(seen, ['invalid_option', 'invalid_option', 'invalid_option']);
+  off();
+  await assert.rejects(auth.loginWithRedirect({ responseType: 'adminconsent' }));
+  assert.equal(seen.length, 3, 'unsubscribed listeners are not called');
+  const opened = [];
+  const urlOnly = new NylasAuth({ clientId: 'c', redirectUri: 'com.example.app:/cb', storage: 'memory', openUrl: (u) => opened.push(u) });
+  await urlOnly.loginWithRedirect({ provider: 'google', loginHint: 'a@b.c' });
+  assert.match(opened[0], /^https:\/\/api\.us\.nylas\.com\/v3\/connect\/auth\?client_id=c&redirect_uri=com\.example\.app%3A%2Fcb&response_type=code&provider=google&/);
+  assert.ok(opened[0].includes('login_hint=a%40b.c'));
+});

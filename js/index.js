@@ -212,6 +212,9 @@ export class NylasAuth {
     return new Promise((resolve, reject) => {
       const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(MESSAGE_TYPE + ':' + state) : null;
       let closedSince = 0;
+      // A newer loginWithPopup reuses the window: this flow then ends at once, as if its popup was closed.
+      const cancel = () => done(reject, wasm.__error('popup_closed'));
+      this.#cancelPopup = cancel;
       const done = (fn, value) => {
         if (this.#cancelPopup === cancel) this.#cancelPopup = null;
         removeEventListener('message', onMessage);
@@ -238,9 +241,6 @@ export class NylasAuth {
         try { win.close(); } catch { /* ignore */ }
         done(reject, wasm.__error('timeout'));
       }, timeoutMs);
-      // A newer loginWithPopup reuses the window: this flow ends now, as if its popup was closed.
-      const cancel = () => done(reject, wasm.__error('popup_closed'));
-      this.#cancelPopup = cancel;
     });
   }
 

@@ -444,6 +444,25 @@ test('popup closed by the user: popup_closed', T, async (t) => {
   assertCleanConsole(context);
 });
 
+test('a second loginWithPopup while one is pending: the first ends at once with popup_closed, the second completes', T, async (t) => {
+  const context = await contextFor(t);
+  const page = await openDemo(env, context);
+  await configureMock(env, { autoApprove: true });
+  const outcome = await page.evaluate(async (apiBase) => {
+    const { NylasAuth } = await import(new URL('./pkg/index.js', location.href).href);
+    const auth = new NylasAuth({ clientId: 'demo-client', redirectUri: location.origin + location.pathname, apiBase, storage: 'memory' });
+    const started = Date.now();
+    const first = auth.loginWithPopup().then((r) => ({ ok: r.type }), (e) => ({ code: e.code, ms: Date.now() - started }));
+    const second = auth.loginWithPopup().then((r) => ({ ok: r.type, email: r.email }), (e) => ({ code: e.code }));
+    return { first: await first, second: await second };
+  }, `${env.mock.url}/v3`);
+  assert.equal(outcome.first.code, 'popup_closed');
+  assert.ok(outcome.first.ms < 400, `the replaced flow ends at once, not after a poll (${outcome.first.ms} ms)`);
+  assert.deepEqual(outcome.second, { ok: 'tokens', email: 'user@example.com' });
+  assert.equal((await mockStats(env)).requests.token, 1);
+  assertCleanConsole(context);
+});
+
 test('popup blocked (window.open returns null): popup_blocked, no window, no request', T, async (t) => {
   const context = await contextFor(t);
   const page = await context.newPage();

@@ -23,10 +23,15 @@ export function codeChallenge(verifier, options) {
   return wasm.__codeChallenge(verifier, options?.method ?? undefined, options?.encoding ?? undefined);
 }
 
+// Maps, not object literals: a name like 'toString' must not find Object.prototype's members.
+const METHODS = new Map([['S256', 0], ['plain', 1]]);
+const ENCODINGS = new Map([['nylas', 0], ['rfc7636', 1]]);
+
 /** A fresh verifier and its challenge in one call: `{ codeVerifier, codeChallenge, codeChallengeMethod }`. */
 export function generatePkcePair(options) {
   const method = options?.method ?? 'S256';
-  const pair = wasm.__pkcePair(options?.length ?? undefined, method, options?.encoding ?? undefined);
+  // Small integers cross the boundary for free; an unknown name maps to 255, which the wasm rejects.
+  const pair = wasm.__pkcePair(options?.length ?? 0, METHODS.get(method) ?? 255, ENCODINGS.get(options?.encoding ?? 'nylas') ?? 255);
   const space = pair.indexOf(' ');
   return { codeVerifier: pair.slice(0, space), codeChallenge: pair.slice(space + 1), codeChallengeMethod: method };
 }

@@ -127,11 +127,13 @@ fn challenge_vectors() {
     assert_eq!(api::js_code_challenge("abc", Some("plain".into()), None).unwrap(), "abc");
     assert_code(api::js_code_challenge("abc", Some("S512".into()), None), "invalid_option");
     assert_code(api::js_code_challenge("abc", None, Some("hex".into())), "invalid_option");
-    let pair = api::pkce_pair(None, Some("S256".into()), Some("rfc7636".into())).unwrap();
+    let pair = api::pkce_pair(0, 0, 1).unwrap();
     let (v, c) = pair.split_once(' ').unwrap();
     assert_eq!(v.len(), 43);
     assert_eq!(api::js_code_challenge(v, None, Some("rfc7636".into())).unwrap(), c);
-    assert_code(api::pkce_pair(Some(7), None, None), "invalid_verifier");
+    assert_code(api::pkce_pair(7, 0, 0), "invalid_verifier");
+    assert_code(api::pkce_pair(0, 9, 0), "invalid_option");
+    assert_code(api::pkce_pair(0, 0, 255), "invalid_option");
 }
 
 #[wasm_bindgen_test]

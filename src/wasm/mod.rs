@@ -82,11 +82,21 @@ pub fn js_code_challenge(verifier: &str, method: Option<String>, encoding: Optio
 }
 
 /// A verifier (43 characters, or `length`) and its challenge in one call, as `"verifier challenge"`
-/// (the package's `generatePkcePair()` splits it): one crossing of the wasm boundary per pair.
+/// (the package's `generatePkcePair()` splits it): one crossing of the wasm boundary per pair. `method`:
+/// 0 `S256`, 1 `plain`; `encoding`: 0 `nylas`, 1 `rfc7636`; anything else is `invalid_option`.
 #[wasm_bindgen(js_name = "__pkcePair")]
-pub fn pkce_pair(length: Option<u32>, method: Option<String>, encoding: Option<String>) -> JsResult<String> {
-    let (method, encoding) = challenge_args(method, encoding)?;
-    let verifier = generate_code_verifier(length)?;
+pub fn pkce_pair(length: u32, method: u8, encoding: u8) -> JsResult<String> {
+    let method = match method {
+        0 => crate::ChallengeMethod::S256,
+        1 => crate::ChallengeMethod::Plain,
+        _ => return Err(crate::Error::InvalidOption { field: "method", reason: "must be S256 or plain" }.into()),
+    };
+    let encoding = match encoding {
+        0 => crate::ChallengeEncoding::Nylas,
+        1 => crate::ChallengeEncoding::Rfc7636,
+        _ => return Err(crate::Error::InvalidOption { field: "encoding", reason: "must be nylas or rfc7636" }.into()),
+    };
+    let verifier = generate_code_verifier((length != 0).then_some(length))?;
     let challenge = code_challenge(&verifier, method, encoding);
     let mut out = String::with_capacity(verifier.len() + 1 + challenge.len());
     out.push_str(&verifier);

@@ -64,6 +64,10 @@ test('PKCE vectors: Nylas hex encoding and RFC 7636 Appendix B', () => {
   assert.equal(np.generatePkcePair({ length: 128 }).codeVerifier.length, 128);
   assert.equal(codeOf(() => np.codeChallenge('x', { method: 'S512' })), 'invalid_option');
   assert.equal(codeOf(() => np.generatePkcePair({ encoding: 'hex' })), 'invalid_option');
+  assert.equal(codeOf(() => np.generatePkcePair({ method: 'toString' })), 'invalid_option');
+  assert.equal(codeOf(() => np.generatePkcePair({ encoding: '__proto__' })), 'invalid_option');
+  assert.equal(codeOf(() => np.generatePkcePair({ length: 42 })), 'invalid_verifier');
+  assert.equal(np.generatePkcePair({ method: 'plain' }).codeChallenge.length, 43);
   const seen = new Set();
   for (let i = 0; i < 200; i++) {
     const v = np.generateCodeVerifier(64);

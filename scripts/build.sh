@@ -18,7 +18,7 @@ rm -rf pkg && mkdir -p pkg/.raw
 wasm-bindgen "target/wasm32-unknown-unknown/$profile/nylas_pkce.wasm" \
   --out-dir pkg/.raw --target web --no-typescript --omit-default-module-path
 if [ "$profile" = release ]; then
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  wasm-opt -Oz --gufa -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
     --strip-debug --strip-producers pkg/.raw/nylas_pkce_bg.wasm -o pkg/nylas_pkce_bg.wasm
   minify=(--minify)
 else

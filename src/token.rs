@@ -212,6 +212,16 @@ fn split_scope(s: Option<&str>) -> Vec<String> {
     s.map(|s| s.split([' ', ',']).filter(|p| !p.is_empty()).map(Into::into).collect()).unwrap_or_default()
 }
 
+/// `scope` as RFC 6749 sends it (space-delimited) or as an array of strings (as Nylas grant objects do).
+fn scope_of(j: &Json) -> Vec<String> {
+    match j.get("scope") {
+        Some(Json::Array(items)) => {
+            items.iter().filter_map(Json::as_str).filter(|s| !s.is_empty()).map(Into::into).collect()
+        }
+        _ => split_scope(j.str_of("scope")),
+    }
+}
+
 /// Parses a token-endpoint answer. `body` is the parsed JSON, or `None` when it was not JSON.
 ///
 /// # Errors
@@ -239,7 +249,7 @@ pub fn parse_token_response(status: u16, body: Option<&Json>, now_ms: u64) -> Re
         expires_in,
         expires_at: expires_in.map(|s| now_ms.saturating_add(s.saturating_mul(1000))),
         refresh_token: j.str_of("refresh_token").map(|s| RefreshToken::new(s.into())),
-        scope: split_scope(j.str_of("scope")),
+        scope: scope_of(j),
         id_token: j.str_of("id_token").map(|s| IdToken::new(s.into())),
         grant_id: text("grant_id"),
         email: text("email"),
@@ -442,6 +452,20 @@ mod tests {
             (back.access_token, back.expires_at, back.scope),
             (t.access_token.clone(), t.expires_at, t.scope.clone())
         );
+    }
+
+    #[test]
+    fn scope_as_string_or_array() {
+        let t = parse_token_response(
+            200,
+            Some(&j(r#"{"access_token":"a","token_type":"Bearer","scope":["Mail.Read","","User.Read"]}"#)),
+            0,
+        )
+        .unwrap();
+        assert_eq!(t.scope, ["Mail.Read", "User.Read"]);
+        let t = parse_token_response(200, Some(&j(r#"{"access_token":"a","token_type":"Bearer","scope":"a  b"}"#)), 0)
+            .unwrap();
+        assert_eq!(t.scope, ["a", "b"]);
     }
 
     #[test]

@@ -18,22 +18,23 @@ const fs = wasmUrl.protocol === 'file:' ? globalThis.process?.getBuiltinModule?.
 await init({ module_or_path: fs ? await fs.readFile(wasmUrl) : wasmUrl });
 wasm.__setErrorClass(NylasPkceError);
 
-/** The S256 (or plain) challenge of `verifier`; `encoding` `nylas` (default) or `rfc7636`. */
-export function codeChallenge(verifier, options) {
-  return wasm.__codeChallenge(verifier, options?.method ?? undefined, options?.encoding ?? undefined);
-}
-
-// Maps, not object literals: a name like 'toString' must not find Object.prototype's members.
+// Option names become small integers (free to pass to wasm); an unknown name becomes 255, which the wasm
+// rejects as invalid_option. Maps, not object literals: 'toString' must not find Object.prototype's members.
 const METHODS = new Map([['S256', 0], ['plain', 1]]);
 const ENCODINGS = new Map([['nylas', 0], ['rfc7636', 1]]);
+const methodCode = (o) => METHODS.get(o?.method ?? 'S256') ?? 255;
+const encodingCode = (o) => ENCODINGS.get(o?.encoding ?? 'nylas') ?? 255;
+
+/** The S256 (or plain) challenge of `verifier`; `encoding` `nylas` (default) or `rfc7636`. */
+export function codeChallenge(verifier, options) {
+  return wasm.__codeChallenge(verifier, methodCode(options), encodingCode(options));
+}
 
 /** A fresh verifier and its challenge in one call: `{ codeVerifier, codeChallenge, codeChallengeMethod }`. */
 export function generatePkcePair(options) {
-  const method = options?.method ?? 'S256';
-  // Small integers cross the boundary for free; an unknown name maps to 255, which the wasm rejects.
-  const pair = wasm.__pkcePair(options?.length ?? 0, METHODS.get(method) ?? 255, ENCODINGS.get(options?.encoding ?? 'nylas') ?? 255);
+  const pair = wasm.__pkcePair(options?.length ?? 0, methodCode(options), encodingCode(options));
   const space = pair.indexOf(' ');
-  return { codeVerifier: pair.slice(0, space), codeChallenge: pair.slice(space + 1), codeChallengeMethod: method };
+  return { codeVerifier: pair.slice(0, space), codeChallenge: pair.slice(space + 1), codeChallengeMethod: options?.method ?? 'S256' };
 }
 
 export {

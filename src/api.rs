@@ -177,15 +177,6 @@ pub fn authorization_options(o: &Json) -> Result<AuthorizationOptions, Error> {
     })
 }
 
-/// `codeChallenge`'s options: `method` (`S256` default) and `encoding` (`nylas` default).
-pub fn challenge_options(o: &Json) -> Result<(ChallengeMethod, ChallengeEncoding), Error> {
-    Ok((
-        opt_enum(o, "method", false, ChallengeMethod::parse, "must be S256 or plain")?.unwrap_or_default(),
-        opt_enum(o, "encoding", false, ChallengeEncoding::parse, "must be nylas or rfc7636")?
-            .unwrap_or(ChallengeEncoding::Nylas),
-    ))
-}
-
 /// `parseCallback`'s expectations: `state` (required) and `issuer`.
 pub fn expectations(o: &Json) -> Result<(String, Option<String>), Error> {
     Ok((req_str(o, "state", false)?, opt_str(o, "issuer", false)?))

@@ -60,42 +60,38 @@ pub fn generate_code_verifier(length: Option<u32>) -> JsResult<String> {
     Ok(v.secret().into())
 }
 
-fn challenge_args(
-    method: Option<String>,
-    encoding: Option<String>,
+/// `method`: 0 `S256`, 1 `plain`; `encoding`: 0 `nylas`, 1 `rfc7636` (the package maps the names; an
+/// unknown name arrives as 255 and is `invalid_option`).
+fn challenge_codes(
+    method: u8,
+    encoding: u8,
 ) -> Result<(crate::ChallengeMethod, crate::ChallengeEncoding), crate::Error> {
-    let mut members = Vec::new();
-    for (k, v) in [("method", method), ("encoding", encoding)] {
-        if let Some(v) = v {
-            members.push((k.into(), Json::String(v)));
-        }
-    }
-    api::challenge_options(&Json::Object(members))
-}
-
-/// The `code_challenge` of `verifier`: `method` `S256` (default) or `plain`; `encoding` `nylas` (default)
-/// or `rfc7636`. (The package's `codeChallenge(verifier, { method, encoding })` unpacks the options.)
-#[wasm_bindgen(js_name = "__codeChallenge")]
-pub fn js_code_challenge(verifier: &str, method: Option<String>, encoding: Option<String>) -> JsResult<String> {
-    let (method, encoding) = challenge_args(method, encoding)?;
-    Ok(code_challenge(verifier, method, encoding))
-}
-
-/// A verifier (43 characters, or `length`) and its challenge in one call, as `"verifier challenge"`
-/// (the package's `generatePkcePair()` splits it): one crossing of the wasm boundary per pair. `method`:
-/// 0 `S256`, 1 `plain`; `encoding`: 0 `nylas`, 1 `rfc7636`; anything else is `invalid_option`.
-#[wasm_bindgen(js_name = "__pkcePair")]
-pub fn pkce_pair(length: u32, method: u8, encoding: u8) -> JsResult<String> {
     let method = match method {
         0 => crate::ChallengeMethod::S256,
         1 => crate::ChallengeMethod::Plain,
-        _ => return Err(crate::Error::InvalidOption { field: "method", reason: "must be S256 or plain" }.into()),
+        _ => return Err(crate::Error::InvalidOption { field: "method", reason: "must be S256 or plain" }),
     };
     let encoding = match encoding {
         0 => crate::ChallengeEncoding::Nylas,
         1 => crate::ChallengeEncoding::Rfc7636,
-        _ => return Err(crate::Error::InvalidOption { field: "encoding", reason: "must be nylas or rfc7636" }.into()),
+        _ => return Err(crate::Error::InvalidOption { field: "encoding", reason: "must be nylas or rfc7636" }),
     };
+    Ok((method, encoding))
+}
+
+/// The `code_challenge` of `verifier` (see [`challenge_codes`]). The package's
+/// `codeChallenge(verifier, { method, encoding })` maps the option names.
+#[wasm_bindgen(js_name = "__codeChallenge")]
+pub fn js_code_challenge(verifier: &str, method: u8, encoding: u8) -> JsResult<String> {
+    let (method, encoding) = challenge_codes(method, encoding)?;
+    Ok(code_challenge(verifier, method, encoding))
+}
+
+/// A verifier (43 characters, or `length`) and its challenge in one call, as `"verifier challenge"`
+/// (the package's `generatePkcePair()` splits it): one crossing of the wasm boundary per pair.
+#[wasm_bindgen(js_name = "__pkcePair")]
+pub fn pkce_pair(length: u32, method: u8, encoding: u8) -> JsResult<String> {
+    let (method, encoding) = challenge_codes(method, encoding)?;
     let verifier = generate_code_verifier((length != 0).then_some(length))?;
     let challenge = code_challenge(&verifier, method, encoding);
     let mut out = String::with_capacity(verifier.len() + 1 + challenge.len());

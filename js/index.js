@@ -48,7 +48,7 @@ export {
 
 const POPUP_PREFIX = 'popup.';
 const MESSAGE_TYPE = 'nylas-pkce:callback';
-const CALLBACK_PARAMS = ['code', 'state', 'error', 'error_description', 'error_uri', 'iss', 'admin_consent', 'success', 'grant_id', 'session_state'];
+const CALLBACK_PARAMS = ['code', 'state', 'error', 'error_description', 'error_uri', 'iss', 'admin_consent', 'success', 'grant_id', 'email', 'provider', 'session_state'];
 const AUTH_DEFAULTS = ['provider', 'scopes', 'prompt', 'accessType', 'includeGrantScopes', 'extraParams', 'challengeMethod', 'verifierLength'];
 /** Callbacks being handled, by URL: a second call with the same URL shares the first one's promise. */
 const inflight = new Map();

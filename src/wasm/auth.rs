@@ -64,12 +64,6 @@ impl NylasAuthCore {
         Ok(output(&ObjectWriter::default().str("url", &req.url).str("state", req.transaction.state.secret()).finish()))
     }
 
-    /// Whether a transaction for `state` is pending here.
-    #[wasm_bindgen(js_name = "isPending")]
-    pub fn is_pending(&self, state: &str) -> bool {
-        self.inner.is_pending(state).unwrap_or(false)
-    }
-
     /// Completes a flow from its callback URL.
     #[wasm_bindgen(js_name = "handleCallback")]
     pub fn handle_callback(&self, url: String) -> js_sys::Promise {
@@ -116,12 +110,6 @@ impl NylasAuthCore {
     #[wasm_bindgen(js_name = "isAuthenticated")]
     pub fn is_authenticated(&self) -> bool {
         self.inner.is_authenticated()
-    }
-
-    /// Forgets the tokens locally.
-    #[wasm_bindgen(js_name = "clear")]
-    pub fn clear(&self) {
-        self.inner.clear();
     }
 
     /// Events since the last call, comma-separated: `tokens`, `expired`, `logout`.

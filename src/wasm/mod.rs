@@ -32,14 +32,13 @@ pub fn set_error_class(class: JsValue) {
 }
 
 /// A `NylasPkceError` for a failure the package wrapper detects itself (`popup_blocked`, `popup_closed`,
-/// `timeout`, `storage_unavailable`, `invalid_config`), so that every message comes from one place.
+/// `timeout`, `invalid_config`), so that every message comes from one place.
 #[wasm_bindgen(js_name = "__error")]
 pub fn error_for(code: &str) -> JsValue {
     let e = match code {
         "popup_blocked" => crate::Error::PopupBlocked,
         "popup_closed" => crate::Error::PopupClosed,
         "timeout" => crate::Error::Timeout,
-        "storage_unavailable" => crate::Error::StorageUnavailable,
         _ => crate::Error::InvalidConfig { field: "options", reason: "must be an object" },
     };
     error::to_js(&e)

@@ -1,4 +1,5 @@
-// Type declarations for nylas-pkce. The module top-level-awaits its wasm, so everything is ready on import.
+// Type declarations for nylas-pkce: what a page needs before login. The module compiles its wasm
+// synchronously on import, so everything is ready to use. Callback and token parsing: nylas-pkce/callback.
 
 /** Stable error codes; see the README's error table. */
 export type NylasPkceErrorCode =
@@ -13,6 +14,7 @@ export type NylasPkceErrorCode =
 
 /** Every error this package throws or rejects with. Never contains a code, verifier, state or token. */
 export class NylasPkceError extends Error {
+  constructor(message: string, fields?: Partial<Omit<NylasPkceError, 'name' | 'message'>>);
   readonly name: 'NylasPkceError';
   /** Stable machine-readable code. */
   readonly code: NylasPkceErrorCode;
@@ -156,12 +158,7 @@ export declare function generatePkcePair(options?: { length?: number; method?: C
   codeChallengeMethod: ChallengeMethod;
 };
 export declare function buildAuthorizationUrl(options: ClientConfig & AuthorizationOptions): AuthorizationUrlResult;
-export declare function parseCallback(input: string, expected: { state: string; issuer?: string }): CallbackResult;
-export declare function tokenRequest(
-  options: ClientConfig & ({ code: string; codeVerifier: string; redirectUri?: string } | { refreshToken: string; scope?: string }),
-): HttpRequestData;
-export declare function parseTokenResponse(status: number, body: string | object, now?: number): TokenSet;
-/** Size of the wasm linear memory in bytes (diagnostics). */
+/** Size of the first half's wasm linear memory in bytes (diagnostics). */
 export declare function wasmMemoryBytes(): number;
 
 /** A synchronous key-value store for transactions or tokens. */

@@ -1,22 +1,12 @@
-// nylas-pkce: the package entry. It loads the wasm (top-level await, so imports are ready to use),
-// re-exports the protocol functions, and defines NylasAuth: the browser half of the flow (navigation,
-// popup windows, events) around the wasm engine, which owns every protocol decision.
-import init, * as wasm from './nylas_pkce.js';
+// nylas-pkce: the package entry, everything a page needs before login. It instantiates the first half of
+// the wasm (PKCE, authorization URLs, configuration checks, transaction and token records) synchronously,
+// so every export is ready on import, and defines NylasAuth: the browser I/O of the flow (storage, fetch,
+// navigation, popup windows, timers, events) around the wasm, which makes every protocol decision. The
+// second half (callbacks, token answers, the token lifecycle) is ./callback.js, loaded on first use.
+import * as wasm from './login_wasm.js';
+import { NylasPkceError, check, fromJson, json } from './error.js';
 
-/** Every error this package throws. `code` is stable; see the README's error table. */
-export class NylasPkceError extends Error {
-  constructor(message) {
-    super(message);
-    this.name = 'NylasPkceError';
-  }
-}
-
-const wasmUrl = new URL('./nylas_pkce_bg.wasm', import.meta.url);
-// Node (tests, SSR) cannot fetch file: URLs; read the file there. No import of node: modules, so
-// bundlers for the browser see nothing to resolve.
-const fs = wasmUrl.protocol === 'file:' ? globalThis.process?.getBuiltinModule?.('node:fs/promises') : undefined;
-await init({ module_or_path: fs ? await fs.readFile(wasmUrl) : wasmUrl });
-wasm.__setErrorClass(NylasPkceError);
+export { NylasPkceError };
 
 // Option names become small integers (free to pass to wasm); an unknown name becomes 255, which the wasm
 // rejects as invalid_option. Maps, not object literals: 'toString' must not find Object.prototype's members.
@@ -24,38 +14,82 @@ const METHODS = new Map([['S256', 0], ['plain', 1]]);
 const ENCODINGS = new Map([['nylas', 0], ['rfc7636', 1]]);
 const methodCode = (o) => METHODS.get(o?.method ?? 'S256') ?? 255;
 const encodingCode = (o) => ENCODINGS.get(o?.encoding ?? 'nylas') ?? 255;
+/** `length` for the wasm: 0 means the default (43); anything that is not a whole number is refused there. */
+const lengthCode = (length) => (length === undefined ? 0 : Number.isInteger(length) && length > 0 ? length : 1);
+
+/** A NylasPkceError for a failure only the page sees; its message comes from the wasm like every other. */
+const pageError = (code) => fromJson(wasm.error(code));
+
+/** A code verifier from `crypto.getRandomValues`: 43 characters, or `length` (43–128). */
+export function generateCodeVerifier(length) {
+  return check(wasm.verifier(lengthCode(length)));
+}
 
 /** The S256 (or plain) challenge of `verifier`; `encoding` `nylas` (default) or `rfc7636`. */
 export function codeChallenge(verifier, options) {
-  return wasm.__codeChallenge(verifier, methodCode(options), encodingCode(options));
+  return check(wasm.challenge(String(verifier), methodCode(options), encodingCode(options)));
 }
 
 /** A fresh verifier and its challenge in one call: `{ codeVerifier, codeChallenge, codeChallengeMethod }`. */
 export function generatePkcePair(options) {
-  const pair = wasm.__pkcePair(options?.length ?? 0, methodCode(options), encodingCode(options));
+  const pair = check(wasm.pair(lengthCode(options?.length), methodCode(options), encodingCode(options)));
   const space = pair.indexOf(' ');
   return { codeVerifier: pair.slice(0, space), codeChallenge: pair.slice(space + 1), codeChallengeMethod: options?.method ?? 'S256' };
 }
 
-export {
-  generateCodeVerifier,
-  buildAuthorizationUrl,
-  parseCallback,
-  tokenRequest,
-  parseTokenResponse,
-  wasmMemoryBytes,
-} from './nylas_pkce.js';
+/**
+ * Builds a `/connect/auth` URL: `{ url, state, codeVerifier, codeChallenge, codeChallengeMethod,
+ * redirectUri, createdAt, issuer, transaction }`. Keep `transaction` (or at least `state` and
+ * `codeVerifier`) until the callback.
+ */
+export function buildAuthorizationUrl(options) {
+  const text = json(options);
+  const { key: _key, ...result } = JSON.parse(check(wasm.authorize(text, text, Date.now(), '')));
+  return result;
+}
+
+/** The size of the first half's wasm linear memory in bytes (diagnostics, benchmarks). */
+export function wasmMemoryBytes() {
+  return wasm.memoryBytes();
+}
 
 const POPUP_PREFIX = 'popup.';
 const MESSAGE_TYPE = 'nylas-pkce:callback';
 const CALLBACK_PARAMS = ['code', 'state', 'error', 'error_description', 'error_uri', 'iss', 'admin_consent', 'success', 'grant_id', 'email', 'provider', 'session_state'];
+/** NylasAuth options that are defaults for every login call. */
 const AUTH_DEFAULTS = ['provider', 'scopes', 'prompt', 'accessType', 'includeGrantScopes', 'extraParams', 'challengeMethod', 'verifierLength'];
+/** NylasAuth options the page itself uses; the rest goes to the wasm. */
+const PAGE_OPTIONS = ['storage', 'tokenStorage', 'openUrl', 'popup', 'cleanUrl'];
 /** Callbacks being handled, by URL: a second call with the same URL shares the first one's promise. */
 const inflight = new Map();
 
-// Storage adapters as the wasm engine calls them: get → string | null, keys → newline-joined.
+/** The second half, loaded once on first use. */
+let session;
+function engine() {
+  session ??= import('./callback.js').then(
+    (m) => m.__engine,
+    () => {
+      session = undefined;
+      throw pageError('network_error');
+    },
+  );
+  return session;
+}
+
+/** Storage as NylasAuth uses it: get → string | null, keys(prefix) → string[]; whatever throws is storage_unavailable. */
+function guarded(store) {
+  const guard = (fn) => (...args) => {
+    try {
+      return fn(...args);
+    } catch {
+      throw pageError('storage_unavailable');
+    }
+  };
+  return { get: guard(store.get), set: guard(store.set), remove: guard(store.remove), keys: guard(store.keys) };
+}
+
 function webStorage(store) {
-  return {
+  return guarded({
     get: (k) => store.getItem(k),
     set: (k, v) => store.setItem(k, v),
     remove: (k) => store.removeItem(k),
@@ -65,9 +99,9 @@ function webStorage(store) {
         const k = store.key(i);
         if (k !== null && k.startsWith(prefix)) out.push(k);
       }
-      return out.join('\n');
+      return out;
     },
-  };
+  });
 }
 
 function memoryStorage() {
@@ -81,19 +115,18 @@ function adapter(user) {
     if (v && typeof v.then === 'function') throw new Error('storage adapters must be synchronous');
     return v;
   };
-  return {
+  return guarded({
     get: (k) => {
       const v = sync(user.get(k));
       return typeof v === 'string' ? v : null;
     },
     set: (k, v) => void sync(user.set(k, v)),
     remove: (k) => void sync(user.remove(k)),
-    keys: (prefix) =>
-      typeof user.keys === 'function' ? [...sync(user.keys(prefix))].filter((k) => String(k).startsWith(prefix)).join('\n') : '',
-  };
+    keys: (prefix) => (typeof user.keys === 'function' ? [...sync(user.keys(prefix))].map(String).filter((k) => k.startsWith(prefix)) : []),
+  });
 }
 
-/** 'session' | 'local' | 'memory' | adapter → adapter; web storage that throws falls back to memory. */
+/** 'session' | 'local' | 'memory' | adapter → storage; web storage that throws falls back to memory. */
 function resolveStorage(kind) {
   if (kind && typeof kind === 'object') return adapter(kind);
   if (kind === 'memory') return memoryStorage();
@@ -124,22 +157,49 @@ function cleanAddressBar(url) {
   history.replaceState(history.state, '', clean.href);
 }
 
+/** `AbortSignal.timeout`, or its equivalent where a browser lacks it. */
+function timeoutSignal(ms) {
+  if (typeof AbortSignal.timeout === 'function') return AbortSignal.timeout(ms);
+  const c = new AbortController();
+  setTimeout(() => c.abort(new DOMException('timed out', 'TimeoutError')), ms);
+  return c.signal;
+}
+
 /**
  * The Nylas OAuth 2.0 + PKCE flow in a browser or webview: redirect or popup, callback handling,
  * token lifecycle. See the README for the options.
  */
 export class NylasAuth {
-  #core;
   #options;
+  /** The options the wasm reads, as JSON text (every call passes them: the wasm keeps no state). */
+  #json;
+  /** `{ transactionPrefix, tokenKey, transactionTtlMs, clockSkewMs, fetchTimeoutMs }`, decided by the wasm. */
+  #settings;
+  #transactions;
+  #tokenStorage;
+  /** The token set's JSON ('' when logged out): what the wasm wrote, kept as written. */
+  #record = '';
   #listeners = new Map();
   /** Cancels the popup flow in progress, if any: a new one replaces it. */
   #cancelPopup = null;
 
   constructor(options) {
-    if (!options || typeof options !== 'object') throw wasm.__error('invalid_config');
+    if (!options || typeof options !== 'object') throw pageError('invalid_config');
+    const forWasm = { ...options };
+    for (const k of PAGE_OPTIONS) delete forWasm[k];
     this.#options = options;
-    const tokenStorage = options.tokenStorage && options.tokenStorage !== 'memory' ? resolveStorage(options.tokenStorage) : null;
-    this.#core = new wasm.NylasAuthCore(options, resolveStorage(options.storage ?? 'session'), tokenStorage);
+    this.#json = json(forWasm);
+    this.#settings = JSON.parse(check(wasm.settings(this.#json)));
+    this.#transactions = resolveStorage(options.storage ?? 'session');
+    const kind = options.tokenStorage;
+    this.#tokenStorage = kind && kind !== 'memory' ? resolveStorage(kind) : null;
+    let stored = null;
+    try {
+      stored = this.#tokenStorage?.get(this.#settings.tokenKey) ?? null;
+    } catch {
+      // storage that fails now: start logged out
+    }
+    if (stored && wasm.restore(stored, Date.now(), this.#settings.clockSkewMs)) this.#record = stored;
   }
 
   #merge(options = {}) {
@@ -148,9 +208,23 @@ export class NylasAuth {
     return Object.assign(merged, options);
   }
 
+  /** Builds the URL, purges expired transactions and stores this one (keyed by a hash of its state). */
+  #start(options, reauthenticate) {
+    const now = Date.now();
+    const call = json(this.#merge(options));
+    const r = JSON.parse(check(wasm.authorize(this.#json, call, now, reauthenticate ? this.#record : '')));
+    const store = this.#transactions;
+    for (const k of store.keys(this.#settings.transactionPrefix)) {
+      const v = store.get(k);
+      if (v === null || wasm.stale(v, now, this.#settings.transactionTtlMs)) store.remove(k);
+    }
+    store.set(r.key, r.transaction);
+    return r;
+  }
+
   /** Builds the `/connect/auth` URL and stores its transaction (keyed by state, 10 min TTL). */
   authorizationUrl(options = {}) {
-    return this.#core.authorize(this.#merge(options), false).url;
+    return this.#start(options, false).url;
   }
 
   /** Sends the browser to Nylas (or hands the URL to `openUrl`, e.g. to open the system browser). */
@@ -164,7 +238,8 @@ export class NylasAuth {
   }
 
   async #navigate(options, reauthenticate) {
-    const { url } = this.#core.authorize(this.#merge(options), reauthenticate);
+    const { openUrl: _o, ...rest } = options;
+    const { url } = this.#start(rest, reauthenticate);
     const open = options.openUrl ?? this.#options.openUrl;
     if (open) await open(url);
     else globalThis.location.assign(url);
@@ -175,21 +250,59 @@ export class NylasAuth {
    * loginWithPopup it forwards the callback to the opener and closes itself instead.
    */
   handleRedirectCallback(url = globalThis.location?.href) {
-    if (typeof url !== 'string') return Promise.reject(wasm.__error('invalid_config'));
+    if (typeof url !== 'string') return Promise.reject(pageError('invalid_config'));
     if (NylasAuth.completePopup(url)) return Promise.resolve({ type: 'popup' });
     if (this.#options.cleanUrl !== false) cleanAddressBar(url);
-    return this.#complete(url);
-  }
-
-  #complete(url) {
     let pending = inflight.get(url);
     if (!pending) {
-      pending = this.#run(this.#core.handleCallback(url));
+      pending = this.#run(this.#callback(url));
       inflight.set(url, pending);
       const forget = () => inflight.delete(url);
       pending.then(forget, forget);
     }
     return pending;
+  }
+
+  /** Takes the callback's transaction out of storage (before anything is checked), then lets the wasm decide. */
+  async #callback(url) {
+    const s = await engine();
+    const store = this.#transactions;
+    const key = check(s.callbackKey(url));
+    const taken = store.get(key);
+    if (taken !== null) store.remove(key);
+    const others = taken === null ? store.keys(this.#settings.transactionPrefix).map((k) => store.get(k) ?? '') : [];
+    const step = JSON.parse(check(s.callback(this.#json, url, taken ?? '', others.join('\n'), Date.now())));
+    if (!step.exchange) return step;
+    const { status, body } = await this.#fetch(step.exchange);
+    const record = check(s.exchanged(status, body, Date.now(), ''));
+    this.#setTokens(record);
+    return { type: 'tokens', ...JSON.parse(record) };
+  }
+
+  /** `fetch` as the protocol wants it: no cookies, no redirects, a time-out. */
+  async #fetch(request) {
+    const signal = timeoutSignal(this.#settings.fetchTimeoutMs);
+    try {
+      const { method, headers, body } = request;
+      const response = await fetch(request.url, { method, headers, body, credentials: 'omit', redirect: 'error', signal });
+      return { status: response.status, body: await response.text() };
+    } catch (e) {
+      throw pageError(signal.aborted || e?.name === 'TimeoutError' || e?.name === 'AbortError' ? 'timeout' : 'network_error');
+    }
+  }
+
+  #setTokens(record) {
+    this.#record = record;
+    const store = this.#tokenStorage;
+    if (store) {
+      try {
+        if (record) store.set(this.#settings.tokenKey, record);
+        else store.remove(this.#settings.tokenKey);
+      } catch {
+        // Storage failures must not lose the login: memory still holds the tokens.
+      }
+    }
+    if (record) this.#emit('tokens', JSON.parse(record));
   }
 
   /**
@@ -201,7 +314,7 @@ export class NylasAuth {
     const { popup: _ignored, ...rest } = options;
     let req;
     try {
-      req = this.#core.authorize(this.#merge({ ...rest, state: POPUP_PREFIX + (rest.state ?? wasm.generateCodeVerifier()) }), false);
+      req = this.#start({ ...rest, state: POPUP_PREFIX + (rest.state ?? generateCodeVerifier()) }, false);
     } catch (e) {
       return this.#run(Promise.reject(e));
     }
@@ -210,7 +323,7 @@ export class NylasAuth {
     const top = (globalThis.screenY ?? 0) + Math.max(0, ((globalThis.outerHeight ?? cfg.height) - cfg.height) / 2);
     const features = `popup=yes,width=${cfg.width},height=${cfg.height},left=${left},top=${top}`;
     const win = globalThis.open?.(req.url, 'nylas-pkce-popup', features);
-    if (!win) return this.#run(Promise.reject(wasm.__error('popup_blocked')));
+    if (!win) return this.#run(Promise.reject(pageError('popup_blocked')));
     return this.#run(this.#awaitPopup(win, req.state, cfg.timeoutMs));
   }
 
@@ -219,7 +332,7 @@ export class NylasAuth {
       const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(MESSAGE_TYPE + ':' + state) : null;
       let closedSince = 0;
       // A newer loginWithPopup reuses the window: this flow then ends at once, as if its popup was closed.
-      const cancel = () => done(reject, wasm.__error('popup_closed'));
+      const cancel = () => done(reject, pageError('popup_closed'));
       this.#cancelPopup = cancel;
       const done = (fn, value) => {
         if (this.#cancelPopup === cancel) this.#cancelPopup = null;
@@ -231,7 +344,7 @@ export class NylasAuth {
       };
       const accept = (data) => {
         if (!data || data.type !== MESSAGE_TYPE || data.state !== state || typeof data.url !== 'string') return;
-        done(resolve, this.#core.handleCallback(data.url));
+        done(resolve, this.#callback(data.url));
         try { win.close(); } catch { /* already closed */ }
       };
       const onMessage = (e) => { if (e.origin === location.origin) accept(e.data); };
@@ -241,11 +354,11 @@ export class NylasAuth {
       const poll = setInterval(() => {
         if (!win.closed) return;
         closedSince ||= Date.now();
-        if (Date.now() - closedSince > 500) done(reject, wasm.__error('popup_closed'));
+        if (Date.now() - closedSince > 500) done(reject, pageError('popup_closed'));
       }, 100);
       const timer = setTimeout(() => {
         try { win.close(); } catch { /* ignore */ }
-        done(reject, wasm.__error('timeout'));
+        done(reject, pageError('timeout'));
       }, timeoutMs);
     });
   }
@@ -271,37 +384,64 @@ export class NylasAuth {
 
   /** The current token set, or null (possibly expired: see isAuthenticated). */
   getTokenSet() {
-    return this.#core.tokens();
+    return this.#record ? JSON.parse(this.#record) : null;
   }
 
   /** Whether a non-expired access token is held (30 s clock-skew margin by default). */
   isAuthenticated() {
-    return this.#core.isAuthenticated();
+    const r = this.#record && wasm.restore(this.#record, Date.now(), this.#settings.clockSkewMs);
+    return !!r && JSON.parse(r).authenticated;
   }
 
   /** A valid access token; refreshes where the server allows public refresh, else `login_required`. */
   getAccessToken() {
-    return this.#run(this.#core.getAccessToken());
+    return this.#run(this.#accessToken());
+  }
+
+  async #accessToken() {
+    const s = await engine();
+    const step = JSON.parse(check(s.access(this.#json, this.#record, Date.now())));
+    if (step.token) return step.token;
+    if (step.expired) {
+      this.#setTokens('');
+      this.#emit('expired');
+      throw pageError('login_required');
+    }
+    const { status, body } = await this.#fetch(step.refresh);
+    const record = check(s.exchanged(status, body, Date.now(), this.#record));
+    this.#setTokens(record);
+    return JSON.parse(record).accessToken;
   }
 
   /** Revokes the current token at Nylas (`POST /connect/revoke`); local tokens are kept. */
   revoke() {
-    return this.#run(this.#core.revoke());
+    return this.#run(this.#call(0, this.#record).then(() => undefined));
   }
 
   /** Clears local tokens, then revokes them at Nylas. */
   logout() {
-    return this.#run(this.#core.logout());
+    const old = this.#record;
+    this.#setTokens('');
+    this.#emit('logout');
+    return this.#run(old ? this.#call(0, old).then(() => undefined) : Promise.resolve());
   }
 
   /** `GET /connect/tokeninfo` for the current token. */
   tokenInfo() {
-    return this.#run(this.#core.tokenInfo());
+    return this.#run(this.#call(1, this.#record));
   }
 
   /** `GET /grants/me` with the current token. */
   grantInfo() {
-    return this.#run(this.#core.grantInfo());
+    return this.#run(this.#call(2, this.#record));
+  }
+
+  /** A request about the tokens in `record` (0 revoke, 1 token info, 2 grant info), sent and read. */
+  async #call(kind, record) {
+    const s = await engine();
+    const request = JSON.parse(check(s.request(this.#json, kind, record)));
+    const { status, body } = await this.#fetch(request);
+    return JSON.parse(check(s.apiResult(status, body)));
   }
 
   /**
@@ -320,14 +460,10 @@ export class NylasAuth {
     }
   }
 
-  #flush() {
-    for (const e of this.#core.takeEvents().split(',')) if (e) this.#emit(e, e === 'tokens' ? this.#core.tokens() : undefined);
-  }
-
   #run(promise) {
-    return Promise.resolve(promise).then(
-      (value) => { this.#flush(); return value; },
-      (error) => { this.#flush(); this.#emit('error', error); throw error; },
-    );
+    return Promise.resolve(promise).catch((error) => {
+      this.#emit('error', error);
+      throw error;
+    });
   }
 }

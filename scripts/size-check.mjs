@@ -1,20 +1,25 @@
-// Fails when what a browser loads (pkg/nylas_pkce_bg.wasm + pkg/index.js with the bundled glue, each
-// gzip -9) exceeds the budget in force. The build is deterministic, so this is a test, not a benchmark.
-// Budget history (docs/size.md): the issue started it at 32 KB; the measured total is above that, so the
-// budget sits just above what the release build reaches and only ever goes down.
+// The size budget (part of `npm test`): gzip -9 (zlib level 9) of what a browser loads, in two sums:
+//   before login  import 'nylas-pkce'            pkg/index.js + pkg/error.js
+//   whole login   + the lazily loaded second half pkg/callback.js
+// Each wasm is inlined in its module, so these are all the bytes. The build is deterministic, so this is a
+// test, not a benchmark; the budgets sit just above what the release build reaches and only go down
+// (history in docs/size.md). `--report` prints the sums without failing (scripts/build.sh).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-export const BUDGET = 75_500;
-const files = ['pkg/nylas_pkce_bg.wasm', 'pkg/index.js'];
-let total = 0;
-for (const f of files) {
-  const gz = gzipSync(readFileSync(new URL(`../${f}`, import.meta.url)), { level: 9 }).length;
-  total += gz;
-  console.log(`${f.padEnd(24)} ${String(gz).padStart(7)} bytes gzip -9`);
+export const BUDGETS = { beforeLogin: 36_500, wholeLogin: 82_500 };
+const FILES = { beforeLogin: ['index.js', 'error.js'], wholeLogin: ['index.js', 'error.js', 'callback.js'] };
+
+const gz = (f) => gzipSync(readFileSync(new URL(`../pkg/${f}`, import.meta.url)), { level: 9 }).length;
+const sizes = Object.fromEntries(['index.js', 'error.js', 'callback.js'].map((f) => [f, gz(f)]));
+for (const [f, n] of Object.entries(sizes)) console.log(`  pkg/${f.padEnd(12)} ${String(n).padStart(7)} bytes gzip -9`);
+let over = false;
+for (const [sum, files] of Object.entries(FILES)) {
+  const total = files.reduce((a, f) => a + sizes[f], 0);
+  console.log(`  ${sum.padEnd(12)} ${String(total).padStart(7)} bytes; budget ${BUDGETS[sum]}`);
+  if (total > BUDGETS[sum]) {
+    console.error(`size budget '${sum}' exceeded by ${total - BUDGETS[sum]} bytes`);
+    over = true;
+  }
 }
-console.log(`total ${total} bytes; budget ${BUDGET}`);
-if (total > BUDGET) {
-  console.error(`size budget exceeded by ${total - BUDGET} bytes`);
-  process.exit(1);
-}
+if (over && !process.argv.includes('--report')) process.exit(1);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test on a fresh machine: installs what is missing (scripts/setup.sh), then lint, native
-# tests, the release package build and its size budget, Node tests (mock server, package), browser tests
-# (wasm-bindgen-test in headless Chromium, against the mock), and the Playwright end-to-end suite.
+# Runs every test on a fresh machine: installs what is missing (scripts/setup.sh), then lint (native,
+# wasm32, and the npm binding's real no_std build), native tests, the release package build and its size
+# budgets, Node tests (mock server, package), browser tests (wasm-bindgen-test in headless Chromium against
+# the mock: the Rust browser client and the npm binding), and the Playwright end-to-end suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -12,11 +13,15 @@ bash scripts/setup.sh
 
 step "format and lints (native and wasm32)"
 cargo fmt --check
-cargo clippy --all-targets --quiet -- -D warnings
-cargo clippy --all-targets --target wasm32-unknown-unknown --quiet -- -D warnings
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy --workspace --all-targets --all-features --target wasm32-unknown-unknown --quiet -- -D warnings
+for half in login session; do
+  cargo clippy -p nylas-pkce-npm --no-default-features --features "$half" --target wasm32-unknown-unknown --quiet -- -D warnings
+done
+cargo build -p nylas-pkce --no-default-features --quiet # the core builds without std
 
-step "native tests (core protocol, client flow)"
-cargo test --quiet
+step "native tests (core protocol, flow steps, client, JS API shapes)"
+cargo test --workspace --quiet
 
 step "release package + size budget"
 bash scripts/build.sh
@@ -25,7 +30,7 @@ node scripts/size-check.mjs
 step "node tests: mock server, package from pkg/"
 node --test tests/mock-server/ tests/node/
 
-step "browser tests: wasm-bindgen-test in headless Chromium"
+step "browser tests: wasm-bindgen-test in headless Chromium (Rust browser client, npm binding)"
 mock_log=$(mktemp)
 node tests/mock-server/server.mjs --port 0 >"$mock_log" 2>&1 &
 mock_pid=$!
@@ -33,7 +38,9 @@ trap 'kill $mock_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do grep -q 'listening on' "$mock_log" && break; sleep 0.1; done
 mock_url=$(sed -n 's/^mock nylas listening on //p' "$mock_log")
 [ -n "$mock_url" ] || { cat "$mock_log"; echo "mock server did not start"; exit 1; }
-CHROMEDRIVER=/usr/bin/chromedriver NYLAS_PKCE_MOCK_URL="$mock_url" cargo test --target wasm32-unknown-unknown --test web
+export CHROMEDRIVER=/usr/bin/chromedriver NYLAS_PKCE_MOCK_URL="$mock_url"
+cargo test --target wasm32-unknown-unknown --features browser --test browser
+cargo test --target wasm32-unknown-unknown -p nylas-pkce-npm --features std --test web
 kill $mock_pid 2>/dev/null || true
 
 step "end-to-end: the demo in headless Chromium (Playwright)"

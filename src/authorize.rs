@@ -1,6 +1,8 @@
 //! The authorization request (`GET /connect/auth`): the URL to send the user to, and the pending
 //! transaction to keep until the callback.
 
+use crate::prelude::*;
+
 use crate::config::Config;
 use crate::encode::{push_param, with_query};
 use crate::pkce::{random_token, ChallengeEncoding, ChallengeMethod, RandomSource};

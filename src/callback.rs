@@ -3,7 +3,9 @@
 //!
 //! Checks follow RFC 6749 §4.1.2 / §10.12 and RFC 9207: each problem has its own error code.
 
-use crate::encode::parse_query;
+use crate::prelude::*;
+
+use crate::encode::{has_byte, parse_query};
 use crate::error::ErrorDetails;
 use crate::events;
 use crate::secret::{AuthorizationCode, State};
@@ -74,7 +76,7 @@ pub fn callback_params(input: &str) -> Result<Vec<(String, String)>, Error> {
         let (before, fragment) = input.split_once('#').unwrap_or((input, ""));
         let query = match before.split_once('?') {
             Some((_, q)) => q,
-            None if before.contains('=') && !before.contains('/') => before,
+            None if has_byte(before, b'=') && !has_byte(before, b'/') => before,
             None => "",
         };
         (query, fragment)

@@ -3,12 +3,14 @@
 //! `Date.now` and `crypto.getRandomValues`; native tests plug in memory fakes. Navigation (redirect,
 //! popup) stays with the caller: the client only builds URLs and consumes callbacks.
 
+use crate::prelude::*;
+
 use core::cell::RefCell;
 use core::future::Future;
 
 use crate::authorize::{build_authorization_request, AuthorizationOptions, AuthorizationRequest};
-use crate::callback::{callback_params, parse_callback, Callback};
 use crate::config::Config;
+use crate::flow::{self, Access, CallbackStep};
 use crate::json::Json;
 use crate::pkce::RandomSource;
 use crate::secret::AccessToken;
@@ -176,36 +178,17 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
     /// `transaction_expired`; the callback's own errors; the token endpoint's errors.
     pub async fn handle_callback(&self, url: &str) -> Result<CallbackOutcome, Error> {
         let now = self.clock.now_ms();
-        let params = callback_params(url)?;
-        let state = params.iter().find(|(k, _)| k == "state").map(|(_, v)| v.as_str());
-        let Some(state) = state else {
-            // Let the full parser say what is wrong (invalid_callback or missing_state).
-            return Err(parse_callback(url, "", None).err().unwrap_or(Error::MissingState));
-        };
-        let tx = match self.transactions.take(state, now) {
-            Err(Error::NoTransaction) if self.transactions.has_pending(now)? => return Err(Error::StateMismatch),
-            other => other?,
-        };
-        match parse_callback(url, tx.state.secret(), tx.issuer.as_deref())? {
-            Callback::Code { code, .. } => {
-                let verifier =
-                    tx.code_verifier.as_ref().ok_or(Error::InvalidCallback("a code for an admin-consent request"))?;
-                let req = token::code_exchange_request(
-                    &self.config,
-                    &code,
-                    verifier,
-                    &tx.redirect_uri,
-                    self.config.token_body,
-                );
+        let taken = self.transactions.take_raw(&flow::callback_key(url)?)?;
+        let others = taken.is_none() && self.transactions.has_pending(now)?;
+        let ttl = self.options.transaction_ttl_ms;
+        match flow::complete_callback(&self.config, url, taken.as_deref(), others, now, ttl)? {
+            CallbackStep::Done(outcome) => Ok(outcome),
+            CallbackStep::Exchange(req) => {
                 let resp = self.http.send(req).await?;
                 let tokens = token::parse_token_response(resp.status, resp.body.as_ref(), self.clock.now_ms())?;
                 self.set_tokens(Some(tokens.clone()));
                 self.emit(Event::Tokens);
                 Ok(CallbackOutcome::Tokens(Box::new(tokens)))
-            }
-            Callback::AdminConsent { .. } => Ok(CallbackOutcome::AdminConsent),
-            Callback::Hosted { grant_id, provider, email, .. } => {
-                Ok(CallbackOutcome::Hosted { grant_id, provider, email })
             }
         }
     }
@@ -227,34 +210,22 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
     /// # Errors
     /// `login_required` when there is no valid token and no way to refresh; the token endpoint's errors.
     pub async fn access_token(&self) -> Result<AccessToken, Error> {
-        let now = self.clock.now_ms();
         let current = self.tokens();
-        let Some(current) = current else { return Err(Error::LoginRequired) };
-        if !current.is_expired(now, self.options.clock_skew_ms) {
-            return Ok(current.access_token);
-        }
-        match (&current.refresh_token, self.options.public_refresh) {
-            (Some(refresh), true) => {
-                let req = token::refresh_request(&self.config, refresh, None, self.config.token_body);
+        match flow::access(&self.config, current.as_ref(), self.clock.now_ms(), &self.options)? {
+            Access::Valid(token) => Ok(token),
+            Access::Refresh(req) => {
                 let resp = self.http.send(req).await?;
-                let mut fresh = token::parse_token_response(resp.status, resp.body.as_ref(), self.clock.now_ms())?;
-                if fresh.refresh_token.is_none() {
-                    fresh.refresh_token = current.refresh_token.clone();
-                }
-                for (field, old) in [(&mut fresh.grant_id, &current.grant_id), (&mut fresh.email, &current.email)] {
-                    if field.is_none() {
-                        field.clone_from(old);
-                    }
-                }
-                if fresh.provider.is_none() {
-                    fresh.provider.clone_from(&current.provider);
-                }
+                let fresh = token::parse_token_response(resp.status, resp.body.as_ref(), self.clock.now_ms())?;
+                let fresh = match &current {
+                    Some(old) => flow::merge_refreshed(fresh, old),
+                    None => fresh,
+                };
                 let token = fresh.access_token.clone();
                 self.set_tokens(Some(fresh));
                 self.emit(Event::Tokens);
                 Ok(token)
             }
-            _ => {
+            Access::Expired => {
                 self.set_tokens(None);
                 self.emit(Event::Expired);
                 Err(Error::LoginRequired)

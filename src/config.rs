@@ -4,6 +4,8 @@
 //! `https://{app}.us.nylas.com`), or a generic OAuth 2.0 server with explicit endpoints. Base URLs are
 //! configuration; nothing else in the crate knows a host name.
 
+use crate::prelude::*;
+
 use crate::encode::{is_loopback, url_parts};
 use crate::pkce::ChallengeEncoding;
 use crate::Error;
@@ -193,7 +195,7 @@ pub fn validate_redirect_uri(uri: &str) -> Result<(), Error> {
             Err(Error::InvalidConfig { field: F, reason: "must use https (http only for localhost, 127.0.0.1, [::1])" })
         }
         "https" => Err(Error::InvalidConfig { field: F, reason: "must be an absolute URL" }),
-        s if s.contains('.') => Ok(()),
+        s if crate::encode::has_byte(s, b'.') => Ok(()),
         _ => Err(Error::InvalidConfig {
             field: F,
             reason: "must be https, loopback http, or a private-use scheme like com.example.app:/callback",

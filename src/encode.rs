@@ -1,6 +1,8 @@
 //! Query-string encoding and decoding, and the small URL checks the crate needs (no `url` crate: its IDNA
 //! tables would triple the wasm size).
 
+use crate::prelude::*;
+
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// Everything but RFC 3986 unreserved characters is percent-encoded; space becomes `%20`.
@@ -20,7 +22,7 @@ pub fn push_param(out: &mut String, key: &str, value: &str) {
 pub fn with_query(base: &str) -> String {
     let mut s = String::with_capacity(base.len() + 64);
     s.push_str(base);
-    s.push(if base.contains('?') { '&' } else { '?' });
+    s.push(if has_byte(base, b'?') { '&' } else { '?' });
     s
 }
 
@@ -67,22 +69,22 @@ pub fn url_parts(url: &str) -> Option<UrlParts<'_>> {
     let (scheme, rest) = url.split_once(':')?;
     let mut chars = scheme.chars();
     let first = chars.next()?;
-    if !first.is_ascii_alphabetic() || !chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+    if !first.is_ascii_alphabetic() || !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) {
         return None;
     }
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return None;
     }
-    let has_fragment = rest.contains('#');
+    let has_fragment = has_byte(rest, b'#');
     let mut host = "";
     if let Some(after) = rest.strip_prefix("//") {
-        let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+        let end = after.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(after.len());
         let authority = after.get(..end)?;
-        if authority.contains('@') {
+        if has_byte(authority, b'@') {
             return None; // userinfo in a redirect or endpoint URL is a phishing vector
         }
         host = if authority.starts_with('[') {
-            let close = authority.find(']')?;
+            let close = authority.bytes().position(|b| b == b']')?;
             authority.get(..=close)?
         } else {
             authority.split(':').next().unwrap_or("")
@@ -92,6 +94,12 @@ pub fn url_parts(url: &str) -> Option<UrlParts<'_>> {
         }
     }
     Some(UrlParts { scheme: scheme.to_ascii_lowercase(), host, has_fragment })
+}
+
+/// Whether `s` contains the ASCII byte `b` (a byte loop: `str::contains` links a substring searcher
+/// into the wasm).
+pub(crate) fn has_byte(s: &str, b: u8) -> bool {
+    s.bytes().any(|x| x == b)
 }
 
 /// Whether `host` is a loopback host: `localhost`, `127.x.x.x` or `[::1]`.

@@ -4,6 +4,8 @@
 //! # Security
 //! Messages are static text plus field names. No verifier, state, code or token is ever part of an error.
 
+use crate::prelude::*;
+
 use crate::events;
 
 /// Details of an OAuth / Nylas error answer: from a callback (`error`, `error_description`, `error_uri`)
@@ -254,7 +256,7 @@ impl core::fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 #[cfg(test)]
 mod tests {

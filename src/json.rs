@@ -5,6 +5,8 @@
 //! and float tables would cost ~15 KB gzip in the `.wasm` (see docs/size.md); it is checked against
 //! serde_json in the tests, rejects nesting deeper than [`MAX_DEPTH`], and never panics.
 
+use crate::prelude::*;
+
 /// A JSON value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Json {
@@ -56,7 +58,7 @@ impl Json {
     /// numbers).
     pub fn uint_of(&self, key: &str) -> Option<u64> {
         match self.get(key)? {
-            Json::Number(n) if n.is_finite() && *n >= 0.0 && n.fract() == 0.0 && *n < 9.0e15 => Some(*n as u64),
+            Json::Number(n) if *n >= 0.0 && is_small_whole(*n) => Some(*n as u64),
             Json::String(s) if !s.is_empty() && s.len() < 16 && s.bytes().all(|b| b.is_ascii_digit()) => s.parse().ok(),
             _ => None,
         }
@@ -344,7 +346,7 @@ impl Parser<'_> {
         }
         let mut v = mantissa as f64;
         if exp != 0 {
-            v *= 10f64.powi(exp.clamp(-400, 400));
+            v *= pow10(exp.clamp(-400, 400));
         }
         Some(Json::Number(if neg { -v } else { v }))
     }
@@ -398,13 +400,35 @@ pub fn write_value(out: &mut String, v: &Json) {
 }
 
 fn write_number(out: &mut String, n: f64) {
-    if n.is_finite() && n.fract() == 0.0 && n.abs() < 9.0e15 {
+    if is_small_whole(n) {
         if n < 0.0 {
             out.push('-');
         }
-        out.push_str(&u64_to_string(n.abs() as u64));
+        out.push_str(&u64_to_string((n as i64).unsigned_abs()));
     } else {
         out.push_str("null");
+    }
+}
+
+/// Whether `n` is a whole number of magnitude below 9e15 (exact in an `f64`). `core` has no `f64::fract`.
+fn is_small_whole(n: f64) -> bool {
+    n > -9.0e15 && n < 9.0e15 && (n as i64) as f64 == n
+}
+
+/// `10^e` by repeated squaring (`core` has no `f64::powi`).
+fn pow10(e: i32) -> f64 {
+    let (mut base, mut k, mut r) = (10f64, e.unsigned_abs(), 1f64);
+    while k > 0 {
+        if k & 1 == 1 {
+            r *= base;
+        }
+        base *= base;
+        k >>= 1;
+    }
+    if e < 0 {
+        1.0 / r
+    } else {
+        r
     }
 }
 
@@ -477,6 +501,12 @@ impl ObjectWriter {
     pub fn value(&mut self, k: &str, v: &Json) -> &mut Self {
         let out = self.key(k);
         write_value(out, v);
+        self
+    }
+
+    /// A member whose value is JSON text this crate wrote (another writer's output).
+    pub fn value_text(&mut self, k: &str, json_text: &str) -> &mut Self {
+        self.key(k).push_str(json_text);
         self
     }
 

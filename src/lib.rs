@@ -1,4 +1,5 @@
 #![doc = include_str!("../README.md")]
+#![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs, missing_debug_implementations)]
 #![cfg_attr(
     not(test),
@@ -12,6 +13,16 @@
     )
 )]
 
+extern crate alloc;
+
+/// What `std`'s prelude would give every module; the core is `no_std` + `alloc`.
+mod prelude {
+    pub(crate) use alloc::boxed::Box;
+    pub(crate) use alloc::string::String;
+    pub(crate) use alloc::vec;
+    pub(crate) use alloc::vec::Vec;
+}
+
 pub mod api;
 pub mod authorize;
 pub mod callback;
@@ -20,18 +31,19 @@ pub mod config;
 pub mod encode;
 pub mod error;
 pub mod events;
+pub mod flow;
 pub mod json;
 pub mod pkce;
 pub mod secret;
 pub mod token;
 pub mod transaction;
 
-#[cfg(target_arch = "wasm32")]
-#[doc(hidden)]
-pub mod wasm;
+#[cfg(all(feature = "browser", target_arch = "wasm32"))]
+pub mod browser;
 
 pub use authorize::{build_authorization_request, AccessType, AuthorizationOptions, AuthorizationRequest};
 pub use callback::{parse_callback, Callback};
+pub use client::{CallbackOutcome, Client, ClientOptions, Clock, Http, HttpResponse};
 pub use config::{Config, Endpoints, Flavor, Region, TokenBody};
 pub use error::{Error, ErrorDetails, ScopeError};
 pub use pkce::{code_challenge, ChallengeEncoding, ChallengeMethod, RandomSource};

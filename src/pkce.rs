@@ -5,6 +5,8 @@
 //! [`ChallengeEncoding::Nylas`] is the default for Nylas endpoints, [`ChallengeEncoding::Rfc7636`] for
 //! generic OAuth servers.
 
+use crate::prelude::*;
+
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use sha2::{Digest, Sha256};

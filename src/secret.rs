@@ -5,6 +5,8 @@
 //! `Display`, so a secret cannot reach a log line or an error message by accident. The raw value is reached
 //! only through [`secret()`](CodeVerifier::secret), which is the one place to audit.
 
+use crate::prelude::*;
+
 use zeroize::Zeroize;
 
 macro_rules! secret_type {

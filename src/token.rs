@@ -1,13 +1,15 @@
 //! Token-endpoint and API requests as data, and their answers parsed from `(status, body)`.
 //! No network here: the browser layer (fetch) or any Rust HTTP client sends an [`HttpRequest`].
 
+use crate::prelude::*;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
 use crate::config::{Config, TokenBody};
 use crate::encode::{form_body, push_param, with_query};
 use crate::error::{ErrorDetails, ScopeError};
-use crate::json::{self, Json};
+use crate::json::{self, Json, ObjectWriter};
 use crate::secret::{AccessToken, AuthorizationCode, CodeVerifier, IdToken, RefreshToken};
 use crate::Error;
 
@@ -160,6 +162,8 @@ pub struct TokenSet {
     pub scope: Vec<String>,
     /// The ID token (a JWT), if any.
     pub id_token: Option<IdToken>,
+    /// The ID token's payload as JSON text (an object), decoded but **not verified**: for display only.
+    pub id_token_claims: Option<String>,
     /// Nylas grant id.
     pub grant_id: Option<String>,
     /// The account's email.
@@ -174,36 +178,48 @@ impl TokenSet {
         self.expires_at.is_some_and(|at| now_ms.saturating_add(skew_ms) >= at)
     }
 
-    /// Serialises for (opt-in) storage.
+    /// The token set as the JavaScript API shows it, which is also the record kept in token storage:
+    /// `{ accessToken, tokenType, expiresIn, expiresAt, refreshToken, scope, grantId, email, provider,
+    /// idToken, idTokenClaims }` (absent members left out).
     pub fn to_json(&self) -> String {
-        let at = self.expires_at.map(json::u64_to_string);
-        let scope = self.scope.join(" ");
-        json::write_object(&[
-            ("access_token", Some(self.access_token.secret())),
-            ("token_type", Some(&self.token_type)),
-            ("expires_at", at.as_deref()),
-            ("refresh_token", self.refresh_token.as_ref().map(RefreshToken::secret)),
-            ("scope", Some(&scope)),
-            ("id_token", self.id_token.as_ref().map(IdToken::secret)),
-            ("grant_id", self.grant_id.as_deref()),
-            ("email", self.email.as_deref()),
-            ("provider", self.provider.as_deref()),
-        ])
+        let mut w = ObjectWriter::default();
+        w.str("accessToken", self.access_token.secret()).str("tokenType", &self.token_type);
+        if let Some(n) = self.expires_in {
+            w.num("expiresIn", n);
+        }
+        if let Some(at) = self.expires_at {
+            w.num("expiresAt", at);
+        }
+        w.opt_str("refreshToken", self.refresh_token.as_ref().map(RefreshToken::secret)).strs("scope", &self.scope);
+        w.opt_str("grantId", self.grant_id.as_deref())
+            .opt_str("email", self.email.as_deref())
+            .opt_str("provider", self.provider.as_deref())
+            .opt_str("idToken", self.id_token.as_ref().map(IdToken::secret));
+        if let Some(claims) = &self.id_token_claims {
+            w.value_text("idTokenClaims", claims);
+        }
+        w.finish()
     }
 
-    /// Reads what [`TokenSet::to_json`] wrote.
+    /// Reads what [`TokenSet::to_json`] wrote; `None` where it is not a token set.
     pub fn from_json(j: &Json) -> Option<TokenSet> {
+        let text = |k: &str| j.str_of(k).map(String::from);
         Some(TokenSet {
-            access_token: AccessToken::new(j.str_of("access_token")?.into()),
-            token_type: j.str_of("token_type")?.into(),
-            expires_in: None,
-            expires_at: j.uint_of("expires_at"),
-            refresh_token: j.str_of("refresh_token").map(|s| RefreshToken::new(s.into())),
-            scope: split_scope(j.str_of("scope")),
-            id_token: j.str_of("id_token").map(|s| IdToken::new(s.into())),
-            grant_id: j.str_of("grant_id").map(Into::into),
-            email: j.str_of("email").map(Into::into),
-            provider: j.str_of("provider").map(Into::into),
+            access_token: AccessToken::new(j.str_of("accessToken")?.into()),
+            token_type: j.str_of("tokenType").filter(|t| *t == "Bearer")?.into(),
+            expires_in: j.uint_of("expiresIn"),
+            expires_at: j.uint_of("expiresAt"),
+            refresh_token: j.str_of("refreshToken").map(|s| RefreshToken::new(s.into())),
+            scope: scope_of(j),
+            id_token: j.str_of("idToken").map(|s| IdToken::new(s.into())),
+            id_token_claims: j.get("idTokenClaims").filter(|c| matches!(c, Json::Object(_))).map(|c| {
+                let mut out = String::new();
+                json::write_value(&mut out, c);
+                out
+            }),
+            grant_id: text("grantId"),
+            email: text("email"),
+            provider: text("provider"),
         })
     }
 }
@@ -243,6 +259,7 @@ pub fn parse_token_response(status: u16, body: Option<&Json>, now_ms: u64) -> Re
         Some(_) => Some(j.uint_of("expires_in").ok_or(invalid("expires_in is not a whole number of seconds"))?),
     };
     let text = |k: &str| j.str_of(k).map(String::from);
+    let id_token = j.str_of("id_token").map(|s| IdToken::new(s.into()));
     Ok(TokenSet {
         access_token: AccessToken::new(access_token.into()),
         token_type: "Bearer".into(),
@@ -250,7 +267,8 @@ pub fn parse_token_response(status: u16, body: Option<&Json>, now_ms: u64) -> Re
         expires_at: expires_in.map(|s| now_ms.saturating_add(s.saturating_mul(1000))),
         refresh_token: j.str_of("refresh_token").map(|s| RefreshToken::new(s.into())),
         scope: scope_of(j),
-        id_token: j.str_of("id_token").map(|s| IdToken::new(s.into())),
+        id_token_claims: id_token.as_ref().and_then(id_token_claims),
+        id_token,
         grant_id: text("grant_id"),
         email: text("email"),
         provider: text("provider"),
@@ -360,6 +378,14 @@ fn bracket_list(s: &str) -> Option<(Vec<String>, &str)> {
         .map(Into::into)
         .collect();
     Some((items, s.get(close + 1..)?))
+}
+
+/// The ID token's payload if it is a JSON object, re-written by this crate's writer.
+fn id_token_claims(id_token: &IdToken) -> Option<String> {
+    let claims = id_token_payload(id_token).and_then(|p| json::parse(&p)).filter(|c| matches!(c, Json::Object(_)))?;
+    let mut out = String::new();
+    json::write_value(&mut out, &claims);
+    Some(out)
 }
 
 /// The payload of an ID token, base64url-decoded, as JSON text. **Not verified**: the signature is not

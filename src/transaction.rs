@@ -4,6 +4,8 @@
 //! once. [`TransactionStore::take`] removes it *before* it is checked: a replayed callback finds nothing
 //! (`no_transaction`), and a code is never exchanged twice.
 
+use crate::prelude::*;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -74,6 +76,17 @@ impl Transaction {
             ("issuer", self.issuer.as_deref()),
             ("responseType", Some(self.response_type.as_str())),
         ])
+    }
+
+    /// Reads a stored record (what [`Transaction::to_json`] wrote); `None` where it is not one.
+    pub fn read(raw: &str) -> Option<Transaction> {
+        json::parse(raw).as_ref().and_then(Transaction::from_json)
+    }
+
+    /// Whether this transaction is older than `ttl_ms` at `now_ms` (or dated more than a minute in the
+    /// future, which no clock of ours wrote).
+    pub fn is_expired(&self, now_ms: u64, ttl_ms: u64) -> bool {
+        now_ms.saturating_sub(self.created_at) > ttl_ms || self.created_at > now_ms.saturating_add(60_000)
     }
 
     /// Reads a stored transaction; `None` where it is not one (corrupt or foreign data).
@@ -187,7 +200,7 @@ impl<S: Storage> TransactionStore<S> {
         let key = key_for(state);
         let raw = self.storage.get(&key)?.ok_or(Error::NoTransaction)?;
         self.storage.remove(&key)?;
-        let tx = json::parse(&raw).as_ref().and_then(Transaction::from_json).ok_or(Error::NoTransaction)?;
+        let tx = Transaction::read(&raw).ok_or(Error::NoTransaction)?;
         if !tx.state.ct_eq(state) {
             return Err(Error::NoTransaction);
         }
@@ -197,13 +210,20 @@ impl<S: Storage> TransactionStore<S> {
         Ok(tx)
     }
 
+    /// Removes and returns the raw record under `key` (see [`crate::flow::callback_key`]); checking it is
+    /// [`crate::flow::complete_callback`]'s job.
+    pub fn take_raw(&self, key: &str) -> Result<Option<String>, Error> {
+        let raw = self.storage.get(key)?;
+        if raw.is_some() {
+            self.storage.remove(key)?;
+        }
+        Ok(raw)
+    }
+
     /// Whether a transaction for `state` is pending (not taken, not expired).
     pub fn contains(&self, state: &str, now_ms: u64) -> Result<bool, Error> {
         Ok(match self.storage.get(&key_for(state))? {
-            Some(raw) => json::parse(&raw)
-                .as_ref()
-                .and_then(Transaction::from_json)
-                .is_some_and(|tx| !self.is_expired(&tx, now_ms)),
+            Some(raw) => Transaction::read(&raw).is_some_and(|tx| !self.is_expired(&tx, now_ms)),
             None => false,
         })
     }
@@ -221,9 +241,7 @@ impl<S: Storage> TransactionStore<S> {
             let keep = self
                 .storage
                 .get(&key)?
-                .and_then(|raw| json::parse(&raw))
-                .as_ref()
-                .and_then(Transaction::from_json)
+                .and_then(|raw| Transaction::read(&raw))
                 .is_some_and(|tx| !self.is_expired(&tx, now_ms));
             if !keep {
                 self.storage.remove(&key)?;
@@ -233,7 +251,7 @@ impl<S: Storage> TransactionStore<S> {
     }
 
     fn is_expired(&self, tx: &Transaction, now_ms: u64) -> bool {
-        now_ms.saturating_sub(tx.created_at) > self.ttl_ms || tx.created_at > now_ms.saturating_add(60_000)
+        tx.is_expired(now_ms, self.ttl_ms)
     }
 }
 

@@ -2,14 +2,18 @@
 //! validation rule of the JS API is tested natively; the wasm layer only moves the JSON text across
 //! (`JSON.stringify` in, `JSON.parse` out).
 
+pub mod engine;
+
+use crate::prelude::*;
+
 use crate::authorize::{AccessType, AuthorizationOptions, AuthorizationRequest};
 use crate::callback::Callback;
 use crate::client::{CallbackOutcome, ClientOptions};
 use crate::config::{Config, Endpoints, Flavor, Region, TokenBody};
-use crate::json::{self, Json, ObjectWriter};
+use crate::json::{Json, ObjectWriter};
 use crate::pkce::{ChallengeEncoding, ChallengeMethod};
 use crate::secret::{AuthorizationCode, CodeVerifier, RefreshToken};
-use crate::token::{self, id_token_payload, HttpRequest, TokenSet};
+use crate::token::{self, HttpRequest, TokenSet};
 use crate::transaction::ResponseType;
 use crate::Error;
 
@@ -197,8 +201,8 @@ pub fn token_request(o: &Json) -> Result<HttpRequest, Error> {
 }
 
 /// `{ url, state, codeVerifier, codeChallenge, codeChallengeMethod, redirectUri, createdAt, issuer,
-/// transaction }`.
-pub fn authorization_result(req: &AuthorizationRequest) -> String {
+/// transaction }`, and `key` (where to store `transaction`) when given.
+pub fn authorization_result(req: &AuthorizationRequest, key: Option<&str>) -> String {
     let tx = &req.transaction;
     let mut w = ObjectWriter::default();
     w.str("url", &req.url).str("state", tx.state.secret());
@@ -207,7 +211,7 @@ pub fn authorization_result(req: &AuthorizationRequest) -> String {
         w.str("codeChallenge", c).str("codeChallengeMethod", req.challenge_method.as_str());
     }
     w.str("redirectUri", &tx.redirect_uri).num("createdAt", tx.created_at).opt_str("issuer", tx.issuer.as_deref());
-    w.str("transaction", &tx.to_json()).finish()
+    w.str("transaction", &tx.to_json()).opt_str("key", key).finish()
 }
 
 fn extras(w: &mut ObjectWriter, extras: &[(String, String)]) {
@@ -236,35 +240,10 @@ pub fn callback_result(cb: &Callback) -> String {
     w.finish()
 }
 
-fn token_fields(w: &mut ObjectWriter, t: &TokenSet) {
-    w.str("accessToken", t.access_token.secret()).str("tokenType", &t.token_type);
-    if let Some(n) = t.expires_in {
-        w.num("expiresIn", n);
-    }
-    if let Some(at) = t.expires_at {
-        w.num("expiresAt", at);
-    }
-    w.opt_str("refreshToken", t.refresh_token.as_ref().map(RefreshToken::secret)).strs("scope", &t.scope);
-    w.opt_str("grantId", t.grant_id.as_deref())
-        .opt_str("email", t.email.as_deref())
-        .opt_str("provider", t.provider.as_deref());
-    if let Some(id) = &t.id_token {
-        w.str("idToken", id.secret());
-        // Decoded, NOT verified: for display only.
-        if let Some(claims) =
-            id_token_payload(id).and_then(|p| json::parse(&p)).filter(|c| matches!(c, Json::Object(_)))
-        {
-            w.value("idTokenClaims", &claims);
-        }
-    }
-}
-
 /// The token set: `{ accessToken, tokenType, expiresIn, expiresAt, refreshToken, scope, grantId, email,
-/// provider, idToken, idTokenClaims }`.
+/// provider, idToken, idTokenClaims }` (see [`TokenSet::to_json`]).
 pub fn token_set(t: &TokenSet) -> String {
-    let mut w = ObjectWriter::default();
-    token_fields(&mut w, t);
-    w.finish()
+    t.to_json()
 }
 
 /// `handleRedirectCallback`'s result: `{ type: 'tokens', …token set }`, `{ type: 'admin_consent' }` or
@@ -273,8 +252,15 @@ pub fn outcome(o: &CallbackOutcome) -> String {
     let mut w = ObjectWriter::default();
     match o {
         CallbackOutcome::Tokens(t) => {
-            w.str("type", "tokens");
-            token_fields(&mut w, t);
+            let set = t.to_json();
+            let members = set.strip_prefix('{').and_then(|m| m.strip_suffix('}')).unwrap_or_default();
+            let mut out = String::from("{\"type\":\"tokens\"");
+            if !members.is_empty() {
+                out.push(',');
+                out.push_str(members);
+            }
+            out.push('}');
+            return out;
         }
         CallbackOutcome::AdminConsent => {
             w.str("type", "admin_consent");
@@ -300,6 +286,7 @@ pub fn http_request(req: &HttpRequest) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json;
 
     fn j(s: &str) -> Json {
         json::parse(s).unwrap()

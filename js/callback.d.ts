@@ -1,0 +1,18 @@
+// Type declarations for nylas-pkce/callback: the stateless callback and token functions. NylasAuth loads
+// this module by itself when a callback arrives or a token is used; import it directly to parse callbacks
+// or token answers yourself (a server, a worker, your own flow).
+import type { CallbackResult, ClientConfig, HttpRequestData, TokenSet } from './index.js';
+
+export { NylasPkceError } from './index.js';
+export type { CallbackResult, HttpRequestData, TokenSet } from './index.js';
+
+/** Parses and validates a callback (full URL, `?query` or `#fragment`) against the expected state and issuer. */
+export declare function parseCallback(input: string, expected: { state: string; issuer?: string }): CallbackResult;
+/** The token request as data: `{ url, method, headers, body }`; never a `client_secret`. */
+export declare function tokenRequest(
+  options: ClientConfig & ({ code: string; codeVerifier: string; redirectUri?: string } | { refreshToken: string; scope?: string }),
+): HttpRequestData;
+/** Parses a token-endpoint answer into a token set; `now` (ms) defaults to `Date.now()`. */
+export declare function parseTokenResponse(status: number, body: string | object, now?: number): TokenSet;
+/** Size of the second half's wasm linear memory in bytes (diagnostics). */
+export declare function wasmMemoryBytes(): number;

@@ -1,0 +1,148 @@
+//! The npm binding's exports in a real headless browser (wasm-bindgen-test + Chromium): the browser's
+//! `crypto.getRandomValues`, results and `!`-errors as the package reads them, and a whole login driven
+//! step by step the way the package's JavaScript drives it, with real `fetch` calls to the mock Nylas
+//! server (`NYLAS_PKCE_MOCK_URL`, set by scripts/test.sh).
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Reflect, JSON};
+use nylas_pkce_npm::{login, session};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(inline_js = "
+export async function follow(url) { const r = await fetch(url); return r.url; }
+export async function send(requestJson) {
+  const q = JSON.parse(requestJson);
+  const r = await fetch(q.url, { method: q.method, headers: q.headers, body: q.body, credentials: 'omit', redirect: 'error' });
+  return [r.status, await r.text()];
+}
+export async function control(base, path, body) {
+  const r = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return r.json();
+}
+")]
+extern "C" {
+    fn follow(url: &str) -> js_sys::Promise;
+    fn send(request_json: &str) -> js_sys::Promise;
+    fn control(base: &str, path: &str, body: &str) -> js_sys::Promise;
+}
+
+fn mock_url() -> &'static str {
+    match option_env!("NYLAS_PKCE_MOCK_URL") {
+        Some(url) => url,
+        None => panic!("run through scripts/test.sh: NYLAS_PKCE_MOCK_URL names the mock server"),
+    }
+}
+
+fn parse(text: &str) -> JsValue {
+    assert!(!text.starts_with('!'), "unexpected error: {text}");
+    JSON::parse(text).expect("JSON result")
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &key.into()).unwrap()
+}
+
+fn s(v: &JsValue, key: &str) -> String {
+    get(v, key).as_string().unwrap_or_else(|| panic!("{key} is not a string"))
+}
+
+/// The code of an `!`-error result (what the package throws as a NylasPkceError).
+fn code(text: &str) -> String {
+    let json = text.strip_prefix('!').unwrap_or_else(|| panic!("not an error: {text}"));
+    s(&JSON::parse(json).unwrap(), "code")
+}
+
+#[wasm_bindgen_test]
+fn verifiers_come_from_the_browser_csprng() {
+    let (a, b) = (login::verifier(0), login::verifier(0));
+    assert_eq!(a.len(), 43);
+    assert_ne!(a, b);
+    assert!(a.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+    let long = login::verifier(128);
+    assert_eq!(long.len(), 128);
+    assert!(long.bytes().all(|c| c.is_ascii_alphanumeric() || b"-._~".contains(&c)));
+    assert_eq!(code(&login::verifier(42)), "invalid_verifier");
+    assert_eq!(code(&login::verifier(129)), "invalid_verifier");
+    // More than the 1 KiB pool holds: the pool refills from the browser.
+    let many: Vec<String> = (0..100).map(|_| login::verifier(0)).collect();
+    assert_eq!(many.iter().collect::<std::collections::BTreeSet<_>>().len(), 100);
+}
+
+#[wasm_bindgen_test]
+fn challenge_vectors_and_pairs() {
+    let nylas = "ZTk2YmY2Njg2YTNjMzUxMGU5ZTkyN2RiNzA2OWNiMWNiYTliOTliMDIyZjQ5NDgzYTZjZTMyNzA4MDllNjhhMg";
+    assert_eq!(login::challenge("nylas", 0, 0), nylas);
+    assert_eq!(
+        login::challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", 0, 1),
+        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    );
+    assert_eq!(login::challenge("abc", 1, 0), "abc");
+    assert_eq!(code(&login::challenge("abc", 255, 0)), "invalid_option");
+    assert_eq!(code(&login::challenge("abc", 0, 255)), "invalid_option");
+    let pair = login::pair(0, 0, 1);
+    let (v, c) = pair.split_once(' ').unwrap();
+    assert_eq!(v.len(), 43);
+    assert_eq!(login::challenge(v, 0, 1), c);
+    assert_eq!(code(&login::pair(7, 0, 0)), "invalid_verifier");
+}
+
+#[wasm_bindgen_test]
+fn configuration_errors_name_the_field() {
+    let e = login::settings(r#"{"clientId":"c"}"#);
+    assert_eq!(code(&e), "invalid_config");
+    assert_eq!(s(&JSON::parse(&e[1..]).unwrap(), "field"), "redirectUri");
+    assert_eq!(code(&login::settings("not json")), "invalid_config");
+    let ok =
+        parse(&login::settings(r#"{"clientId":"c","redirectUri":"https://a.example/cb","transactionTtlMs":5000}"#));
+    assert_eq!(s(&ok, "tokenKey"), "nylas-pkce:tokens:c");
+    assert_eq!(get(&ok, "transactionTtlMs").as_f64(), Some(5000.0));
+    let page = JSON::parse(&login::error("popup_blocked")).unwrap();
+    assert_eq!(s(&page, "code"), "popup_blocked");
+}
+
+#[wasm_bindgen_test]
+async fn a_whole_login_step_by_step_against_the_mock() {
+    let base = mock_url();
+    JsFuture::from(control(base, "/__mock/reset", "{}")).await.unwrap();
+    JsFuture::from(control(base, "/__mock/config", r#"{"autoApprove":true}"#)).await.unwrap();
+    let config =
+        [r#"{"clientId":"demo-client","redirectUri":""#, base, r#"/callback-echo","apiBase":""#, base, r#"/v3"}"#]
+            .concat();
+    let now = js_sys::Date::now();
+    // Before login (first half): the URL and the record to keep.
+    let start = parse(&login::authorize(&config, r#"{"provider":"google","scopes":["email"]}"#, now, ""));
+    let (key, record) = (s(&start, "key"), s(&start, "transaction"));
+    assert!(key.starts_with("nylas-pkce:tx:"));
+    assert!(!login::stale(&record, now, 600_000.0));
+    assert!(login::stale(&record, now + 700_000.0, 600_000.0));
+    let callback = JsFuture::from(follow(&s(&start, "url"))).await.unwrap().as_string().unwrap();
+    // The callback (second half): its key, the check against the taken record, the exchange.
+    assert_eq!(session::callback_key(&callback), key);
+    assert_eq!(code(&session::callback(&config, &callback, "", "", now)), "no_transaction");
+    assert_eq!(code(&session::callback(&config, &callback, "", &record, now)), "state_mismatch");
+    let step = parse(&session::callback(&config, &callback, &record, "", now));
+    let request = JSON::stringify(&get(&step, "exchange")).unwrap().as_string().unwrap();
+    assert!(!request.contains("client_secret"));
+    let answer = JsFuture::from(send(&request)).await.unwrap();
+    let (status, body) = (js_sys::Array::from(&answer).get(0), js_sys::Array::from(&answer).get(1));
+    let tokens = session::exchanged(status.as_f64().unwrap() as u16, &body.as_string().unwrap(), now, "");
+    let set = parse(&tokens);
+    assert_eq!(s(&set, "tokenType"), "Bearer");
+    assert!(get(&set, "idTokenClaims").is_object());
+    // The token record restores in the first half, and drives the second.
+    let restored = parse(&login::restore(&tokens, now, 30_000.0));
+    assert_eq!(get(&restored, "authenticated").as_bool(), Some(true));
+    assert_eq!(login::restore("{}", now, 0.0), "");
+    let access = parse(&session::access(&config, &tokens, now));
+    assert_eq!(s(&access, "token"), s(&set, "accessToken"));
+    let grant = parse(&session::request(&config, 2, &tokens));
+    let answer = JsFuture::from(send(&JSON::stringify(&grant).unwrap().as_string().unwrap())).await.unwrap();
+    let body = js_sys::Array::from(&answer).get(1).as_string().unwrap();
+    assert!(get(&parse(&session::api_result(200, &body)), "id").is_string());
+    assert_eq!(code(&session::access(&config, "", now)), "login_required");
+    assert_eq!(code(&session::api_result(401, r#"{"error":"invalid_token"}"#)), "invalid_token");
+}

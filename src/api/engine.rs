@@ -1,0 +1,223 @@
+//! The steps of `NylasAuth` (the package's flow class) as JSON text in and out: the npm binding exports
+//! these one-to-one, and the package's JavaScript moves their records between storage, `fetch` and the
+//! page. Each function takes the `NylasAuth` options object (`config`) again rather than keeping state, so
+//! the wasm holds nothing between calls and either half of the package can run any step it carries.
+//!
+//! Records (a pending transaction, a token set) are opaque strings to the JavaScript: written here, checked
+//! here when they come back.
+
+use crate::prelude::*;
+
+use super::{authorization_options, client_options, config as parse_config};
+use crate::authorize::build_authorization_request;
+use crate::client::TOKEN_KEY_PREFIX;
+use crate::flow::{self, Access, CallbackStep};
+use crate::json::{self, Json, ObjectWriter};
+use crate::pkce::RandomSource;
+use crate::token::{self, TokenSet};
+use crate::transaction::{key_for, Transaction, KEY_PREFIX};
+use crate::Error;
+
+/// Validates a `NylasAuth` options object and returns what the JavaScript needs to do its I/O:
+/// `{ transactionPrefix, tokenKey, transactionTtlMs, clockSkewMs, fetchTimeoutMs }`.
+///
+/// # Errors
+/// `invalid_config` naming the field.
+pub fn settings(o: &Json) -> Result<String, Error> {
+    let config = parse_config(o)?;
+    let (options, timeout) = client_options(o)?;
+    let mut token_key = String::from(TOKEN_KEY_PREFIX);
+    token_key.push_str(&config.client_id);
+    Ok(ObjectWriter::default()
+        .str("transactionPrefix", KEY_PREFIX)
+        .str("tokenKey", &token_key)
+        .num("transactionTtlMs", options.transaction_ttl_ms)
+        .num("clockSkewMs", options.clock_skew_ms)
+        .num("fetchTimeoutMs", timeout)
+        .finish())
+}
+
+/// Starts an authorization: `buildAuthorizationUrl`'s result plus `key`, the storage key under which to keep
+/// `transaction` until the callback. With a token record (`reauthenticate`: re-authentication of the
+/// current grant), `login_hint` and `provider` default to the grant's email and provider.
+///
+/// # Errors
+/// `invalid_config`, `invalid_option`, `crypto_unavailable`.
+pub fn authorize(
+    config: &Json,
+    options: &Json,
+    rng: &mut impl RandomSource,
+    now_ms: u64,
+    reauthenticate: &str,
+) -> Result<String, Error> {
+    let config = parse_config(config)?;
+    let mut options = authorization_options(options)?;
+    if let (Some(grant), None) = (read_tokens(reauthenticate), &options.login_hint) {
+        options.login_hint = grant.email;
+        if options.provider.is_none() {
+            options.provider = grant.provider;
+        }
+    }
+    let req = build_authorization_request(&config, &options, rng, now_ms)?;
+    Ok(super::authorization_result(&req, Some(&key_for(req.transaction.state.secret()))))
+}
+
+/// Whether a stored transaction record is past its time to live (or unreadable): remove it.
+pub fn stale(record: &str, now_ms: u64, ttl_ms: u64) -> bool {
+    Transaction::read(record).is_none_or(|tx| tx.is_expired(now_ms, ttl_ms))
+}
+
+/// A stored token record as `{ authenticated, tokens }` (`authenticated`: the access token is not expired,
+/// counting `skew_ms` early); `None` when the record is not a token set. The record is the token set's own
+/// JSON ([`TokenSet::to_json`]), so it is handed back as it is once it has been checked.
+pub fn restore(record: &str, now_ms: u64, skew_ms: u64) -> Option<String> {
+    let tokens = read_tokens(record)?;
+    let mut w = ObjectWriter::default();
+    w.bool("authenticated", !tokens.is_expired(now_ms, skew_ms));
+    w.value_text("tokens", record.trim());
+    Some(w.finish())
+}
+
+fn read_tokens(record: &str) -> Option<TokenSet> {
+    json::parse(record).as_ref().and_then(TokenSet::from_json)
+}
+
+/// The storage key of a callback's transaction (take it out of storage before calling [`callback`]).
+///
+/// # Errors
+/// `invalid_callback`, `missing_state`.
+pub fn callback_key(url: &str) -> Result<String, Error> {
+    flow::callback_key(url)
+}
+
+/// Checks a callback against its transaction record (`taken`, empty when storage had none; `others`: the
+/// other stored records, newline-separated). Returns `{ "exchange": request }` to send, or the finished
+/// result (`{ type: 'admin_consent' }`, `{ type: 'hosted', … }`).
+///
+/// # Errors
+/// See [`flow::complete_callback`].
+pub fn callback(config: &Json, url: &str, taken: &str, others: &str, now_ms: u64) -> Result<String, Error> {
+    let (options, _) = client_options(config)?;
+    let config = parse_config(config)?;
+    let ttl = options.transaction_ttl_ms;
+    let taken = Some(taken).filter(|t| !t.is_empty());
+    let others_pending = taken.is_none() && flow::any_pending(others.split('\n'), now_ms, ttl);
+    Ok(match flow::complete_callback(&config, url, taken, others_pending, now_ms, ttl)? {
+        CallbackStep::Exchange(req) => {
+            ObjectWriter::default().value_text("exchange", &super::http_request(&req)).finish()
+        }
+        CallbackStep::Done(outcome) => super::outcome(&outcome),
+    })
+}
+
+/// A token endpoint's answer (code exchange or refresh) as the token set, which is also the record to keep
+/// in token storage. `previous` is the record being refreshed (empty for a code exchange): what the
+/// refresh answer leaves out is kept from it.
+///
+/// # Errors
+/// The server's error, `invalid_response`.
+pub fn exchanged(status: u16, body: &str, now_ms: u64, previous: &str) -> Result<String, Error> {
+    let fresh = token::parse_token_response(status, json::parse(body).as_ref(), now_ms)?;
+    let tokens = match read_tokens(previous) {
+        Some(old) => flow::merge_refreshed(fresh, &old),
+        None => fresh,
+    };
+    Ok(tokens.to_json())
+}
+
+/// How to get a valid access token from the stored record: `{ token }`, `{ refresh: request }` (send it,
+/// then [`exchanged`] with this record as `previous`), or `{ expired: true }` (forget the tokens; the user
+/// must log in again).
+///
+/// # Errors
+/// `login_required` when there is no readable record.
+pub fn access(config: &Json, record: &str, now_ms: u64) -> Result<String, Error> {
+    let (options, _) = client_options(config)?;
+    let config = parse_config(config)?;
+    let tokens = read_tokens(record);
+    let mut w = ObjectWriter::default();
+    match flow::access(&config, tokens.as_ref(), now_ms, &options)? {
+        Access::Valid(token) => w.str("token", token.secret()),
+        Access::Refresh(req) => w.value_text("refresh", &super::http_request(&req)),
+        Access::Expired => w.bool("expired", true),
+    };
+    Ok(w.finish())
+}
+
+/// Which request [`request`] builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    /// Revoke the access token (`POST /connect/revoke`).
+    Revoke,
+    /// `GET /connect/tokeninfo`.
+    TokenInfo,
+    /// `GET /grants/me`.
+    GrantInfo,
+}
+
+/// A request about the stored tokens, as `{ url, method, headers, body }`; answer it with
+/// [`api_result`].
+///
+/// # Errors
+/// `login_required` when there is no readable record; `invalid_config` when the server has no such
+/// endpoint.
+pub fn request(config: &Json, call: Call, record: &str) -> Result<String, Error> {
+    let config = parse_config(config)?;
+    let tokens = read_tokens(record).ok_or(Error::LoginRequired)?;
+    let req = match call {
+        Call::Revoke => token::revoke_request(&config, tokens.access_token.secret())?,
+        Call::TokenInfo => token::token_info_request(&config, &tokens.access_token)?,
+        Call::GrantInfo => token::grant_info_request(&config, &tokens.access_token)?,
+    };
+    Ok(super::http_request(&req))
+}
+
+/// An API endpoint's answer (revoke, tokeninfo, grants/me): its `data` as JSON text.
+///
+/// # Errors
+/// The server's error, `invalid_response`.
+pub fn api_result(status: u16, body: &str) -> Result<String, Error> {
+    let data = token::parse_api_response(status, json::parse(body).as_ref())?;
+    let mut out = String::new();
+    json::write_value(&mut out, &data);
+    Ok(out)
+}
+
+/// An error as the JSON the package turns into a `NylasPkceError`: `{ code, message, field, status, error,
+/// errorDescription, errorUri, eventCode, type, requestId, providedScopes, requiredScopes }` (absent fields
+/// left out). No secret is ever part of an error.
+pub fn error(e: &Error) -> String {
+    let mut w = ObjectWriter::default();
+    w.str("code", e.code()).str("message", &e.message()).opt_str("field", e.field());
+    if let Some(s) = e.status() {
+        w.num("status", u64::from(s));
+    }
+    if let Some(d) = e.details() {
+        w.str("error", &d.error)
+            .opt_str("errorDescription", d.description.as_deref())
+            .opt_str("errorUri", d.uri.as_deref());
+        if let Some(c) = d.event_code {
+            w.num("eventCode", u64::from(c));
+        }
+        w.opt_str("type", d.kind.as_deref()).opt_str("requestId", d.request_id.as_deref());
+    }
+    if let Error::InsufficientScope(s) = e {
+        w.strs("providedScopes", &s.provided).strs("requiredScopes", &s.required);
+    }
+    w.finish()
+}
+
+/// The error the package reports for a failure only the page sees: `popup_blocked`, `popup_closed`,
+/// `timeout`, `network_error`, `storage_unavailable`, `login_required`; anything else is `invalid_config`
+/// (`NylasAuth` options that are not an object).
+pub fn page_error(code: &str) -> String {
+    error(&match code {
+        "popup_blocked" => Error::PopupBlocked,
+        "popup_closed" => Error::PopupClosed,
+        "timeout" => Error::Timeout,
+        "network_error" => Error::Network("fetch failed (offline, CORS, refused, or a redirect)"),
+        "storage_unavailable" => Error::StorageUnavailable,
+        "login_required" => Error::LoginRequired,
+        _ => Error::InvalidConfig { field: "options", reason: "must be an object" },
+    })
+}

@@ -1,0 +1,98 @@
+//! The async browser client for Rust web apps (Leptos, Yew, Dioxus, plain wasm-bindgen): the core's
+//! [`Client`] with browser I/O plugged in. Cargo feature `browser`, wasm32 only.
+//!
+//! - [`FetchHttp`]: `fetch` through gloo-net, cookies omitted, redirects refused, a time-out by
+//!   `AbortSignal.timeout`.
+//! - [`WebStorage`]: `sessionStorage` / `localStorage` through web-sys; [`crate::MemoryStorage`] where they
+//!   throw (private mode, sandboxed iframes).
+//! - [`CryptoRng`]: `crypto.getRandomValues` (through getrandom); [`JsClock`]: `Date.now()`.
+//!
+//! Navigation is the app's: send the browser to [`Client::authorize`]'s URL, and hand the callback page's
+//! URL to [`Client::handle_callback`].
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), nylas_pkce::Error> {
+//! use nylas_pkce::browser::{self, BrowserClient};
+//! use nylas_pkce::{AuthorizationOptions, ClientOptions, Config, Region};
+//!
+//! let config = Config::nylas("<client id>", "https://app.example.com/callback", Region::Us)?;
+//! let client: BrowserClient = browser::client(config, browser::Persist::Session, ClientOptions::default());
+//! // On "Connect": go to the authorization page.
+//! let request = client.authorize(&AuthorizationOptions::default())?;
+//! # let _ = request.url;
+//! // On the callback page: complete the flow.
+//! let outcome = client.handle_callback(&browser::current_url().unwrap_or_default()).await?;
+//! # let _ = outcome;
+//! # Ok(()) }
+//! ```
+
+mod fetch;
+mod storage;
+
+use crate::client::{Client, ClientOptions, Clock};
+use crate::config::Config;
+use crate::pkce::RandomSource;
+use crate::transaction::{MemoryStorage, Storage};
+use crate::Error;
+
+pub use fetch::FetchHttp;
+pub use storage::WebStorage;
+
+/// The browser client: [`Client`] over `fetch`, `Date.now` and `crypto.getRandomValues`.
+pub type BrowserClient = Client<FetchHttp, JsClock, CryptoRng>;
+
+/// Where tokens are kept between page loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Persist {
+    /// In memory only: a reload logs out (the safest default).
+    Memory,
+    /// `sessionStorage`: survives reloads in this tab.
+    #[default]
+    Session,
+    /// `localStorage`: survives restarts, shared across tabs. Readable by any script of the origin.
+    Local,
+}
+
+/// A [`BrowserClient`] with transactions in `sessionStorage` (memory where it throws), tokens as
+/// `persist` says, and a 30 s fetch time-out.
+pub fn client(config: Config, persist: Persist, options: ClientOptions) -> BrowserClient {
+    let transactions = storage_or_memory(WebStorage::session());
+    let tokens = match persist {
+        Persist::Memory => None,
+        Persist::Session => Some(storage_or_memory(WebStorage::session())),
+        Persist::Local => Some(storage_or_memory(WebStorage::local())),
+    };
+    Client::new(config, transactions, tokens, FetchHttp::default(), JsClock, CryptoRng, options)
+}
+
+fn storage_or_memory(s: Option<WebStorage>) -> Box<dyn Storage> {
+    match s {
+        Some(s) => Box::new(s),
+        None => Box::new(MemoryStorage::default()),
+    }
+}
+
+/// The page's URL (`location.href`), e.g. to hand a callback page's URL to [`Client::handle_callback`].
+pub fn current_url() -> Option<String> {
+    web_sys::window()?.location().href().ok()
+}
+
+/// `crypto.getRandomValues` through getrandom.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CryptoRng;
+
+impl RandomSource for CryptoRng {
+    fn fill(&mut self, dest: &mut [u8]) -> Result<(), Error> {
+        getrandom::fill(dest).map_err(|_| Error::CryptoUnavailable)
+    }
+}
+
+/// `Date.now()`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JsClock;
+
+impl Clock for JsClock {
+    fn now_ms(&self) -> u64 {
+        js_sys::Date::now().max(0.0) as u64
+    }
+}

@@ -1,0 +1,247 @@
+//! The flow as steps: pure functions from what is stored, what arrived and the time to what happens next.
+//!
+//! Both drivers of the flow use them, so every decision is made once: [`crate::Client`] (the async client
+//! over [`crate::Storage`] and [`crate::Http`]) and the npm package, whose JavaScript moves records in and
+//! out of `sessionStorage` and requests over `fetch` while the wasm binding calls these functions.
+//!
+//! A callback is completed in three steps: [`callback_key`] names the stored transaction to take (remove
+//! it before anything is checked, so a replay finds nothing); [`complete_callback`] checks the callback
+//! against it and says what to do; a code exchange's answer then goes to
+//! [`crate::token::parse_token_response`].
+
+use crate::prelude::*;
+
+use crate::callback::{callback_state, parse_callback, Callback};
+use crate::client::{CallbackOutcome, ClientOptions};
+use crate::config::Config;
+use crate::secret::AccessToken;
+use crate::token::{self, HttpRequest, TokenSet};
+use crate::transaction::{key_for, Transaction};
+use crate::Error;
+
+/// What to do after a callback was checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallbackStep {
+    /// Send this token request (the code exchange), then parse its answer with
+    /// [`crate::token::parse_token_response`].
+    Exchange(HttpRequest),
+    /// The flow is complete without a code exchange (admin consent, hosted auth).
+    Done(CallbackOutcome),
+}
+
+/// The state of a callback, or the error that a callback without one is.
+fn state_of(url: &str) -> Result<String, Error> {
+    match callback_state(url)? {
+        Some(state) => Ok(state),
+        // Let the full parser say what is wrong (invalid_callback or missing_state).
+        None => Err(parse_callback(url, "", None).err().unwrap_or(Error::MissingState)),
+    }
+}
+
+/// The storage key of the transaction a callback belongs to.
+///
+/// # Errors
+/// `invalid_callback` (malformed, not a callback), `missing_state`.
+pub fn callback_key(url: &str) -> Result<String, Error> {
+    state_of(url).map(|state| key_for(&state))
+}
+
+/// Whether any of `records` (stored transactions other than the callback's) is still pending: a callback
+/// whose own transaction is missing is then a `state_mismatch` rather than a replay.
+pub fn any_pending<'a>(records: impl IntoIterator<Item = &'a str>, now_ms: u64, ttl_ms: u64) -> bool {
+    records.into_iter().any(|raw| Transaction::read(raw).is_some_and(|tx| !tx.is_expired(now_ms, ttl_ms)))
+}
+
+/// Checks a callback against the transaction taken out of storage under [`callback_key`] (`taken`: the
+/// raw record, `None` when there was none) and says what to do next.
+///
+/// # Errors
+/// `invalid_callback`, `missing_state`; `state_mismatch` when there is no transaction for the callback's
+/// state while `others_pending`, `no_transaction` when there is none at all (a replay, or a callback
+/// started elsewhere); `transaction_expired`; the callback's own errors (`authorization_error`,
+/// `issuer_mismatch`, `missing_code`, …).
+pub fn complete_callback(
+    config: &Config,
+    url: &str,
+    taken: Option<&str>,
+    others_pending: bool,
+    now_ms: u64,
+    ttl_ms: u64,
+) -> Result<CallbackStep, Error> {
+    let state = state_of(url)?;
+    let Some(raw) = taken else {
+        return Err(if others_pending { Error::StateMismatch } else { Error::NoTransaction });
+    };
+    let tx = Transaction::read(raw).filter(|tx| tx.state.ct_eq(&state)).ok_or(Error::NoTransaction)?;
+    if tx.is_expired(now_ms, ttl_ms) {
+        return Err(Error::TransactionExpired);
+    }
+    Ok(match parse_callback(url, tx.state.secret(), tx.issuer.as_deref())? {
+        Callback::Code { code, .. } => {
+            let verifier =
+                tx.code_verifier.as_ref().ok_or(Error::InvalidCallback("a code for an admin-consent request"))?;
+            CallbackStep::Exchange(token::code_exchange_request(
+                config,
+                &code,
+                verifier,
+                &tx.redirect_uri,
+                config.token_body,
+            ))
+        }
+        Callback::AdminConsent { .. } => CallbackStep::Done(CallbackOutcome::AdminConsent),
+        Callback::Hosted { grant_id, provider, email, .. } => {
+            CallbackStep::Done(CallbackOutcome::Hosted { grant_id, provider, email })
+        }
+    })
+}
+
+/// How to get a valid access token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    /// The current token is valid.
+    Valid(AccessToken),
+    /// It expired: send this refresh request, parse the answer, then [`merge_refreshed`].
+    Refresh(HttpRequest),
+    /// It expired and cannot be refreshed: forget the tokens; the user must log in again.
+    Expired,
+}
+
+/// Decides how to get a valid access token from the current token set.
+///
+/// # Errors
+/// `login_required` when there are no tokens.
+pub fn access(
+    config: &Config,
+    tokens: Option<&TokenSet>,
+    now_ms: u64,
+    options: &ClientOptions,
+) -> Result<Access, Error> {
+    let current = tokens.ok_or(Error::LoginRequired)?;
+    if !current.is_expired(now_ms, options.clock_skew_ms) {
+        return Ok(Access::Valid(current.access_token.clone()));
+    }
+    Ok(match (&current.refresh_token, options.public_refresh) {
+        (Some(refresh), true) => Access::Refresh(token::refresh_request(config, refresh, None, config.token_body)),
+        _ => Access::Expired,
+    })
+}
+
+/// A refreshed token set, keeping what the refresh answer left out (refresh token, grant, email, provider).
+pub fn merge_refreshed(mut fresh: TokenSet, old: &TokenSet) -> TokenSet {
+    if fresh.refresh_token.is_none() {
+        fresh.refresh_token.clone_from(&old.refresh_token);
+    }
+    for (field, previous) in
+        [(&mut fresh.grant_id, &old.grant_id), (&mut fresh.email, &old.email), (&mut fresh.provider, &old.provider)]
+    {
+        if field.is_none() {
+            field.clone_from(previous);
+        }
+    }
+    fresh
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::authorize::{build_authorization_request, AuthorizationOptions};
+    use crate::config::Region;
+    use crate::transaction::ResponseType;
+
+    fn config() -> Config {
+        Config::nylas("client", "https://app.example.com/cb", Region::Us).unwrap()
+    }
+
+    fn started(response_type: ResponseType, seed: u8) -> (String, String) {
+        let mut n = seed;
+        let mut rng = |b: &mut [u8]| {
+            b.iter_mut().for_each(|x| {
+                n = n.wrapping_add(7);
+                *x = n;
+            });
+            Ok(())
+        };
+        let credential_id = (response_type == ResponseType::AdminConsent).then(|| "cred".to_string());
+        let opts = AuthorizationOptions { response_type, credential_id, ..Default::default() };
+        let req = build_authorization_request(&config(), &opts, &mut rng, 1_000).unwrap();
+        (req.transaction.state.secret().to_string(), req.transaction.to_json())
+    }
+
+    #[test]
+    fn a_code_callback_becomes_a_code_exchange() {
+        let (state, raw) = started(ResponseType::Code, 0);
+        let url = ["https://app.example.com/cb?code=abc&state=", &state].concat();
+        assert_eq!(callback_key(&url).unwrap(), key_for(&state));
+        match complete_callback(&config(), &url, Some(&raw), false, 2_000, 600_000).unwrap() {
+            CallbackStep::Exchange(req) => {
+                assert_eq!(req.url, "https://api.us.nylas.com/v3/connect/token");
+                let body = req.body.unwrap();
+                assert!(body.contains("\"code\":\"abc\"") && body.contains("code_verifier"), "{body}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn missing_foreign_expired_and_tampered_transactions() {
+        let (state, raw) = started(ResponseType::Code, 0);
+        let url = ["?code=abc&state=", &state].concat();
+        let code = |r: Result<CallbackStep, Error>| r.unwrap_err().code();
+        assert_eq!(code(complete_callback(&config(), &url, None, false, 2_000, 600_000)), "no_transaction");
+        assert_eq!(code(complete_callback(&config(), &url, None, true, 2_000, 600_000)), "state_mismatch");
+        assert_eq!(
+            code(complete_callback(&config(), &url, Some(&raw), false, 700_000, 600_000)),
+            "transaction_expired"
+        );
+        let (other_state, other) = started(ResponseType::Code, 1);
+        assert_ne!(other_state, state, "each start has its own state");
+        assert_eq!(code(complete_callback(&config(), &url, Some(&other), false, 2_000, 600_000)), "no_transaction");
+        assert_eq!(
+            code(complete_callback(&config(), &url, Some("{not json"), false, 2_000, 600_000)),
+            "no_transaction"
+        );
+        assert_eq!(callback_key("?code=abc").unwrap_err().code(), "missing_state");
+        assert_eq!(callback_key("https://app.example.com/").unwrap_err().code(), "invalid_callback");
+    }
+
+    #[test]
+    fn admin_consent_and_pending_records() {
+        let (state, raw) = started(ResponseType::AdminConsent, 0);
+        let url = ["?admin_consent=true&state=", &state].concat();
+        assert_eq!(
+            complete_callback(&config(), &url, Some(&raw), false, 2_000, 600_000).unwrap(),
+            CallbackStep::Done(CallbackOutcome::AdminConsent)
+        );
+        assert!(any_pending(["garbage", raw.as_str()], 2_000, 600_000));
+        assert!(!any_pending(["garbage", raw.as_str()], 900_000, 600_000));
+        assert!(!any_pending([], 2_000, 600_000));
+    }
+
+    #[test]
+    fn access_decides_valid_refresh_or_expired() {
+        let mut t = token::parse_token_response(
+            200,
+            crate::json::parse(r#"{"access_token":"at","token_type":"Bearer","expires_in":60,"refresh_token":"rt"}"#)
+                .as_ref(),
+            0,
+        )
+        .unwrap();
+        let strict = ClientOptions::default();
+        let public = ClientOptions { public_refresh: true, ..strict };
+        assert!(matches!(access(&config(), Some(&t), 1_000, &strict).unwrap(), Access::Valid(_)));
+        assert_eq!(access(&config(), Some(&t), 40_000, &strict).unwrap(), Access::Expired, "30 s skew");
+        assert!(matches!(access(&config(), Some(&t), 40_000, &public).unwrap(), Access::Refresh(_)));
+        assert_eq!(access(&config(), None, 0, &strict).unwrap_err().code(), "login_required");
+        t.email = Some("a@b.c".into());
+        let fresh = token::parse_token_response(
+            200,
+            crate::json::parse(r#"{"access_token":"at2","token_type":"bearer"}"#).as_ref(),
+            0,
+        )
+        .unwrap();
+        let merged = merge_refreshed(fresh, &t);
+        assert_eq!(merged.access_token.secret(), "at2");
+        assert_eq!(merged.refresh_token.as_ref().map(|r| r.secret()), Some("rt"));
+        assert_eq!(merged.email.as_deref(), Some("a@b.c"));
+    }
+}

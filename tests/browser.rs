@@ -1,0 +1,171 @@
+//! The Rust browser client (cargo feature `browser`) in a real headless browser (wasm-bindgen-test +
+//! Chromium): `crypto.getRandomValues`, `sessionStorage`, and real `fetch` calls (gloo-net) to the local
+//! mock Nylas server, whose URL the test script passes at compile time as `NYLAS_PKCE_MOCK_URL`.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::Reflect;
+use nylas_pkce::browser::{self, BrowserClient, CryptoRng, Persist, WebStorage};
+use nylas_pkce::client::{Client, Event};
+use nylas_pkce::{
+    AuthorizationOptions, CallbackOutcome, ClientOptions, Config, Endpoints, Flavor, MemoryStorage, RandomSource,
+    Storage,
+};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(inline_js = "
+export async function follow(url) { const r = await fetch(url); return r.url; }
+export async function mock(base, path, body) {
+  const r = await fetch(base + path, { method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' }, body });
+  return r.json();
+}
+")]
+extern "C" {
+    fn follow(url: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = mock)]
+    fn mock_call(base: &str, path: &str, body: Option<String>) -> js_sys::Promise;
+}
+
+fn mock_url() -> &'static str {
+    match option_env!("NYLAS_PKCE_MOCK_URL") {
+        Some(url) => url,
+        None => panic!("run through scripts/test.sh: NYLAS_PKCE_MOCK_URL names the mock server"),
+    }
+}
+
+async fn mock(path: &str, body: &str) -> JsValue {
+    let body = (!body.is_empty()).then(|| body.to_string());
+    JsFuture::from(mock_call(mock_url(), path, body)).await.expect("mock control call")
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &key.into()).unwrap()
+}
+
+fn config() -> Config {
+    let base = [mock_url(), "/v3"].concat();
+    Config::new("demo-client", &[mock_url(), "/callback-echo"].concat(), Endpoints::nylas_base(&base), Flavor::Nylas)
+        .unwrap()
+}
+
+fn client(timeout_ms: u32) -> BrowserClient {
+    let http = browser::FetchHttp { timeout_ms };
+    Client::new(
+        config(),
+        Box::new(MemoryStorage::default()),
+        None,
+        http,
+        browser::JsClock,
+        CryptoRng,
+        ClientOptions::default(),
+    )
+}
+
+/// Starts a flow and lets the mock (autoApprove) redirect back: the callback URL.
+async fn callback_url(c: &BrowserClient) -> String {
+    let opts =
+        AuthorizationOptions { provider: Some("google".into()), scopes: vec!["email".into()], ..Default::default() };
+    let start = c.authorize(&opts).unwrap();
+    JsFuture::from(follow(&start.url)).await.unwrap().as_string().unwrap()
+}
+
+#[wasm_bindgen_test]
+fn randomness_comes_from_the_browser_csprng() {
+    let (mut a, mut b) = ([0u8; 32], [0u8; 32]);
+    CryptoRng.fill(&mut a).unwrap();
+    CryptoRng.fill(&mut b).unwrap();
+    assert_ne!(a, b);
+    assert_ne!(a, [0u8; 32]);
+}
+
+#[wasm_bindgen_test]
+fn web_storage_round_trips_and_lists_by_prefix() {
+    let s = WebStorage::session().expect("sessionStorage works in a test page");
+    s.set("nylas-pkce:test:a", "1").unwrap();
+    s.set("other:b", "2").unwrap();
+    assert_eq!(s.get("nylas-pkce:test:a").unwrap().as_deref(), Some("1"));
+    assert_eq!(s.keys("nylas-pkce:test:").unwrap(), ["nylas-pkce:test:a"]);
+    s.remove("nylas-pkce:test:a").unwrap();
+    s.remove("other:b").unwrap();
+    assert_eq!(s.get("nylas-pkce:test:a").unwrap(), None);
+}
+
+#[wasm_bindgen_test]
+async fn full_flow_against_the_mock_with_real_fetch() {
+    mock("/__mock/reset", "{}").await;
+    mock("/__mock/config", r#"{"autoApprove":true}"#).await;
+    let c = client(30_000);
+    let cb = callback_url(&c).await;
+    assert!(cb.contains("code=") && cb.contains("state="), "{cb}");
+    let CallbackOutcome::Tokens(tokens) = c.handle_callback(&cb).await.unwrap() else { panic!("not tokens") };
+    assert_eq!(tokens.token_type, "Bearer");
+    assert!(!tokens.access_token.secret().is_empty());
+    assert!(tokens.id_token_claims.is_some());
+    assert!(c.is_authenticated());
+    // A replayed callback never reaches the token endpoint.
+    assert_eq!(c.handle_callback(&cb).await.unwrap_err().code(), "no_transaction");
+    let stats = mock("/__mock/stats", "").await;
+    assert_eq!(get(&get(&stats, "requests"), "token").as_f64(), Some(1.0));
+    assert_eq!(get(&stats, "clientSecretSeen").as_bool(), Some(false));
+    let grant = c.grant_info().await.unwrap();
+    assert!(grant.str_of("id").is_some());
+    let info = c.token_info().await.unwrap();
+    assert_eq!(info.str_of("aud"), Some("demo-client"));
+    c.revoke().await.unwrap();
+    assert_eq!(c.token_info().await.unwrap_err().code(), "invalid_token");
+    c.logout().await.unwrap();
+    assert!(!c.is_authenticated());
+    assert_eq!(c.access_token().await.unwrap_err().code(), "login_required");
+    assert_eq!(c.take_events(), [Event::Tokens, Event::Logout]);
+}
+
+#[wasm_bindgen_test]
+async fn token_endpoint_faults_become_typed_errors() {
+    mock("/__mock/reset", "{}").await;
+    mock("/__mock/config", r#"{"autoApprove":true}"#).await;
+    for (fault, code) in
+        [("500", "server_error"), ("html502", "invalid_response"), ("drop", "network_error"), ("slow", "timeout")]
+    {
+        let c = client(400);
+        let cb = callback_url(&c).await;
+        mock("/__mock/config", &[r#"{"faults":{"token":""#, fault, r#"","slowMs":3000}}"#].concat()).await;
+        let err = c.handle_callback(&cb).await.expect_err(fault);
+        assert_eq!(err.code(), code, "fault {fault}");
+        if fault == "html502" {
+            assert_eq!(err.status(), Some(502));
+        }
+        mock("/__mock/config", r#"{"faults":{"token":null}}"#).await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn tampered_state_then_the_real_callback() {
+    mock("/__mock/reset", "{}").await;
+    mock("/__mock/config", r#"{"autoApprove":true}"#).await;
+    let c = client(30_000);
+    let cb = callback_url(&c).await;
+    let tampered = cb.replace("state=", "state=x");
+    assert_eq!(c.handle_callback(&tampered).await.unwrap_err().code(), "state_mismatch");
+    assert!(c.handle_callback(&cb).await.is_ok(), "the real callback still completes");
+}
+
+#[wasm_bindgen_test]
+async fn the_convenience_client_keeps_transactions_in_session_storage() {
+    mock("/__mock/reset", "{}").await;
+    mock("/__mock/config", r#"{"autoApprove":true}"#).await;
+    let c = browser::client(config(), Persist::Session, ClientOptions::default());
+    let cb = callback_url(&c).await;
+    let store = WebStorage::session().unwrap();
+    assert_eq!(store.keys(nylas_pkce::transaction::KEY_PREFIX).unwrap().len(), 1, "one pending transaction");
+    assert!(matches!(c.handle_callback(&cb).await.unwrap(), CallbackOutcome::Tokens(_)));
+    assert!(store.keys(nylas_pkce::transaction::KEY_PREFIX).unwrap().is_empty(), "taken");
+    // Tokens persist in sessionStorage: a new client on the same page restores them.
+    let again = browser::client(config(), Persist::Session, ClientOptions::default());
+    assert!(again.is_authenticated());
+    again.logout().await.unwrap();
+    assert!(!browser::client(config(), Persist::Session, ClientOptions::default()).is_authenticated());
+}

@@ -34,8 +34,8 @@ export function makeSiteRoot() {
   const pkg = path.join(ROOT, 'pkg');
   waitForQuietPkg(pkg);
   const files = pkgFiles(pkg);
-  if (!files.includes('index.js') || !files.some((f) => f.endsWith('.wasm'))) {
-    throw new Error('pkg/ is not built (pkg/index.js or its .wasm is missing): run `bash scripts/build.sh` first '
+  if (!files.includes('index.js') || !files.includes('callback.js')) {
+    throw new Error('pkg/ is not built (pkg/index.js or pkg/callback.js is missing): run `bash scripts/build.sh` first '
       + '(npm test builds it before this suite)');
   }
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nylas-pkce-e2e-'));

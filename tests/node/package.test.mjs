@@ -1,5 +1,6 @@
-// The built npm package (pkg/) imported from Node 20: exports, vectors, typed errors, 30+ malformed
-// inputs each with its specific code, and the NylasAuth flow against the in-process mock Nylas server.
+// The built npm package (pkg/) imported from Node 20: both entries (nylas-pkce, nylas-pkce/callback),
+// vectors, typed errors, 30+ malformed inputs each with its specific code, and the NylasAuth flow
+// against the in-process mock Nylas server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { startMockServer } from '../mock-server/server.mjs';
 const np = await import('../../pkg/index.js').catch((e) => {
   throw new Error(`pkg/ is not built (run scripts/build.sh): ${e.message}`);
 });
+const cbm = await import('../../pkg/callback.js');
 const { NylasAuth, NylasPkceError } = np;
 
 let mock;
@@ -38,18 +40,25 @@ test('package.json publishes pkg/ as an ESM package with types', async () => {
   assert.equal(pkg.sideEffects, false);
   assert.equal(pkg.exports['.'].types, './pkg/index.d.ts');
   assert.equal(pkg.exports['.'].import, './pkg/index.js');
+  assert.equal(pkg.exports['./callback'].types, './pkg/callback.d.ts');
+  assert.equal(pkg.exports['./callback'].import, './pkg/callback.js');
   const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
   const files = packed[0].files.map((f) => f.path).sort();
-  for (const f of ['pkg/index.js', 'pkg/index.d.ts', 'pkg/nylas_pkce_bg.wasm', 'package.json', 'README.md']) {
+  for (const f of ['pkg/index.js', 'pkg/index.d.ts', 'pkg/callback.js', 'pkg/callback.d.ts', 'pkg/error.js', 'package.json', 'README.md']) {
     assert.ok(files.includes(f), `${f} missing from the tarball: ${files}`);
   }
   assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('tests/')), 'sources must not be published');
 });
 
 test('every documented export is there and ready without an await', () => {
-  for (const name of ['generateCodeVerifier', 'codeChallenge', 'generatePkcePair', 'buildAuthorizationUrl', 'parseCallback', 'tokenRequest', 'parseTokenResponse', 'NylasAuth', 'NylasPkceError']) {
+  for (const name of ['generateCodeVerifier', 'codeChallenge', 'generatePkcePair', 'buildAuthorizationUrl', 'NylasAuth', 'NylasPkceError', 'wasmMemoryBytes']) {
     assert.equal(typeof np[name], 'function', name);
   }
+  for (const name of ['parseCallback', 'tokenRequest', 'parseTokenResponse', 'NylasPkceError']) {
+    assert.equal(typeof cbm[name], 'function', `nylas-pkce/callback: ${name}`);
+  }
+  assert.equal(cbm.NylasPkceError, NylasPkceError, 'one error class for both entries');
+  assert.ok(!('parseCallback' in np), 'the callback half is not part of what a page loads before login');
   assert.equal(np.generateCodeVerifier().length, 43);
 });
 
@@ -118,27 +127,27 @@ test('at least 30 malformed inputs, each with its specific code', () => {
     [() => np.buildAuthorizationUrl({ ...cfg, codeVerifier: 'a'.repeat(42) + '+' }), 'invalid_verifier'],
     [() => np.generateCodeVerifier(200), 'invalid_verifier'],
     // callbacks
-    [() => np.parseCallback('https://a.com/cb?code=x', S), 'missing_state'],
-    [() => np.parseCallback('https://a.com/cb?code=x&state=other', S), 'state_mismatch'],
-    [() => np.parseCallback('https://a.com/cb?state=st', S), 'missing_code'],
-    [() => np.parseCallback('https://a.com/cb?code=x&code=y&state=st', S), 'invalid_callback'],
-    [() => np.parseCallback('https://a.com/cb?code=x&error=e&state=st', S), 'invalid_callback'],
-    [() => np.parseCallback('https://a.com/cb', S), 'invalid_callback'],
-    [() => np.parseCallback('https://a.com/cb?code=%E0%A4%A&state=st', S), 'invalid_callback'],
-    [() => np.parseCallback('https://a.com/cb?code=x&state=st&iss=https%3A%2F%2Fevil', { state: 'st', issuer: 'https://good' }), 'issuer_mismatch'],
-    [() => np.parseCallback('https://a.com/cb?error=access_denied&state=st', S), 'authorization_error'],
-    [() => np.parseCallback('https://a.com/cb?success=false&error=auth_limit_reached&state=st', S), 'authorization_error'],
+    [() => cbm.parseCallback('https://a.com/cb?code=x', S), 'missing_state'],
+    [() => cbm.parseCallback('https://a.com/cb?code=x&state=other', S), 'state_mismatch'],
+    [() => cbm.parseCallback('https://a.com/cb?state=st', S), 'missing_code'],
+    [() => cbm.parseCallback('https://a.com/cb?code=x&code=y&state=st', S), 'invalid_callback'],
+    [() => cbm.parseCallback('https://a.com/cb?code=x&error=e&state=st', S), 'invalid_callback'],
+    [() => cbm.parseCallback('https://a.com/cb', S), 'invalid_callback'],
+    [() => cbm.parseCallback('https://a.com/cb?code=%E0%A4%A&state=st', S), 'invalid_callback'],
+    [() => cbm.parseCallback('https://a.com/cb?code=x&state=st&iss=https%3A%2F%2Fevil', { state: 'st', issuer: 'https://good' }), 'issuer_mismatch'],
+    [() => cbm.parseCallback('https://a.com/cb?error=access_denied&state=st', S), 'authorization_error'],
+    [() => cbm.parseCallback('https://a.com/cb?success=false&error=auth_limit_reached&state=st', S), 'authorization_error'],
     // token bodies
-    [() => np.parseTokenResponse(200, '{"token_type":"Bearer"}'), 'invalid_response'],
-    [() => np.parseTokenResponse(200, '{"access_token":"a","token_type":"MAC"}'), 'invalid_response'],
-    [() => np.parseTokenResponse(200, '{"access_token":"a","token_type":"Bearer","expires_in":"later"}'), 'invalid_response'],
-    [() => np.parseTokenResponse(200, 'not json'), 'invalid_response'],
-    [() => np.parseTokenResponse(502, '<html><h1>502 Bad Gateway</h1></html>'), 'invalid_response'],
-    [() => np.parseTokenResponse(400, '{"error":"invalid_grant"}'), 'invalid_grant'],
-    [() => np.parseTokenResponse(401, '{"error":"invalid_client","error_code":45003}'), 'invalid_client'],
-    [() => np.parseTokenResponse(400, '{"success":false,"error":{"type":"invalid_token","event_code":45008}}'), 'invalid_token'],
-    [() => np.parseTokenResponse(500, '{"success":false,"error":{"type":"internal_error","event_code":500}}'), 'server_error'],
-    [() => np.parseTokenResponse(403, JSON.stringify({ message: "You provided a token which has the following scopes ['email.read_only', 'email.send']. You would need a token with at least one of the following scopes: ['email.modify']", type: 'api_error' })), 'insufficient_scope'],
+    [() => cbm.parseTokenResponse(200, '{"token_type":"Bearer"}'), 'invalid_response'],
+    [() => cbm.parseTokenResponse(200, '{"access_token":"a","token_type":"MAC"}'), 'invalid_response'],
+    [() => cbm.parseTokenResponse(200, '{"access_token":"a","token_type":"Bearer","expires_in":"later"}'), 'invalid_response'],
+    [() => cbm.parseTokenResponse(200, 'not json'), 'invalid_response'],
+    [() => cbm.parseTokenResponse(502, '<html><h1>502 Bad Gateway</h1></html>'), 'invalid_response'],
+    [() => cbm.parseTokenResponse(400, '{"error":"invalid_grant"}'), 'invalid_grant'],
+    [() => cbm.parseTokenResponse(401, '{"error":"invalid_client","error_code":45003}'), 'invalid_client'],
+    [() => cbm.parseTokenResponse(400, '{"success":false,"error":{"type":"invalid_token","event_code":45008}}'), 'invalid_token'],
+    [() => cbm.parseTokenResponse(500, '{"success":false,"error":{"type":"internal_error","event_code":500}}'), 'server_error'],
+    [() => cbm.parseTokenResponse(403, JSON.stringify({ message: "You provided a token which has the following scopes ['email.read_only', 'email.send']. You would need a token with at least one of the following scopes: ['email.modify']", type: 'api_error' })), 'insufficient_scope'],
   ];
   assert.ok(cases.length >= 30);
   for (const [fn, code] of cases) assert.equal(codeOf(fn), code, fn.toString());
@@ -147,7 +156,7 @@ test('at least 30 malformed inputs, each with its specific code', () => {
 test('errors carry OAuth and Nylas fields but never a secret', () => {
   const verifier = np.generateCodeVerifier();
   try {
-    np.parseTokenResponse(400, JSON.stringify({ error: 'invalid_grant', error_description: 'bad code', error_uri: 'https://x/#45004', error_code: 45004, request_id: 'req-1' }));
+    cbm.parseTokenResponse(400, JSON.stringify({ error: 'invalid_grant', error_description: 'bad code', error_uri: 'https://x/#45004', error_code: 45004, request_id: 'req-1' }));
     assert.fail('should throw');
   } catch (e) {
     assert.deepEqual(
@@ -156,13 +165,13 @@ test('errors carry OAuth and Nylas fields but never a secret', () => {
     );
   }
   try {
-    np.parseCallback(`https://a.com/cb?code=${verifier}&state=nope`, { state: verifier });
+    cbm.parseCallback(`https://a.com/cb?code=${verifier}&state=nope`, { state: verifier });
   } catch (e) {
     assert.equal(e.code, 'state_mismatch');
     assert.ok(!e.message.includes(verifier) && !JSON.stringify(e).includes(verifier));
   }
   try {
-    np.parseTokenResponse(403, JSON.stringify({ message: "You provided a token which has the following scopes: ['a']. You would need a token with at least one of the following scopes: ['b', 'c']" }));
+    cbm.parseTokenResponse(403, JSON.stringify({ message: "You provided a token which has the following scopes: ['a']. You would need a token with at least one of the following scopes: ['b', 'c']" }));
   } catch (e) {
     assert.deepEqual([e.providedScopes, e.requiredScopes, e.status], [['a'], ['b', 'c'], 403]);
   }
@@ -170,14 +179,14 @@ test('errors carry OAuth and Nylas fields but never a secret', () => {
 
 test('token request as data: JSON by default for Nylas, form on request, never a client_secret', () => {
   const v = np.generateCodeVerifier();
-  const json = np.tokenRequest({ clientId: 'c', redirectUri: 'https://a.com/cb', code: 'the-code', codeVerifier: v });
+  const json = cbm.tokenRequest({ clientId: 'c', redirectUri: 'https://a.com/cb', code: 'the-code', codeVerifier: v });
   assert.equal(json.headers['Content-Type'], 'application/json');
   assert.deepEqual(JSON.parse(json.body), { client_id: 'c', grant_type: 'authorization_code', code: 'the-code', redirect_uri: 'https://a.com/cb', code_verifier: v });
-  const form = np.tokenRequest({ clientId: 'c', redirectUri: 'https://a.com/cb', code: 'the-code', codeVerifier: v, tokenBody: 'form' });
+  const form = cbm.tokenRequest({ clientId: 'c', redirectUri: 'https://a.com/cb', code: 'the-code', codeVerifier: v, tokenBody: 'form' });
   assert.equal(form.headers['Content-Type'], 'application/x-www-form-urlencoded');
   assert.equal(new URLSearchParams(form.body).get('code_verifier'), v);
   assert.ok(!form.body.includes('client_secret'));
-  const generic = np.tokenRequest({ clientId: 'c', redirectUri: 'https://a.com/cb', endpoints: { authorizationEndpoint: 'https://idp/a', tokenEndpoint: 'https://idp/t' }, refreshToken: 'rt' });
+  const generic = cbm.tokenRequest({ clientId: 'c', redirectUri: 'https://a.com/cb', endpoints: { authorizationEndpoint: 'https://idp/a', tokenEndpoint: 'https://idp/t' }, refreshToken: 'rt' });
   assert.equal(generic.url, 'https://idp/t');
   assert.equal(generic.body, 'client_id=c&grant_type=refresh_token&refresh_token=rt');
 });

@@ -4,6 +4,7 @@
 // lifecycle.
 import * as wasm from './session_wasm.js';
 import { check, json } from './error.js';
+import { resolveConfig } from './index.js';
 
 export { NylasPkceError } from './error.js';
 
@@ -17,7 +18,7 @@ export function parseCallback(url, expected) {
 
 /** The token request as data: `{ url, method, headers, body }`; never a `client_secret`. */
 export function tokenRequest(options) {
-  return JSON.parse(check(wasm.tokenRequest(json(options))));
+  return JSON.parse(check(wasm.tokenRequest(json({ config: resolveConfig(options) }), json(options))));
 }
 
 /**

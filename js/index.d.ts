@@ -158,6 +158,17 @@ export declare function generatePkcePair(options?: { length?: number; method?: C
   codeChallengeMethod: ChallengeMethod;
 };
 export declare function buildAuthorizationUrl(options: ClientConfig & AuthorizationOptions): AuthorizationUrlResult;
+/** A client configuration, checked and resolved (every endpoint spelled out). */
+export interface ResolvedConfig {
+  clientId: string;
+  redirectUri: string;
+  endpoints: Endpoints;
+  flavor: 'nylas' | 'generic';
+  challengeEncoding: ChallengeEncoding;
+  tokenBody: 'json' | 'form';
+}
+/** Checks a client configuration and resolves its endpoints; throws `invalid_config` naming the field. */
+export declare function resolveConfig(options: ClientConfig): ResolvedConfig;
 /** Size of the first half's wasm linear memory in bytes (diagnostics). */
 export declare function wasmMemoryBytes(): number;
 

@@ -48,6 +48,15 @@ export function buildAuthorizationUrl(options) {
   return result;
 }
 
+/**
+ * Checks a client configuration (`clientId`, `redirectUri`, one of `region` / `apiBase` / `endpoints`, …) and
+ * returns it resolved: `{ clientId, redirectUri, endpoints: { authorizationEndpoint, tokenEndpoint, … },
+ * flavor, challengeEncoding, tokenBody }`. Throws `invalid_config` naming the field.
+ */
+export function resolveConfig(options) {
+  return JSON.parse(check(wasm.settings(json(options)))).config;
+}
+
 /** The size of the first half's wasm linear memory in bytes (diagnostics, benchmarks). */
 export function wasmMemoryBytes() {
   return wasm.memoryBytes();
@@ -171,10 +180,14 @@ function timeoutSignal(ms) {
  */
 export class NylasAuth {
   #options;
-  /** The options the wasm reads, as JSON text (every call passes them: the wasm keeps no state). */
+  /** The options the wasm reads, as JSON text (logins pass them: the wasm keeps no state). */
   #json;
-  /** `{ transactionPrefix, tokenKey, transactionTtlMs, clockSkewMs, fetchTimeoutMs }`, decided by the wasm. */
+  /**
+   * `{ config, transactionPrefix, tokenKey, transactionTtlMs, clockSkewMs, fetchTimeoutMs, publicRefresh }`:
+   * the options as the wasm checked and resolved them, and as text for the second half's steps.
+   */
   #settings;
+  #settingsText;
   #transactions;
   #tokenStorage;
   /** The token set's JSON ('' when logged out): what the wasm wrote, kept as written. */
@@ -189,7 +202,8 @@ export class NylasAuth {
     for (const k of PAGE_OPTIONS) delete forWasm[k];
     this.#options = options;
     this.#json = json(forWasm);
-    this.#settings = JSON.parse(check(wasm.settings(this.#json)));
+    this.#settingsText = check(wasm.settings(this.#json));
+    this.#settings = JSON.parse(this.#settingsText);
     this.#transactions = resolveStorage(options.storage ?? 'session');
     const kind = options.tokenStorage;
     this.#tokenStorage = kind && kind !== 'memory' ? resolveStorage(kind) : null;
@@ -271,7 +285,7 @@ export class NylasAuth {
     const taken = store.get(key);
     if (taken !== null) store.remove(key);
     const others = taken === null ? store.keys(this.#settings.transactionPrefix).map((k) => store.get(k) ?? '') : [];
-    const step = JSON.parse(check(s.callback(this.#json, url, taken ?? '', others.join('\n'), Date.now())));
+    const step = JSON.parse(check(s.callback(this.#settingsText, url, taken ?? '', others.join('\n'), Date.now())));
     if (!step.exchange) return step;
     const { status, body } = await this.#fetch(step.exchange);
     const record = check(s.exchanged(status, body, Date.now(), ''));
@@ -400,7 +414,7 @@ export class NylasAuth {
 
   async #accessToken() {
     const s = await engine();
-    const step = JSON.parse(check(s.access(this.#json, this.#record, Date.now())));
+    const step = JSON.parse(check(s.access(this.#settingsText, this.#record, Date.now())));
     if (step.token) return step.token;
     if (step.expired) {
       this.#setTokens('');
@@ -439,7 +453,7 @@ export class NylasAuth {
   /** A request about the tokens in `record` (0 revoke, 1 token info, 2 grant info), sent and read. */
   async #call(kind, record) {
     const s = await engine();
-    const request = JSON.parse(check(s.request(this.#json, kind, record)));
+    const request = JSON.parse(check(s.request(this.#settingsText, kind, record)));
     const { status, body } = await this.#fetch(request);
     return JSON.parse(check(s.apiResult(status, body)));
   }

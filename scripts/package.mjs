@@ -12,7 +12,7 @@
 //
 // Usage: node scripts/package.mjs [--dev] [--split DIR]
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -62,9 +62,11 @@ async function assemble(outdir, loader) {
     writeFileSync(join(work, `${half}_wasm.js`), loader(half));
   }
   for (const f of ['index.js', 'callback.js', 'error.js']) copyFileSync(join('js', f), join(work, f));
+  // wasm-bindgen's inline_js snippets (the glue imports them; esbuild bundles them in).
+  if (existsSync(join(raw, 'snippets'))) cpSync(join(raw, 'snippets'), join(work, 'snippets'), { recursive: true });
   const common = { bundle: true, minify: !dev, format: 'esm', target: 'es2022', platform: 'neutral', charset: 'utf8', logLevel: 'warning', legalComments: 'none', ignoreAnnotations: true };
   await build({ ...common, entryPoints: [join(work, 'index.js')], outfile: join(outdir, 'index.js'), external: ['./error.js', './callback.js'] });
-  await build({ ...common, entryPoints: [join(work, 'callback.js')], outfile: join(outdir, 'callback.js'), external: ['./error.js'] });
+  await build({ ...common, entryPoints: [join(work, 'callback.js')], outfile: join(outdir, 'callback.js'), external: ['./error.js', './index.js'] });
   await build({ ...common, entryPoints: [join(work, 'error.js')], outfile: join(outdir, 'error.js') });
   rmSync(work, { recursive: true, force: true });
 }

@@ -146,8 +146,8 @@ pub fn build_authorization_request(
             push_param(&mut url, k, v);
         }
     };
-    let scope = join(&options.scopes, " ");
-    let prompt = join(&options.prompt, ",");
+    let scope = join(&options.scopes, ' ');
+    let prompt = join(&options.prompt, ',');
     param("client_id", Some(&config.client_id));
     param("redirect_uri", Some(&config.redirect_uri));
     param("response_type", Some(options.response_type.as_str()));
@@ -180,8 +180,14 @@ pub fn build_authorization_request(
     })
 }
 
-fn join(items: &[String], sep: &str) -> Option<String> {
-    (!items.is_empty()).then(|| items.join(sep))
+fn join(items: &[String], sep: char) -> Option<String> {
+    let (first, rest) = items.split_first()?;
+    let mut out = first.clone();
+    for item in rest {
+        out.push(sep);
+        out.push_str(item);
+    }
+    Some(out)
 }
 
 fn bad(field: &'static str, reason: &'static str) -> Error {
@@ -190,7 +196,9 @@ fn bad(field: &'static str, reason: &'static str) -> Error {
 
 fn validate(o: &AuthorizationOptions) -> Result<(), Error> {
     if let Some(s) = &o.state {
-        let n = s.chars().count();
+        // Characters, not bytes: count the bytes that start one (a plain loop; `chars().count()` links
+        // an unrolled counter into the wasm).
+        let n = s.bytes().filter(|b| b & 0xC0 != 0x80).count();
         if n == 0 || n > 256 {
             return Err(bad("state", "must be 1 to 256 characters"));
         }

@@ -12,10 +12,11 @@ use wasm_bindgen::prelude::*;
 
 use crate::{input, ms, out};
 
-#[wasm_bindgen]
+// `crypto.getRandomValues` behind a function that reports failure as `false`: cheaper in the wasm than
+// `catch` (which brings the externref table for the thrown value), and the error is ours anyway.
+#[wasm_bindgen(inline_js = "export function fill(bytes) { try { crypto.getRandomValues(bytes); return true; } catch { return false; } }")]
 extern "C" {
-    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
-    fn get_random_values(buf: &mut [u8]) -> Result<(), JsValue>;
+    fn fill(bytes: &mut [u8]) -> bool;
 }
 
 /// `crypto.getRandomValues`, drawn 1 KiB at a time: one call into JavaScript serves ~30 verifiers. Each
@@ -38,7 +39,9 @@ impl RandomSource for CryptoRng {
         let mut filled = 0;
         while filled < dest.len() {
             if *next >= bytes.len() {
-                get_random_values(bytes).map_err(|_| Error::CryptoUnavailable)?;
+                if !fill(bytes) {
+                    return Err(Error::CryptoUnavailable);
+                }
                 *next = 0;
             }
             let n = (dest.len() - filled).min(bytes.len() - *next);

@@ -19,10 +19,11 @@ pub fn js_parse_callback(url: &str, expected: &str) -> String {
         .map(|cb| api::callback_result(&cb)))
 }
 
-/// `tokenRequest(options)`: `{ url, method, headers, body }`.
+/// `tokenRequest(options)`: `{ url, method, headers, body }`, for the configuration the first half resolved
+/// (`settings`); see [`engine::token_request`].
 #[wasm_bindgen(js_name = "tokenRequest")]
-pub fn token_request(options: &str) -> String {
-    out(api::token_request(&input(options)).map(|r| api::http_request(&r)))
+pub fn token_request(settings: &str, options: &str) -> String {
+    out(engine::token_request(&input(settings), &input(options)))
 }
 
 /// `parseTokenResponse(status, body, now)`.
@@ -40,8 +41,8 @@ pub fn callback_key(url: &str) -> String {
 
 /// See [`engine::callback`].
 #[wasm_bindgen]
-pub fn callback(config: &str, url: &str, taken: &str, others: &str, now: f64) -> String {
-    out(engine::callback(&input(config), url, taken, others, ms(now)))
+pub fn callback(settings: &str, url: &str, taken: &str, others: &str, now: f64) -> String {
+    out(engine::callback(&input(settings), url, taken, others, ms(now)))
 }
 
 /// See [`engine::exchanged`].
@@ -52,19 +53,19 @@ pub fn exchanged(status: u16, body: &str, now: f64, previous: &str) -> String {
 
 /// See [`engine::access`].
 #[wasm_bindgen]
-pub fn access(config: &str, record: &str, now: f64) -> String {
-    out(engine::access(&input(config), record, ms(now)))
+pub fn access(settings: &str, record: &str, now: f64) -> String {
+    out(engine::access(&input(settings), record, ms(now)))
 }
 
 /// See [`engine::request`]; `call`: 0 revoke, 1 token info, 2 grant info.
 #[wasm_bindgen]
-pub fn request(config: &str, call: u8, record: &str) -> String {
+pub fn request(settings: &str, call: u8, record: &str) -> String {
     let call = match call {
         0 => Call::Revoke,
         1 => Call::TokenInfo,
         _ => Call::GrantInfo,
     };
-    out(engine::request(&input(config), call, record))
+    out(engine::request(&input(settings), call, record))
 }
 
 /// See [`engine::api_result`].

@@ -112,6 +112,8 @@ async fn a_whole_login_step_by_step_against_the_mock() {
     let config =
         [r#"{"clientId":"demo-client","redirectUri":""#, base, r#"/callback-echo","apiBase":""#, base, r#"/v3"}"#]
             .concat();
+    let settings = login::settings(&config);
+    assert!(!settings.starts_with('!'), "{settings}");
     let now = js_sys::Date::now();
     // Before login (first half): the URL and the record to keep.
     let start = parse(&login::authorize(&config, r#"{"provider":"google","scopes":["email"]}"#, now, ""));
@@ -122,9 +124,9 @@ async fn a_whole_login_step_by_step_against_the_mock() {
     let callback = JsFuture::from(follow(&s(&start, "url"))).await.unwrap().as_string().unwrap();
     // The callback (second half): its key, the check against the taken record, the exchange.
     assert_eq!(session::callback_key(&callback), key);
-    assert_eq!(code(&session::callback(&config, &callback, "", "", now)), "no_transaction");
-    assert_eq!(code(&session::callback(&config, &callback, "", &record, now)), "state_mismatch");
-    let step = parse(&session::callback(&config, &callback, &record, "", now));
+    assert_eq!(code(&session::callback(&settings, &callback, "", "", now)), "no_transaction");
+    assert_eq!(code(&session::callback(&settings, &callback, "", &record, now)), "state_mismatch");
+    let step = parse(&session::callback(&settings, &callback, &record, "", now));
     let request = JSON::stringify(&get(&step, "exchange")).unwrap().as_string().unwrap();
     assert!(!request.contains("client_secret"));
     let answer = JsFuture::from(send(&request)).await.unwrap();
@@ -137,12 +139,12 @@ async fn a_whole_login_step_by_step_against_the_mock() {
     let restored = parse(&login::restore(&tokens, now, 30_000.0));
     assert_eq!(get(&restored, "authenticated").as_bool(), Some(true));
     assert_eq!(login::restore("{}", now, 0.0), "");
-    let access = parse(&session::access(&config, &tokens, now));
+    let access = parse(&session::access(&settings, &tokens, now));
     assert_eq!(s(&access, "token"), s(&set, "accessToken"));
-    let grant = parse(&session::request(&config, 2, &tokens));
+    let grant = parse(&session::request(&settings, 2, &tokens));
     let answer = JsFuture::from(send(&JSON::stringify(&grant).unwrap().as_string().unwrap())).await.unwrap();
     let body = js_sys::Array::from(&answer).get(1).as_string().unwrap();
     assert!(get(&parse(&session::api_result(200, &body)), "id").is_string());
-    assert_eq!(code(&session::access(&config, "", now)), "login_required");
+    assert_eq!(code(&session::access(&settings, "", now)), "login_required");
     assert_eq!(code(&session::api_result(401, r#"{"error":"invalid_token"}"#)), "invalid_token");
 }

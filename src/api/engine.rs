@@ -10,7 +10,8 @@ use crate::prelude::*;
 
 use super::{authorization_options, client_options, config as parse_config};
 use crate::authorize::build_authorization_request;
-use crate::client::TOKEN_KEY_PREFIX;
+use crate::client::{ClientOptions, TOKEN_KEY_PREFIX};
+use crate::config::Config;
 use crate::flow::{self, Access, CallbackStep};
 use crate::json::{self, Json, ObjectWriter};
 use crate::pkce::RandomSource;
@@ -18,8 +19,10 @@ use crate::token::{self, TokenSet};
 use crate::transaction::{key_for, Transaction, KEY_PREFIX};
 use crate::Error;
 
-/// Validates a `NylasAuth` options object and returns what the JavaScript needs to do its I/O:
-/// `{ transactionPrefix, tokenKey, transactionTtlMs, clockSkewMs, fetchTimeoutMs }`.
+/// Validates a `NylasAuth` options object once and returns the settings every later step takes: `{ config,
+/// transactionPrefix, tokenKey, transactionTtlMs, clockSkewMs, fetchTimeoutMs, publicRefresh }`, where
+/// `config` is the resolved configuration ([`Config::to_record`]). The JavaScript uses the keys and
+/// time-outs for its I/O and passes the settings back as they are.
 ///
 /// # Errors
 /// `invalid_config` naming the field.
@@ -29,12 +32,42 @@ pub fn settings(o: &Json) -> Result<String, Error> {
     let mut token_key = String::from(TOKEN_KEY_PREFIX);
     token_key.push_str(&config.client_id);
     Ok(ObjectWriter::default()
+        .value_text("config", &config.to_record())
         .str("transactionPrefix", KEY_PREFIX)
         .str("tokenKey", &token_key)
         .num("transactionTtlMs", options.transaction_ttl_ms)
         .num("clockSkewMs", options.clock_skew_ms)
         .num("fetchTimeoutMs", timeout)
+        .bool("publicRefresh", options.public_refresh)
         .finish())
+}
+
+/// Reads [`settings`]' output (also `{ config }` alone, with default tunables).
+///
+/// # Errors
+/// `invalid_config` when it is not settings this crate wrote.
+pub fn session(settings: &Json) -> Result<(Config, ClientOptions), Error> {
+    let config = settings
+        .get("config")
+        .and_then(Config::from_record)
+        .ok_or(Error::InvalidConfig { field: "options", reason: "must be the settings of a configuration" })?;
+    let d = ClientOptions::default();
+    let options = ClientOptions {
+        transaction_ttl_ms: settings.uint_of("transactionTtlMs").unwrap_or(d.transaction_ttl_ms),
+        clock_skew_ms: settings.uint_of("clockSkewMs").unwrap_or(d.clock_skew_ms),
+        public_refresh: matches!(settings.get("publicRefresh"), Some(Json::Bool(true))),
+    };
+    Ok((config, options))
+}
+
+/// `tokenRequest` of `nylas-pkce/callback`: the code exchange or refresh request for a resolved
+/// configuration (`settings`: `{ config }`) and the call's options.
+///
+/// # Errors
+/// `invalid_config`, `invalid_option`, `invalid_verifier`.
+pub fn token_request(settings: &Json, options: &Json) -> Result<String, Error> {
+    let (config, _) = session(settings)?;
+    Ok(super::http_request(&super::token_request_for(&config, options)?))
 }
 
 /// Starts an authorization: `buildAuthorizationUrl`'s result plus `key`, the storage key under which to keep
@@ -96,9 +129,8 @@ pub fn callback_key(url: &str) -> Result<String, Error> {
 ///
 /// # Errors
 /// See [`flow::complete_callback`].
-pub fn callback(config: &Json, url: &str, taken: &str, others: &str, now_ms: u64) -> Result<String, Error> {
-    let (options, _) = client_options(config)?;
-    let config = parse_config(config)?;
+pub fn callback(settings: &Json, url: &str, taken: &str, others: &str, now_ms: u64) -> Result<String, Error> {
+    let (config, options) = session(settings)?;
     let ttl = options.transaction_ttl_ms;
     let taken = Some(taken).filter(|t| !t.is_empty());
     let others_pending = taken.is_none() && flow::any_pending(others.split('\n'), now_ms, ttl);
@@ -131,9 +163,8 @@ pub fn exchanged(status: u16, body: &str, now_ms: u64, previous: &str) -> Result
 ///
 /// # Errors
 /// `login_required` when there is no readable record.
-pub fn access(config: &Json, record: &str, now_ms: u64) -> Result<String, Error> {
-    let (options, _) = client_options(config)?;
-    let config = parse_config(config)?;
+pub fn access(settings: &Json, record: &str, now_ms: u64) -> Result<String, Error> {
+    let (config, options) = session(settings)?;
     let tokens = read_tokens(record);
     let mut w = ObjectWriter::default();
     match flow::access(&config, tokens.as_ref(), now_ms, &options)? {
@@ -161,8 +192,8 @@ pub enum Call {
 /// # Errors
 /// `login_required` when there is no readable record; `invalid_config` when the server has no such
 /// endpoint.
-pub fn request(config: &Json, call: Call, record: &str) -> Result<String, Error> {
-    let config = parse_config(config)?;
+pub fn request(settings: &Json, call: Call, record: &str) -> Result<String, Error> {
+    let (config, _) = session(settings)?;
     let tokens = read_tokens(record).ok_or(Error::LoginRequired)?;
     let req = match call {
         Call::Revoke => token::revoke_request(&config, tokens.access_token.secret())?,

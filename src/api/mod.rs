@@ -189,15 +189,20 @@ pub fn expectations(o: &Json) -> Result<(String, Option<String>), Error> {
 /// `tokenRequest`: the code exchange (`code` + `codeVerifier`, optional `redirectUri`) or, with
 /// `refreshToken`, a refresh.
 pub fn token_request(o: &Json) -> Result<HttpRequest, Error> {
-    let config = config(o)?;
+    token_request_for(&config(o)?, o)
+}
+
+/// [`token_request`] for a configuration already checked: `code` + `codeVerifier` (optional
+/// `redirectUri`), or `refreshToken` (optional `scope`).
+pub fn token_request_for(config: &Config, o: &Json) -> Result<HttpRequest, Error> {
     if let Some(refresh) = opt_str(o, "refreshToken", false)? {
         let scope = opt_str(o, "scope", false)?;
-        return Ok(token::refresh_request(&config, &RefreshToken::new(refresh), scope.as_deref(), config.token_body));
+        return Ok(token::refresh_request(config, &RefreshToken::new(refresh), scope.as_deref(), config.token_body));
     }
     let code = AuthorizationCode::new(req_str(o, "code", false)?);
     let verifier = CodeVerifier::parse(&req_str(o, "codeVerifier", false)?)?;
     let redirect = opt_str(o, "redirectUri", false)?.unwrap_or_else(|| config.redirect_uri.clone());
-    Ok(token::code_exchange_request(&config, &code, &verifier, &redirect, config.token_body))
+    Ok(token::code_exchange_request(config, &code, &verifier, &redirect, config.token_body))
 }
 
 /// `{ url, state, codeVerifier, codeChallenge, codeChallengeMethod, redirectUri, createdAt, issuer,

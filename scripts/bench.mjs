@@ -1,14 +1,24 @@
 #!/usr/bin/env node
-// Browser benchmark: nylas-pkce (pkg/, built by scripts/build.sh) vs oauth4webapi, pkce-challenge
-// and @nylas/connect, in headless Chromium driven by playwright-core. All timings are taken in the
-// page with performance.now(); pages are served cross-origin isolated (COOP/COEP) so the clock
-// resolution is 5 µs instead of 100 µs. Prints one markdown report and writes it to
-// bench-results/latest.md (raw samples in bench-results/latest.json).
+// Browser benchmark: nylas-pkce vs oauth4webapi, pkce-challenge and @nylas/connect, in headless Chromium
+// driven by playwright-core. All timings are taken in the page with performance.now(); pages are served
+// cross-origin isolated (COOP/COEP) so the clock resolution is 5 µs instead of 100 µs. Prints one markdown
+// report and writes it to bench-results/latest.md (raw samples in bench-results/latest.json).
+//
+// nylas-pkce is measured in the two layouts `scripts/build.sh --split target/npm-split` produces:
+//   inline (pkg/, what npm ships): index.js (the entry; the login half's wasm inlined and compiled
+//     synchronously on import, no top-level await), error.js (shared by both halves) and callback.js
+//     (`nylas-pkce/callback`: the session half, wasm inlined; loaded lazily by NylasAuth). Served at /pkg/.
+//   split (target/npm-split/): the same modules with the wasm as separate files, login.wasm and
+//     session.wasm, fetched and compiled by a top-level await. Served at /pkg-split/.
+// "Before login" = index.js + error.js (+ login.wasm for split): what a page loads to build an
+// authorization URL. "Whole login" = all of the variant's files (adds callback.js, + session.wasm).
+// Both directories are snapshotted at start and served from the copies.
 //
 // usage: node scripts/bench.mjs [--runs 7] [--ops 10000] [--warmup 1000] [--loads 15]
 //                               [--chromium /usr/bin/chromium]
-// (normally via `bash scripts/bench.sh`, which builds pkg/ first). If pkg/index.js is missing the
-// nylas-pkce rows are skipped and only the peers are measured.
+// (normally via `bash scripts/bench.sh`, which builds both first). If pkg/index.js is missing the
+// nylas-pkce rows are skipped and only the peers are measured; if only target/npm-split/ is missing,
+// just the split rows are skipped.
 
 import fs from 'node:fs';
 import http from 'node:http';
@@ -24,10 +34,48 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = path.join(ROOT, 'bench-results');
 const BUILD_DIR = path.join(OUT_DIR, 'build');
 const PKG_DIR = path.join(ROOT, 'pkg');
-// pkg/ is snapshotted here at start and served as /pkg/, so a concurrent `scripts/build.sh`
-// (which starts with `rm -rf pkg`) cannot pull the files out from under a running bench.
-const PKG_SNAPSHOT = path.join(BUILD_DIR, 'pkg');
-const OURS_FILES = ['nylas_pkce_bg.wasm', 'index.js'];
+const SPLIT_DIR = path.join(ROOT, 'target', 'npm-split');
+// While scripts/build.sh runs, pkg/.raw holds the wasm halves; it is removed once pkg/ is complete.
+const BUILD_MARKER = path.join(PKG_DIR, '.raw');
+
+/**
+ * The two nylas-pkce layouts. Each is snapshotted into `snapshot` at start and served at `mount`, so a
+ * concurrent `scripts/build.sh` (which starts with `rm -rf pkg`) cannot pull files out from under a run.
+ */
+const VARIANTS = [
+  {
+    key: 'inline',
+    label: 'inline wasm',
+    src: PKG_DIR,
+    srcRel: 'pkg',
+    snapshot: path.join(BUILD_DIR, 'pkg'),
+    mount: '/pkg/',
+    files: ['index.js', 'error.js', 'callback.js'],
+    beforeLogin: ['index.js', 'error.js'],
+    roles: {
+      'index.js': 'entry + login glue + login wasm inlined',
+      'error.js': 'NylasPkceError, shared',
+      'callback.js': '`nylas-pkce/callback` + session glue + session wasm inlined (lazy)',
+    },
+  },
+  {
+    key: 'split',
+    label: 'split .wasm files',
+    src: SPLIT_DIR,
+    srcRel: 'target/npm-split',
+    snapshot: path.join(BUILD_DIR, 'pkg-split'),
+    mount: '/pkg-split/',
+    files: ['index.js', 'error.js', 'callback.js', 'login.wasm', 'session.wasm'],
+    beforeLogin: ['index.js', 'error.js', 'login.wasm'],
+    roles: {
+      'index.js': 'entry + login glue',
+      'error.js': 'NylasPkceError, shared',
+      'callback.js': '`nylas-pkce/callback` + session glue (lazy)',
+      'login.wasm': 'login half',
+      'session.wasm': 'session half (lazy)',
+    },
+  },
+];
 
 // ---------------------------------------------------------------------------
 // options
@@ -153,46 +201,69 @@ async function buildPeerBundles() {
 }
 
 /**
- * Copies pkg/ into PKG_SNAPSHOT. If another build is rewriting pkg/ right now, waits (up to 5 min)
- * until all files exist and are unchanged for a second, then copies and re-checks.
+ * Copies each variant's files into its snapshot directory. If a build is rewriting them right now (pkg/.raw
+ * exists, or a file is missing), waits (up to 5 min) until every file exists and all are unchanged for a
+ * second, then copies and re-checks. Returns the source mtime of each variant's index.js (ms).
  */
-async function snapshotPkg() {
+async function snapshotOurs(variants) {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const stamp = () => {
+    if (fs.existsSync(BUILD_MARKER)) return null;
     try {
-      return OURS_FILES.map((n) => {
-        const st = fs.statSync(path.join(PKG_DIR, n));
-        return `${n}:${st.size}:${st.mtimeMs}`;
-      }).join('|');
+      return variants
+        .flatMap((v) =>
+          v.files.map((n) => {
+            const st = fs.statSync(path.join(v.src, n));
+            return `${v.srcRel}/${n}:${st.size}:${st.mtimeMs}`;
+          }),
+        )
+        .join('|');
     } catch {
       return null;
     }
   };
-  fs.mkdirSync(PKG_SNAPSHOT, { recursive: true });
   const deadline = Date.now() + 300_000;
   for (let warned = false; Date.now() < deadline; ) {
     const before = stamp();
     if (before) {
       await sleep(1000);
       if (stamp() === before) {
-        for (const n of OURS_FILES) fs.copyFileSync(path.join(PKG_DIR, n), path.join(PKG_SNAPSHOT, n));
-        if (stamp() === before) return;
+        for (const v of variants) {
+          fs.mkdirSync(v.snapshot, { recursive: true });
+          for (const n of v.files) fs.copyFileSync(path.join(v.src, n), path.join(v.snapshot, n));
+        }
+        if (stamp() === before) {
+          return Object.fromEntries(variants.map((v) => [v.key, fs.statSync(path.join(v.src, 'index.js')).mtimeMs]));
+        }
       }
     } else {
-      if (!warned) process.stderr.write('bench: pkg/ is incomplete (a build running?), waiting for it...\n');
+      if (!warned) process.stderr.write('bench: pkg/ is incomplete or pkg/.raw exists (a build running?), waiting for it...\n');
       warned = true;
       await sleep(2000);
     }
   }
-  throw new Error(`pkg/ did not settle (need ${OURS_FILES.join(', ')})`);
+  throw new Error(
+    `nylas-pkce build did not settle (pkg/.raw must be gone and these files present: ${variants
+      .flatMap((v) => v.files.map((n) => `${v.srcRel}/${n}`))
+      .join(', ')})`,
+  );
 }
 
-function oursSizes() {
-  const files = OURS_FILES.map((name) => ({ name, ...compressedSizes(fs.readFileSync(path.join(PKG_SNAPSHOT, name))) }));
-  const total = { name: 'total', raw: 0, gzip: 0, brotli: 0 };
-  for (const f of files) for (const k of ['raw', 'gzip', 'brotli']) total[k] += f[k];
+/** Per-file sizes of one variant (from its snapshot), and the before-login / whole-login sums. */
+function variantSizes(v) {
+  const files = v.files.map((name) => ({ name, ...compressedSizes(fs.readFileSync(path.join(v.snapshot, name))) }));
+  // Each file is a separate request, compressed on its own: sum the per-file compressed sizes.
+  const sum = (names) => {
+    const total = { files: names, raw: 0, gzip: 0, brotli: 0 };
+    for (const f of files) if (names.includes(f.name)) for (const k of ['raw', 'gzip', 'brotli']) total[k] += f[k];
+    return total;
+  };
+  return { files, beforeLogin: sum(v.beforeLogin), wholeLogin: sum(v.files) };
+}
+
+function oursSizes(variants) {
   const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  return { version, files, total };
+  return { version, variants: Object.fromEntries(variants.map((v) => [v.key, variantSizes(v)])) };
 }
 
 // ---------------------------------------------------------------------------
@@ -287,6 +358,8 @@ async function openPage(browser, url) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const problems = [];
+  const requests = []; // URL paths, in request order
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
   page.on('response', (r) => {
@@ -299,7 +372,7 @@ async function openPage(browser, url) {
     if (problems.length) throw new Error(`${url}:\n  ${problems.join('\n  ')}`);
   };
   await page.goto(url, { waitUntil: 'load' });
-  return { context, page, check };
+  return { context, page, check, requests };
 }
 
 async function waitFor(page, check, expr) {
@@ -359,20 +432,36 @@ async function benchPairs(browser, base, opts, withOurs) {
 }
 
 const COLD_PAGES = [
-  { name: 'nylas-pkce', page: 'cold-nylas-pkce.html', ours: true, what: '`/pkg/index.js` (2 requests: index.js with bundled glue → .wasm), `buildAuthorizationUrl()`' },
+  {
+    name: 'nylas-pkce (inline)',
+    page: 'cold-nylas-pkce.html',
+    variant: 'inline',
+    what: '`/pkg/index.js` → `error.js` (login wasm inlined, compiled synchronously on import), `buildAuthorizationUrl()`',
+  },
+  {
+    name: 'nylas-pkce (split)',
+    page: 'cold-nylas-pkce-split.html',
+    variant: 'split',
+    what: '`/pkg-split/index.js` → `error.js` + `login.wasm` (top-level await: fetch + compile + instantiate), `buildAuthorizationUrl()`',
+  },
   { name: '@nylas/connect', page: 'cold-nylas-connect.html', what: 'bundle, `new NylasConnect()` + `connect({ method: "inline" })`' },
   { name: 'oauth4webapi (PKCE flow)', page: 'cold-oauth4webapi.html', what: 'PKCE-flow bundle, verifier + challenge + state + `URL`' },
 ];
+const COLD_BASELINE = '@nylas/connect';
 
-async function benchCold(browser, base, opts, withOurs) {
-  const pages = COLD_PAGES.filter((p) => withOurs || !p.ours);
+/** `variants`: keys of the nylas-pkce variants that are available (pages of missing ones are skipped). */
+async function benchCold(browser, base, opts, variants) {
+  const pages = COLD_PAGES.filter((p) => !p.variant || variants.includes(p.variant));
   const samples = Object.fromEntries(pages.map((p) => [p.name, { loadToUrl: [], importToUrl: [] }]));
   const urls = {};
+  const requests = {}; // what each page fetched besides itself (last measured load)
   const one = async (p) => {
-    const { context, page, check } = await openPage(browser, `${base}/tests/bench/${p.page}`);
+    const pagePath = `/tests/bench/${p.page}`;
+    const { context, page, check, requests: reqs } = await openPage(browser, `${base}${pagePath}`);
     try {
       await waitFor(page, check, () => window.__cold);
-      return await page.evaluate(() => window.__cold);
+      const r = await page.evaluate(() => window.__cold);
+      return { ...r, requests: reqs.filter((u) => u !== pagePath && u !== '/favicon.ico') };
     } finally {
       await context.close();
     }
@@ -385,11 +474,12 @@ async function benchCold(browser, base, opts, withOurs) {
         throw new Error(`${p.name}: unexpected authorization URL ${r.url}`);
       }
       urls[p.name] = r.url;
+      requests[p.name] = r.requests;
       samples[p.name].loadToUrl.push(r.loadToUrl);
       samples[p.name].importToUrl.push(r.importToUrl);
     }
   }
-  return { pages, samples, urls };
+  return { pages, samples, urls, requests };
 }
 
 async function benchMemory(browser, base) {
@@ -416,12 +506,23 @@ async function benchMemory(browser, base) {
 // report
 // ---------------------------------------------------------------------------
 
-function report({ opts, machine, withOurs, ours, pairs, cold, memory, elapsedS }) {
+function report({ opts, machine, withOurs, ours, variants, build, pairs, cold, memory, elapsedS }) {
   const out = [];
   const push = (...blocks) => out.push(blocks.join('\n\n'), ''); // blank line between blocks (GFM tables)
+  const has = (key) => variants.some((v) => v.key === key);
   push('# nylas-pkce benchmark');
-  if (!withOurs) push('> **pkg/index.js not found — nylas-pkce rows skipped** (run `bash scripts/build.sh`).');
+  if (!withOurs) push('> **pkg/index.js not found — nylas-pkce rows skipped** (run `bash scripts/build.sh --split target/npm-split`).');
+  else if (!has('split')) push('> **target/npm-split/ not found — split-variant rows skipped** (run `bash scripts/build.sh --split target/npm-split`).');
+  if (build?.splitStaleMin > 1) {
+    push(
+      `> **target/npm-split/ is ${build.splitStaleMin.toFixed(0)} min older than pkg/**: it may come from an older build than the ` +
+        'inline rows (run `bash scripts/build.sh --split target/npm-split`).',
+    );
+  }
 
+  const buildRow = withOurs
+    ? [['nylas-pkce build', variants.map((v) => `\`${v.srcRel}/index.js\` ${new Date(build.mtimes[v.key]).toISOString()}`).join(', ')]]
+    : [];
   push('## 1. Machine', table(['', ''], [
     ['Date', machine.date],
     ['CPU', `${machine.cpu} × ${machine.cores} logical cores`],
@@ -431,24 +532,53 @@ function report({ opts, machine, withOurs, ours, pairs, cold, memory, elapsedS }
     ['Browser', `${machine.chromiumLine ?? 'chromium'} (Playwright \`browser.version()\`: ${machine.browserVersion}), headless`],
     ['Page clock', `crossOriginIsolated=${pairs.info.crossOriginIsolated}, performance.now() step ≈ ${us2(pairs.info.timerResolutionUs)} µs`],
     ['Settings', `PKCE pair: ${opts.warmup} warm-up + ${opts.runs} runs × ${int(opts.ops)} ops; cold start: ${opts.loads} loads (+1 discarded) per page`],
+    ...buildRow,
   ]));
 
   const sizeRows = [];
+  const baseBrotli = withOurs ? ours.variants.inline.beforeLogin.brotli : null;
+  const vs = (brotli) => (withOurs ? ratio(brotli / baseBrotli) : 'n/a');
   if (withOurs) {
-    for (const f of ours.files) sizeRows.push([`nylas-pkce ${ours.version}`, `\`pkg/${f.name}\``, bytesCell(f.raw), bytesCell(f.gzip), bytesCell(f.brotli), '']);
-    const t = ours.total;
-    sizeRows.push([`**nylas-pkce ${ours.version}**`, '**total (as shipped)**', `**${bytesCell(t.raw)}**`, `**${bytesCell(t.gzip)}**`, `**${bytesCell(t.brotli)}**`, '1.00×']);
+    for (const v of variants) {
+      const s = ours.variants[v.key];
+      const lib = `nylas-pkce ${ours.version} (${v.key})`;
+      for (const f of s.files) {
+        sizeRows.push([lib, `\`${v.srcRel}/${f.name}\`: ${v.roles[f.name]}`, bytesCell(f.raw), bytesCell(f.gzip), bytesCell(f.brotli), '']);
+      }
+      for (const [label, t] of [['before login', s.beforeLogin], ['whole login', s.wholeLogin]]) {
+        sizeRows.push([
+          `**${lib}**`,
+          `**${label}** (${t.files.join(' + ')})`,
+          `**${bytesCell(t.raw)}**`,
+          `**${bytesCell(t.gzip)}**`,
+          `**${bytesCell(t.brotli)}**`,
+          vs(t.brotli),
+        ]);
+      }
+    }
   }
   for (const b of PEER_BUNDLES) {
-    const vs = withOurs ? ratio(b.sizes.brotli / ours.total.brotli) : 'n/a';
-    sizeRows.push([`${b.lib} ${b.version}`, `${b.what} (esbuild, minified)`, bytesCell(b.sizes.raw), bytesCell(b.sizes.gzip), bytesCell(b.sizes.brotli), vs]);
+    sizeRows.push([`${b.lib} ${b.version}`, `${b.what} (esbuild, minified)`, bytesCell(b.sizes.raw), bytesCell(b.sizes.gzip), bytesCell(b.sizes.brotli), vs(b.sizes.brotli)]);
+  }
+  let inlineCost = '';
+  if (withOurs && has('split')) {
+    const d = (k) => ours.variants.inline.beforeLogin[k] - ours.variants.split.beforeLogin[k];
+    const sign = (n) => `${n >= 0 ? '+' : '−'}${int(Math.abs(n))}`;
+    inlineCost =
+      ` Before login, inline minus split: ${sign(d('raw'))} bytes raw, ${sign(d('gzip'))} gzip, ${sign(d('brotli'))} brotli ` +
+      '(the inlined wasm is one character per byte, UTF-8 encoded; the split variant pays for an extra request instead).';
   }
   push(
     '## 2. Sizes',
-    table(['Library', 'Artifact', 'Raw bytes', 'gzip -9', 'brotli q11', 'brotli vs nylas-pkce total'], sizeRows),
+    table(['Library', 'Artifact', 'Raw bytes', 'gzip -9', 'brotli q11', 'brotli ÷ nylas-pkce before login (inline)'], sizeRows),
     'Peers: esbuild ' + esbuild.version + ' (`bundle`, `format: esm`, `platform: browser`, `minify`) of `export * from \'<peer>\'` ' +
-      '(plus the default export for pkce-challenge). nylas-pkce: the files in `pkg/` as built by `scripts/build.sh`, unbundled ' +
-      '(snapshotted at start and served from that copy).',
+      '(plus the default export for pkce-challenge). nylas-pkce: the files as built by `scripts/build.sh --split target/npm-split`, ' +
+      'unbundled (snapshotted at start and served from that copy); "inline" is `pkg/` (what npm ships, wasm inlined in the JS), ' +
+      '"split" is `target/npm-split/` (the same modules with separate `.wasm` files). "before login" = what a page loads to build an ' +
+      'authorization URL; "whole login" adds the lazily loaded callback half. Sums are of per-file compressed sizes, since the browser ' +
+      'fetches (and a server compresses) each file separately. The last column is brotli size ÷ nylas-pkce before login (inline) ' +
+      '(for peers: higher = nylas-pkce smaller).' +
+      inlineCost,
   );
 
   const oursUs = withOurs ? median(pairs.samples['nylas-pkce']) : null;
@@ -459,29 +589,51 @@ function report({ opts, machine, withOurs, ours, pairs, cold, memory, elapsedS }
   push(
     '## 3. PKCE pair time (verifier + S256 challenge, one page)',
     table(['Library', 'median µs/op', 'min – max µs/op (per run)', 'time vs nylas-pkce'], pairRows),
-    'nylas-pkce: `generatePkcePair({ method: "S256", encoding: "rfc7636" })` (one synchronous call); "nylas-pkce (2 calls)": `generateCodeVerifier()` + `codeChallenge(v, { method: "S256", encoding: "rfc7636" })`. ' +
+    'nylas-pkce (inline variant, `/pkg/index.js`): `generatePkcePair({ method: "S256", encoding: "rfc7636" })` (one synchronous call); "nylas-pkce (2 calls)": `generateCodeVerifier()` + `codeChallenge(v, { method: "S256", encoding: "rfc7636" })`. ' +
       'oauth4webapi: `generateRandomCodeVerifier()` + `await calculatePKCECodeChallenge(v)`. pkce-challenge: `await pkceChallenge()`. ' +
       'Async calls are awaited one after another. All libraries were checked against the RFC 7636 Appendix B vector first. ' +
       '"time vs nylas-pkce" = peer time / nylas-pkce time (higher = nylas-pkce faster).',
   );
 
+  const baseline = cold.samples[COLD_BASELINE];
+  const baseLoad = median(baseline.loadToUrl);
+  const baseImport = median(baseline.importToUrl);
   const coldRows = cold.pages.map((p) => {
     const s = cold.samples[p.name];
+    const reqs = cold.requests[p.name] ?? [];
     return [
       p.name,
       p.what,
-      `**${ms3(median(s.loadToUrl))}**`,
-      `${ms3(min(s.loadToUrl))} – ${ms3(max(s.loadToUrl))}`,
+      `${reqs.length}: ${reqs.map((u) => `\`${path.posix.basename(u)}\``).join(', ')}`,
       `**${ms3(median(s.importToUrl))}**`,
       `${ms3(min(s.importToUrl))} – ${ms3(max(s.importToUrl))}`,
+      ratio(median(s.importToUrl) / baseImport),
+      `**${ms3(median(s.loadToUrl))}**`,
+      `${ms3(min(s.loadToUrl))} – ${ms3(max(s.loadToUrl))}`,
+      ratio(median(s.loadToUrl) / baseLoad),
     ];
   });
   push(
     '## 4. Cold start (fresh browser context per load, `Cache-Control: no-store`)',
-    table(['Library', 'Page does', 'page load → first URL, median ms', 'min – max ms', 'import+init+first URL, median ms', 'min – max ms'], coldRows),
-    '"page load → first URL" = `performance.now()` (origin: navigation start) when the URL is ready. ' +
-      '"import+init+first URL" = that minus `performance.now()` at the top of an inline classic script placed before the module script ' +
-      '(covers fetching and evaluating the module graph, wasm fetch/compile/instantiate for nylas-pkce, and the first URL). ' +
+    table(
+      [
+        'Library',
+        'Page does',
+        'Requests (measured)',
+        'import+init+first URL, median ms',
+        'min – max ms',
+        `÷ ${COLD_BASELINE}`,
+        'page load → first URL, median ms',
+        'min – max ms',
+        `÷ ${COLD_BASELINE}`,
+      ],
+      coldRows,
+    ),
+    '"import+init+first URL" = `performance.now()` when the URL is ready minus `performance.now()` at the top of an inline classic ' +
+      'script placed before the module script (covers fetching and evaluating the module graph, for nylas-pkce the wasm compile + ' +
+      'instantiate — synchronous from the inlined bytes, or fetch + compile behind a top-level await for split — and the first URL). ' +
+      '"page load → first URL" = the same end time with navigation start as origin. "÷ ' + COLD_BASELINE + '" = that median ÷ ' +
+      COLD_BASELINE + '\'s median in this run (lower = faster). "Requests" = what the page fetched besides itself (last load). ' +
       'Served from 127.0.0.1, so network time is near zero. @nylas/connect makes no network request to build the URL ' +
       '(it reads/writes localStorage and uses crypto.subtle); it was given `debug: false` to keep its console logging out of the timing.',
   );
@@ -498,7 +650,8 @@ function report({ opts, machine, withOurs, ours, pairs, cold, memory, elapsedS }
     push(
       '## 5. nylas-pkce wasm memory',
       table(['Point', 'wasmMemoryBytes()', 'MiB', 'growth vs init (bytes)', 'µs per call in this batch'], memRows),
-      'Fresh page; `buildAuthorizationUrl({ clientId, redirectUri, region: "us", provider: "google", scopes: ["email"] })` in a loop. ' +
+      'Fresh page importing `/pkg/index.js` (inline variant); `wasmMemoryBytes()` is the login half\'s linear memory (the session ' +
+        'half is not loaded). `buildAuthorizationUrl({ clientId, redirectUri, region: "us", provider: "google", scopes: ["email"] })` in a loop. ' +
         'Linear memory never shrinks, so this is the high-water mark.',
     );
   } else {
@@ -518,15 +671,26 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const withOurs = fs.existsSync(path.join(PKG_DIR, 'index.js'));
   if (!withOurs) process.stderr.write('bench: pkg/index.js not found, skipping nylas-pkce rows\n');
+  // The split variant is optional (a build without --split leaves it out); it needs the inline one as the baseline.
+  const variants = VARIANTS.filter((v) => withOurs && (v.key === 'inline' || fs.existsSync(path.join(v.src, 'index.js'))));
+  if (withOurs && variants.length < VARIANTS.length) process.stderr.write('bench: target/npm-split/ not found, skipping split rows\n');
 
   process.stderr.write('bench: bundling peers with esbuild...\n');
   await buildPeerBundles(); // (re)creates BUILD_DIR
-  if (withOurs) await snapshotPkg();
-  const ours = withOurs ? oursSizes() : null;
+  let build = null;
+  if (withOurs) {
+    const mtimes = await snapshotOurs(variants);
+    // build.sh writes pkg/ and then target/npm-split/ within seconds; a split dir older than pkg/ is left over.
+    build = { mtimes, splitStaleMin: mtimes.split === undefined ? 0 : (mtimes.inline - mtimes.split) / 60_000 };
+    if (build.splitStaleMin > 1) {
+      process.stderr.write(`bench: warning: target/npm-split/ is ${build.splitStaleMin.toFixed(0)} min older than pkg/ (stale split build?)\n`);
+    }
+  }
+  const ours = withOurs ? oursSizes(variants) : null;
 
-  // Without pkg/, /pkg/ maps to an empty snapshot dir (404) rather than to a pkg/ that may appear mid-run.
-  fs.mkdirSync(PKG_SNAPSHOT, { recursive: true });
-  const server = await startServer(ROOT, { '/pkg/': PKG_SNAPSHOT });
+  // A missing variant's mount maps to an empty snapshot dir (404) rather than to files that may appear mid-run.
+  for (const v of VARIANTS) fs.mkdirSync(v.snapshot, { recursive: true });
+  const server = await startServer(ROOT, Object.fromEntries(VARIANTS.map((v) => [v.mount, v.snapshot])));
   let browser;
   try {
     browser = await chromium.launch({ executablePath: opts.chromium, headless: true, args: CHROMIUM_ARGS });
@@ -544,7 +708,7 @@ async function main() {
     process.stderr.write('bench: PKCE pairs...\n');
     const pairs = await benchPairs(browser, server.url, opts, withOurs);
     process.stderr.write('bench: cold starts...\n');
-    const cold = await benchCold(browser, server.url, opts, withOurs);
+    const cold = await benchCold(browser, server.url, opts, variants.map((v) => v.key));
     let memory = null;
     if (withOurs) {
       process.stderr.write('bench: memory...\n');
@@ -553,12 +717,12 @@ async function main() {
 
     machine.loadEnd = os.loadavg()[0];
     const elapsedS = (Date.now() - t0) / 1000;
-    const md = report({ opts, machine, withOurs, ours, pairs, cold, memory, elapsedS });
+    const md = report({ opts, machine, withOurs, ours, variants, build, pairs, cold, memory, elapsedS });
     fs.mkdirSync(OUT_DIR, { recursive: true });
     fs.writeFileSync(path.join(OUT_DIR, 'latest.md'), `${md}\n`);
     fs.writeFileSync(
       path.join(OUT_DIR, 'latest.json'),
-      `${JSON.stringify({ opts, machine, withOurs, sizes: { ours, peers: PEER_BUNDLES }, pairs, cold, memory }, null, 2)}\n`,
+      `${JSON.stringify({ opts, machine, withOurs, variants: variants.map((v) => v.key), build, sizes: { ours, peers: PEER_BUNDLES }, pairs, cold, memory }, null, 2)}\n`,
     );
     process.stdout.write(`${md}\n`);
   } finally {

@@ -87,6 +87,10 @@ pub const RESERVED_PARAMS: &[&str] = &[
     "code_challenge_method",
     "credential_id",
     "include_grant_scopes",
+    // They would change where and how the code is delivered (OAuth 2.0 Multiple Response Types; RFC 9101).
+    "response_mode",
+    "request",
+    "request_uri",
 ];
 
 /// The URL to open and what to keep until the callback.
@@ -176,6 +180,8 @@ pub fn build_authorization_request(
             created_at: now_ms,
             issuer: config.endpoints.issuer.clone(),
             response_type: options.response_type,
+            client_id: config.client_id.clone(),
+            token_endpoint: config.endpoints.token.clone(),
         },
     })
 }

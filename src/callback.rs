@@ -63,6 +63,11 @@ const KNOWN: &[&str] = &[
     "email",
 ];
 
+/// Longest callback URL accepted (bytes). A real one is a few hundred.
+pub const MAX_CALLBACK_LEN: usize = 16 * 1024;
+/// Most parameters a callback may have. A real one has fewer than ten.
+pub const MAX_CALLBACK_PARAMS: usize = 64;
+
 /// The callback's parameters, from a full URL, a `?query`, a `#fragment` or a bare `a=b&c=d`.
 /// The query is used when it holds a result; otherwise the fragment.
 ///
@@ -70,6 +75,9 @@ const KNOWN: &[&str] = &[
 /// `invalid_callback` when a parameter appears twice (RFC 6749 §3.1) or is not valid percent-encoding.
 pub fn callback_params(input: &str) -> Result<Vec<(String, String)>, Error> {
     let input = input.trim();
+    if input.len() > MAX_CALLBACK_LEN {
+        return Err(Error::InvalidCallback("longer than 16 KiB"));
+    }
     let (query, fragment) = if let Some(f) = input.strip_prefix('#') {
         ("", f)
     } else {
@@ -90,10 +98,14 @@ pub fn callback_params(input: &str) -> Result<Vec<(String, String)>, Error> {
             params = from_fragment;
         }
     }
-    for (i, (k, _)) in params.iter().enumerate() {
-        if params.iter().skip(i + 1).any(|(k2, _)| k2 == k) {
-            return Err(Error::InvalidCallback("a parameter appears more than once"));
-        }
+    if params.len() > MAX_CALLBACK_PARAMS {
+        return Err(Error::InvalidCallback("more than 64 parameters"));
+    }
+    // Sorted keys: a repeat sits next to its twin (O(n log n)).
+    let mut keys: Vec<&str> = params.iter().map(|(k, _)| k.as_str()).collect();
+    keys.sort_unstable();
+    if keys.windows(2).any(|w| matches!(w, [a, b] if a == b)) {
+        return Err(Error::InvalidCallback("a parameter appears more than once"));
     }
     Ok(params)
 }
@@ -111,15 +123,25 @@ pub fn callback_state(input: &str) -> Result<Option<String>, Error> {
     Ok(get(&callback_params(input)?, "state").map(Into::into))
 }
 
-/// Parses and validates a callback against the expected `state` (and issuer, if known).
+/// Parses and validates a callback against the expected `state` (and issuer, if known). With
+/// `require_iss`, a callback without `iss` is `missing_issuer` (RFC 9207 §2.4).
 ///
-/// Order of checks: malformed (`invalid_callback`), issuer (`issuer_mismatch`), state (`missing_state`,
+/// A hosted-auth result (`success=true&grant_id=…`) is returned as [`Callback::Hosted`], but nothing in
+/// it is authenticated: the user controls the callback URL. Never hand its `grant_id` or `email` to a
+/// backend as proof of anything.
+///
+/// Order of checks: malformed (`invalid_callback`), issuer (`issuer_mismatch`, `missing_issuer`), state (`missing_state`,
 /// `state_mismatch`, constant-time), then an error answer (`authorization_error`), then the result
 /// (`missing_code` when a valid callback has no code).
 ///
 /// # Security
 /// The only way to get an [`AuthorizationCode`]: a code is handed out only after its state was checked.
-pub fn parse_callback(input: &str, expected_state: &str, expected_issuer: Option<&str>) -> Result<Callback, Error> {
+pub fn parse_callback(
+    input: &str,
+    expected_state: &str,
+    expected_issuer: Option<&str>,
+    require_iss: bool,
+) -> Result<Callback, Error> {
     let params = callback_params(input)?;
     let code = get(&params, "code");
     let error = get(&params, "error");
@@ -130,10 +152,10 @@ pub fn parse_callback(input: &str, expected_state: &str, expected_issuer: Option
     if !has_result(&params) {
         return Err(Error::InvalidCallback("no code, error or state: not an authorization callback"));
     }
-    if let (Some(iss), Some(expected)) = (get(&params, "iss"), expected_issuer) {
-        if iss != expected {
-            return Err(Error::IssuerMismatch);
-        }
+    match (get(&params, "iss"), expected_issuer) {
+        (Some(iss), Some(expected)) if iss != expected => return Err(Error::IssuerMismatch),
+        (None, Some(_)) if require_iss => return Err(Error::MissingIssuer),
+        _ => {}
     }
     let state = get(&params, "state").ok_or(Error::MissingState)?;
     let checked = State::new(state.into());
@@ -207,13 +229,13 @@ mod tests {
             "com.example.app:/oauth/callback?code=abc&state=sQ6vFQN",
             "  https://myapp.com/cb?code=abc&state=sQ6vFQN\n",
         ] {
-            assert_eq!(code_of(parse_callback(input, S, None).unwrap()), "abc", "{input}");
+            assert_eq!(code_of(parse_callback(input, S, None, false).unwrap()), "abc", "{input}");
         }
     }
 
     #[test]
     fn decodes_values_and_keeps_extras() {
-        let cb = parse_callback("https://a/cb?code=a%2Fb%2Bc+d&state=s%20t&scope=x%20y&provider=google", "s t", None)
+        let cb = parse_callback("https://a/cb?code=a%2Fb%2Bc+d&state=s%20t&scope=x%20y&provider=google", "s t", None, false)
             .unwrap();
         match cb {
             Callback::Code { code, state, extras } => {
@@ -233,8 +255,7 @@ mod tests {
         let e = parse_callback(
             "https://myapp.com/cb?state=sQ6vFQN&error=access_denied&error_description=User%20said%20no&error_uri=45002",
             S,
-            None,
-        )
+            None, false)
         .unwrap_err();
         assert_eq!(e.code(), "authorization_error");
         let d = e.details().unwrap();
@@ -250,8 +271,7 @@ mod tests {
         let cb = parse_callback(
             "https://myapp.com/callback-handler?success=true&grant_id=e19f8e1a-eb1c-41c0-b6a6-d2e59daf7f47&state=my-data&provider=google&email=a%40b.com",
             "my-data",
-            None,
-        )
+            None, false)
         .unwrap();
         assert_eq!(
             cb,
@@ -263,15 +283,15 @@ mod tests {
                 extras: vec![],
             }
         );
-        let e = parse_callback("https://a/cb?success=false&error=auth_limit_reached&state=x", "x", None).unwrap_err();
+        let e = parse_callback("https://a/cb?success=false&error=auth_limit_reached&state=x", "x", None, false).unwrap_err();
         assert_eq!((e.code(), e.details().unwrap().error.as_str()), ("authorization_error", "auth_limit_reached"));
-        let e = parse_callback("https://a/cb?success=false&state=x", "x", None).unwrap_err();
+        let e = parse_callback("https://a/cb?success=false&state=x", "x", None, false).unwrap_err();
         assert_eq!(e.code(), "authorization_error");
     }
 
     #[test]
     fn admin_consent_result() {
-        let cb = parse_callback("http://localhost:5000/callback?admin_consent=true&state=state1234", "state1234", None)
+        let cb = parse_callback("http://localhost:5000/callback?admin_consent=true&state=state1234", "state1234", None, false)
             .unwrap();
         assert!(matches!(cb, Callback::AdminConsent { .. }));
     }
@@ -279,15 +299,18 @@ mod tests {
     #[test]
     fn issuer_check() {
         let ok = "https://a/cb?code=c&state=sQ6vFQN&iss=https%3A%2F%2Fidp.example";
-        assert!(parse_callback(ok, S, Some("https://idp.example")).is_ok());
-        assert!(parse_callback(ok, S, None).is_ok());
-        assert!(parse_callback("https://a/cb?code=c&state=sQ6vFQN", S, Some("https://idp.example")).is_ok());
+        assert!(parse_callback(ok, S, Some("https://idp.example"), false).is_ok());
+        assert!(parse_callback(ok, S, None, false).is_ok());
+        assert!(parse_callback("https://a/cb?code=c&state=sQ6vFQN", S, Some("https://idp.example"), false).is_ok());
         let e = parse_callback(
             "https://a/cb?code=c&state=sQ6vFQN&iss=https%3A%2F%2Fevil.example",
             S,
-            Some("https://idp.example"),
-        );
+            Some("https://idp.example"), false);
         assert_eq!(e.unwrap_err().code(), "issuer_mismatch");
+        // RFC 9207 §2.4: a client that requires iss rejects a callback without one.
+        let bare = "https://a/cb?code=c&state=sQ6vFQN";
+        assert_eq!(parse_callback(bare, S, Some("https://idp.example"), true).unwrap_err().code(), "missing_issuer");
+        assert!(parse_callback(ok, S, Some("https://idp.example"), true).is_ok());
     }
 
     #[test]
@@ -311,7 +334,7 @@ mod tests {
             ("https://a/cb?error=access_denied&state=evil", "state_mismatch"),
         ];
         for (input, code) in cases {
-            assert_eq!(parse_callback(input, S, None).unwrap_err().code(), code, "{input}");
+            assert_eq!(parse_callback(input, S, None, false).unwrap_err().code(), code, "{input}");
         }
     }
 

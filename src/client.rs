@@ -15,7 +15,8 @@ use crate::json::Json;
 use crate::pkce::RandomSource;
 use crate::secret::AccessToken;
 use crate::token::{self, HttpRequest, TokenSet};
-use crate::transaction::{Storage, TransactionStore, DEFAULT_TTL_MS};
+use crate::token::TokenHint;
+use crate::transaction::{namespace, prefix_for, Storage, TransactionStore, DEFAULT_TTL_MS};
 use crate::Error;
 
 /// An HTTP answer: the status and the body parsed as JSON (`None` when it is not JSON).
@@ -75,15 +76,6 @@ pub enum CallbackOutcome {
     Tokens(Box<TokenSet>),
     /// Microsoft admin consent was granted (`admin_consent=true`).
     AdminConsent,
-    /// A Nylas hosted-auth result: the grant was created server-side.
-    Hosted {
-        /// The grant id.
-        grant_id: String,
-        /// The provider.
-        provider: Option<String>,
-        /// The email.
-        email: Option<String>,
-    },
 }
 
 /// Prefix of the key under which tokens are kept when token storage is enabled.
@@ -121,7 +113,7 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
         options: ClientOptions,
     ) -> Self {
         let client = Client {
-            transactions: TransactionStore::new(transactions, options.transaction_ttl_ms),
+            transactions: TransactionStore::new(transactions, options.transaction_ttl_ms, prefix_for(&config)),
             config,
             token_storage,
             http,
@@ -178,7 +170,7 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
     /// `transaction_expired`; the callback's own errors; the token endpoint's errors.
     pub async fn handle_callback(&self, url: &str) -> Result<CallbackOutcome, Error> {
         let now = self.clock.now_ms();
-        let taken = self.transactions.take_raw(&flow::callback_key(url)?)?;
+        let taken = self.transactions.take_raw(&flow::callback_key(self.transactions.prefix(), url)?)?;
         let others = taken.is_none() && self.transactions.has_pending(now)?;
         let ttl = self.options.transaction_ttl_ms;
         match flow::complete_callback(&self.config, url, taken.as_deref(), others, now, ttl)? {
@@ -186,7 +178,8 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
             CallbackStep::Exchange(req) => {
                 let resp = self.http.send(req).await?;
                 let tokens = token::parse_token_response(resp.status, resp.body.as_ref(), self.clock.now_ms())?;
-                self.set_tokens(Some(tokens.clone()));
+                // A storage failure does not lose the login: memory holds the tokens.
+                let _ = self.set_tokens(Some(tokens.clone()));
                 self.emit(Event::Tokens);
                 Ok(CallbackOutcome::Tokens(Box::new(tokens)))
             }
@@ -221,34 +214,47 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
                     None => fresh,
                 };
                 let token = fresh.access_token.clone();
-                self.set_tokens(Some(fresh));
+                let _ = self.set_tokens(Some(fresh));
                 self.emit(Event::Tokens);
                 Ok(token)
             }
             Access::Expired => {
-                self.set_tokens(None);
+                let _ = self.set_tokens(None);
                 self.emit(Event::Expired);
                 Err(Error::LoginRequired)
             }
         }
     }
 
-    /// Revokes the current access token at the server (which also revokes its siblings and refresh token).
-    /// Local tokens are kept; see [`Client::logout`].
+    /// Revokes the current access token at the server (Nylas also revokes its siblings and the grant's
+    /// refresh token). Local tokens are kept; see [`Client::logout`].
     pub async fn revoke(&self) -> Result<(), Error> {
         let token = self.current_token()?;
-        let resp = self.http.send(token::revoke_request(&self.config, token.secret())?).await?;
-        token::parse_api_response(resp.status, resp.body.as_ref()).map(|_| ())
+        self.send_revocation(token::revoke_request(&self.config, token.secret(), TokenHint::AccessToken)?).await
     }
 
-    /// Clears the tokens locally, then revokes them at the server. Local state is cleared even when the
-    /// revocation fails (the error is still returned).
+    /// Logs out: forgets the tokens (memory and token storage) and every pending authorization of this
+    /// client, then revokes the tokens at the server: the access token, and for a generic server the
+    /// refresh token too (RFC 7009; Nylas revokes it with the access token). Everything local is cleared
+    /// even when something fails; the first failure is returned, a storage failure first (the tokens
+    /// would come back on reload).
     pub async fn logout(&self) -> Result<(), Error> {
         let old = self.tokens();
-        self.set_tokens(None);
+        let stored = self.set_tokens(None);
+        let pending = self.transactions.clear();
         self.emit(Event::Logout);
-        let Some(old) = old else { return Ok(()) };
-        let resp = self.http.send(token::revoke_request(&self.config, old.access_token.secret())?).await?;
+        let mut revoked = Ok(());
+        if let Some(old) = old {
+            for req in flow::revocations(&self.config, &old) {
+                let r = self.send_revocation(req?).await;
+                revoked = revoked.and(r);
+            }
+        }
+        stored.and(pending).and(revoked)
+    }
+
+    async fn send_revocation(&self, req: HttpRequest) -> Result<(), Error> {
+        let resp = self.http.send(req).await?;
         token::parse_api_response(resp.status, resp.body.as_ref()).map(|_| ())
     }
 
@@ -267,8 +273,11 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
     }
 
     /// Forgets the tokens locally (no server call).
-    pub fn clear(&self) {
-        self.set_tokens(None);
+    ///
+    /// # Errors
+    /// `storage_unavailable` when token storage could not forget them (memory has).
+    pub fn clear(&self) -> Result<(), Error> {
+        self.set_tokens(None)
     }
 
     /// Events since the last call, oldest first.
@@ -288,21 +297,22 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
 
     fn token_key(&self) -> String {
         let mut k = String::from(TOKEN_KEY_PREFIX);
-        k.push_str(&self.config.client_id);
+        k.push_str(&namespace(&self.config));
         k
     }
 
-    fn set_tokens(&self, tokens: Option<TokenSet>) {
-        if let Some(storage) = &self.token_storage {
-            // Storage failures must not lose the login: memory still holds the tokens.
-            let _ = match &tokens {
-                Some(t) => storage.set(&self.token_key(), &t.to_json()),
-                None => storage.remove(&self.token_key()),
-            };
-        }
+    /// Memory always takes `tokens`; a storage failure is returned (a login is not lost to it, but a
+    /// logout must say when stored tokens could not be removed).
+    fn set_tokens(&self, tokens: Option<TokenSet>) -> Result<(), Error> {
+        let stored = match (&self.token_storage, &tokens) {
+            (Some(storage), Some(t)) => storage.set(&self.token_key(), &t.to_json()),
+            (Some(storage), None) => storage.remove(&self.token_key()),
+            (None, _) => Ok(()),
+        };
         if let Ok(mut slot) = self.tokens.try_borrow_mut() {
             *slot = tokens;
         }
+        stored
     }
 
     fn restore_tokens(&self) {

@@ -139,6 +139,8 @@ pub struct Config {
     pub challenge_encoding: ChallengeEncoding,
     /// Token request body format.
     pub token_body: TokenBody,
+    /// Reject callbacks without `iss` (RFC 9207 §2.4); needs an `issuer`.
+    pub require_iss: bool,
 }
 
 impl Config {
@@ -177,6 +179,7 @@ impl Config {
             flavor,
             challenge_encoding,
             token_body,
+            require_iss: false,
         })
     }
 
@@ -202,6 +205,7 @@ impl Config {
             .str("flavor", if self.flavor == Flavor::Nylas { "nylas" } else { "generic" })
             .str("challengeEncoding", self.challenge_encoding.as_str())
             .str("tokenBody", self.token_body.as_str())
+            .bool("requireIss", self.require_iss)
             .finish()
     }
 
@@ -224,6 +228,7 @@ impl Config {
             flavor: if j.str_of("flavor")? == "nylas" { Flavor::Nylas } else { Flavor::Generic },
             challenge_encoding: ChallengeEncoding::parse(j.str_of("challengeEncoding")?)?,
             token_body: TokenBody::parse(j.str_of("tokenBody")?)?,
+            require_iss: matches!(j.get("requireIss"), Some(Json::Bool(true))),
         })
     }
 
@@ -277,7 +282,7 @@ mod tests {
 
     fn err_field(r: Result<Config, Error>) -> (&'static str, &'static str) {
         let e = r.unwrap_err();
-        (e.code(), e.field().unwrap())
+        (e.code(), Box::leak(e.field().unwrap().to_string().into_boxed_str()))
     }
 
     #[test]

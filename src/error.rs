@@ -76,6 +76,14 @@ pub enum Error {
         /// What is wrong.
         reason: &'static str,
     },
+    /// An option this SDK does not know (a typo, or another SDK's name): `invalid_config` in a client
+    /// configuration, `invalid_option` in a call's options. `field` names it.
+    UnknownOption {
+        /// The option's name as given.
+        field: String,
+        /// Whether it was in a client configuration.
+        config: bool,
+    },
     /// The callback is malformed: duplicate parameters, both `code` and `error`, nothing recognisable.
     InvalidCallback(&'static str),
     /// The callback has no `state` but one was expected.
@@ -86,6 +94,11 @@ pub enum Error {
     MissingCode,
     /// The callback's `iss` (RFC 9207) differs from the expected issuer (possible mix-up attack).
     IssuerMismatch,
+    /// The callback has no `iss` although the client requires one (`requireIss`, RFC 9207 §2.4).
+    MissingIssuer,
+    /// The callback belongs to an authorization another client started (another client id or token
+    /// endpoint): refused before any request, so one server's code never reaches another (mix-up).
+    ClientMismatch,
     /// The authorization server sent the user back with an error (`error`, `error_description`,
     /// `error_uri`), or a hosted-auth `success=false`.
     Authorization(Box<ErrorDetails>),
@@ -146,11 +159,15 @@ impl Error {
             Error::InvalidVerifier(_) => "invalid_verifier",
             Error::InvalidConfig { .. } => "invalid_config",
             Error::InvalidOption { .. } => "invalid_option",
+            Error::UnknownOption { config: true, .. } => "invalid_config",
+            Error::UnknownOption { config: false, .. } => "invalid_option",
             Error::InvalidCallback(_) => "invalid_callback",
             Error::MissingState => "missing_state",
             Error::StateMismatch => "state_mismatch",
             Error::MissingCode => "missing_code",
             Error::IssuerMismatch => "issuer_mismatch",
+            Error::MissingIssuer => "missing_issuer",
+            Error::ClientMismatch => "client_mismatch",
             Error::Authorization(_) => "authorization_error",
             Error::Server(d) => server_code(d),
             Error::InsufficientScope(_) => "insufficient_scope",
@@ -173,11 +190,17 @@ impl Error {
             Error::InvalidVerifier(r) => ("invalid code verifier: ", r),
             Error::InvalidConfig { field, reason } => return join3("invalid configuration: ", field, reason),
             Error::InvalidOption { field, reason } => return join3("invalid option: ", field, reason),
+            Error::UnknownOption { field, config } => {
+                let head = if *config { "invalid configuration: " } else { "invalid option: " };
+                return join3(head, field, "is not an option of this SDK");
+            }
             Error::InvalidCallback(r) => ("invalid callback: ", r),
             Error::MissingState => ("the callback has no state parameter", ""),
             Error::StateMismatch => ("the callback's state does not match the pending authorization", ""),
             Error::MissingCode => ("the callback has no authorization code", ""),
             Error::IssuerMismatch => ("the callback's issuer (iss) is not the expected authorization server", ""),
+            Error::MissingIssuer => ("the callback has no issuer (iss), and requireIss is set", ""),
+            Error::ClientMismatch => ("the callback belongs to an authorization another client started", ""),
             Error::Authorization(d) => ("authorization failed: ", d.description.as_deref().unwrap_or(&d.error)),
             Error::Server(d) => ("the server answered with an error: ", d.description.as_deref().unwrap_or(&d.error)),
             Error::InsufficientScope(_) => ("the token lacks the scopes this request needs", ""),
@@ -219,9 +242,10 @@ impl Error {
     }
 
     /// The option or config field at fault, for `invalid_config` / `invalid_option`.
-    pub fn field(&self) -> Option<&'static str> {
+    pub fn field(&self) -> Option<&str> {
         match self {
             Error::InvalidConfig { field, .. } | Error::InvalidOption { field, .. } => Some(field),
+            Error::UnknownOption { field, .. } => Some(field),
             _ => None,
         }
     }

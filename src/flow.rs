@@ -13,10 +13,10 @@ use crate::prelude::*;
 
 use crate::callback::{callback_state, parse_callback, Callback};
 use crate::client::{CallbackOutcome, ClientOptions};
-use crate::config::Config;
+use crate::config::{Config, Flavor};
 use crate::secret::AccessToken;
-use crate::token::{self, HttpRequest, TokenSet};
-use crate::transaction::{key_for, Transaction};
+use crate::token::{self, HttpRequest, TokenHint, TokenSet};
+use crate::transaction::{key_for, ResponseType, Transaction};
 use crate::Error;
 
 /// What to do after a callback was checked.
@@ -34,16 +34,17 @@ fn state_of(url: &str) -> Result<String, Error> {
     match callback_state(url)? {
         Some(state) => Ok(state),
         // Let the full parser say what is wrong (invalid_callback or missing_state).
-        None => Err(parse_callback(url, "", None).err().unwrap_or(Error::MissingState)),
+        None => Err(parse_callback(url, "", None, false).err().unwrap_or(Error::MissingState)),
     }
 }
 
-/// The storage key of the transaction a callback belongs to.
+/// The storage key of the transaction a callback belongs to, under the client's key `prefix`
+/// ([`crate::transaction::prefix_for`]).
 ///
 /// # Errors
 /// `invalid_callback` (malformed, not a callback), `missing_state`.
-pub fn callback_key(url: &str) -> Result<String, Error> {
-    state_of(url).map(|state| key_for(&state))
+pub fn callback_key(prefix: &str, url: &str) -> Result<String, Error> {
+    state_of(url).map(|state| key_for(prefix, &state))
 }
 
 /// Whether any of `records` (stored transactions other than the callback's) is still pending: a callback
@@ -55,11 +56,16 @@ pub fn any_pending<'a>(records: impl IntoIterator<Item = &'a str>, now_ms: u64, 
 /// Checks a callback against the transaction taken out of storage under [`callback_key`] (`taken`: the
 /// raw record, `None` when there was none) and says what to do next.
 ///
+/// A transaction completes only the way it was started: a code flow needs a `code` (a hosted-auth or
+/// admin-consent shaped callback is `missing_code`: its `grant_id` would not be authenticated), an
+/// admin-consent request needs `admin_consent=true`. Only the client that started it (same client id and
+/// token endpoint) may complete it.
+///
 /// # Errors
 /// `invalid_callback`, `missing_state`; `state_mismatch` when there is no transaction for the callback's
 /// state while `others_pending`, `no_transaction` when there is none at all (a replay, or a callback
-/// started elsewhere); `transaction_expired`; the callback's own errors (`authorization_error`,
-/// `issuer_mismatch`, `missing_code`, …).
+/// started elsewhere); `client_mismatch`; `transaction_expired`; the callback's own errors
+/// (`authorization_error`, `issuer_mismatch`, `missing_issuer`, `missing_code`, …).
 pub fn complete_callback(
     config: &Config,
     url: &str,
@@ -73,25 +79,25 @@ pub fn complete_callback(
         return Err(if others_pending { Error::StateMismatch } else { Error::NoTransaction });
     };
     let tx = Transaction::read(raw).filter(|tx| tx.state.ct_eq(&state)).ok_or(Error::NoTransaction)?;
+    if tx.client_id != config.client_id || tx.token_endpoint != config.endpoints.token {
+        return Err(Error::ClientMismatch);
+    }
     if tx.is_expired(now_ms, ttl_ms) {
         return Err(Error::TransactionExpired);
     }
-    Ok(match parse_callback(url, tx.state.secret(), tx.issuer.as_deref())? {
-        Callback::Code { code, .. } => {
-            let verifier =
-                tx.code_verifier.as_ref().ok_or(Error::InvalidCallback("a code for an admin-consent request"))?;
-            CallbackStep::Exchange(token::code_exchange_request(
-                config,
-                &code,
-                verifier,
-                &tx.redirect_uri,
-                config.token_body,
-            ))
+    let require_iss = config.require_iss && tx.issuer.is_some();
+    let callback = parse_callback(url, tx.state.secret(), tx.issuer.as_deref(), require_iss)?;
+    Ok(match (tx.response_type, callback, &tx.code_verifier) {
+        (ResponseType::Code, Callback::Code { code, .. }, Some(verifier)) => CallbackStep::Exchange(
+            token::code_exchange_request(config, &code, verifier, &tx.redirect_uri, config.token_body),
+        ),
+        (ResponseType::AdminConsent, Callback::AdminConsent { .. }, _) => {
+            CallbackStep::Done(CallbackOutcome::AdminConsent)
         }
-        Callback::AdminConsent { .. } => CallbackStep::Done(CallbackOutcome::AdminConsent),
-        Callback::Hosted { grant_id, provider, email, .. } => {
-            CallbackStep::Done(CallbackOutcome::Hosted { grant_id, provider, email })
+        (ResponseType::AdminConsent, ..) => {
+            return Err(Error::InvalidCallback("an admin-consent request ended without admin_consent=true"))
         }
+        _ => return Err(Error::MissingCode),
     })
 }
 
@@ -124,6 +130,14 @@ pub fn access(
         (Some(refresh), true) => Access::Refresh(token::refresh_request(config, refresh, None, config.token_body)),
         _ => Access::Expired,
     })
+}
+
+/// The revocations a logout sends: the access token; for a generic server also the refresh token (RFC
+/// 7009 revokes one token per request, while Nylas revokes a grant's tokens together).
+pub fn revocations<'a>(config: &'a Config, tokens: &'a TokenSet) -> impl Iterator<Item = Result<HttpRequest, Error>> + 'a {
+    let refresh = tokens.refresh_token.as_ref().filter(|_| config.flavor == Flavor::Generic);
+    core::iter::once(token::revoke_request(config, tokens.access_token.secret(), TokenHint::AccessToken))
+        .chain(refresh.map(|r| token::revoke_request(config, r.secret(), TokenHint::RefreshToken)))
 }
 
 /// A refreshed token set, keeping what the refresh answer left out (refresh token, grant, email, provider).
@@ -171,7 +185,7 @@ mod tests {
     fn a_code_callback_becomes_a_code_exchange() {
         let (state, raw) = started(ResponseType::Code, 0);
         let url = ["https://app.example.com/cb?code=abc&state=", &state].concat();
-        assert_eq!(callback_key(&url).unwrap(), key_for(&state));
+        assert_eq!(callback_key("p:", &url).unwrap(), key_for("p:", &state));
         match complete_callback(&config(), &url, Some(&raw), false, 2_000, 600_000).unwrap() {
             CallbackStep::Exchange(req) => {
                 assert_eq!(req.url, "https://api.us.nylas.com/v3/connect/token");
@@ -200,8 +214,8 @@ mod tests {
             code(complete_callback(&config(), &url, Some("{not json"), false, 2_000, 600_000)),
             "no_transaction"
         );
-        assert_eq!(callback_key("?code=abc").unwrap_err().code(), "missing_state");
-        assert_eq!(callback_key("https://app.example.com/").unwrap_err().code(), "invalid_callback");
+        assert_eq!(callback_key("p:", "?code=abc").unwrap_err().code(), "missing_state");
+        assert_eq!(callback_key("p:", "https://app.example.com/").unwrap_err().code(), "invalid_callback");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::prelude::*;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
-use crate::config::{Config, TokenBody};
+use crate::config::{Config, Flavor, TokenBody};
 use crate::encode::{form_body, push_param, with_query};
 use crate::error::{ErrorDetails, ScopeError};
 use crate::json::{self, Json, ObjectWriter};
@@ -116,10 +116,27 @@ fn endpoint<'a>(url: &'a Option<String>, field: &'static str) -> Result<&'a str,
     url.as_deref().ok_or(Error::InvalidConfig { field, reason: "is not configured for this server" })
 }
 
-/// Revocation (reference: `POST /connect/revoke?token=…`). Revokes the token, its siblings and its grant's
-/// refresh token.
-pub fn revoke_request(config: &Config, token: &str) -> Result<HttpRequest, Error> {
-    let mut url = with_query(endpoint(&config.endpoints.revocation, "revocationEndpoint")?);
+/// Which token a revocation names (RFC 7009 §2.1 `token_type_hint`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenHint {
+    /// `access_token`
+    AccessToken,
+    /// `refresh_token`
+    RefreshToken,
+}
+
+/// Revocation. Nylas (reference: `POST /connect/revoke?token=…`) revokes the token, its siblings and its
+/// grant's refresh token. A generic server gets RFC 7009 §2.1: a form body with `token`,
+/// `token_type_hint` and `client_id` (a public client identifies itself, RFC 7009 §2.1 and RFC 6749
+/// §2.3).
+pub fn revoke_request(config: &Config, token: &str, hint: TokenHint) -> Result<HttpRequest, Error> {
+    let endpoint = endpoint(&config.endpoints.revocation, "revocationEndpoint")?;
+    if config.flavor == Flavor::Generic {
+        let hint = if hint == TokenHint::AccessToken { "access_token" } else { "refresh_token" };
+        let pairs = [("token", Some(token)), ("token_type_hint", Some(hint)), ("client_id", Some(&*config.client_id))];
+        return Ok(post(endpoint, TokenBody::Form, &pairs));
+    }
+    let mut url = with_query(endpoint);
     push_param(&mut url, "token", token);
     Ok(HttpRequest { method: Method::Post, url, headers: vec![("Accept", CT_JSON.into())], body: None })
 }
@@ -201,17 +218,24 @@ impl TokenSet {
         w.finish()
     }
 
-    /// Reads what [`TokenSet::to_json`] wrote; `None` where it is not a token set.
+    /// Reads what [`TokenSet::to_json`] wrote; `None` where it is not a token set (a stored record that
+    /// was tampered with: tokens that are not header-safe, no expiry).
     pub fn from_json(j: &Json) -> Option<TokenSet> {
         let text = |k: &str| j.str_of(k).map(String::from);
+        let refresh = j.str_of("refreshToken");
+        let id = j.str_of("idToken");
+        if refresh.is_some_and(|r| !is_vschar(r)) || id.is_some_and(|t| !is_bearer_token(t)) {
+            return None;
+        }
+        j.uint_of("expiresAt")?;
         Some(TokenSet {
-            access_token: AccessToken::new(j.str_of("accessToken")?.into()),
+            access_token: AccessToken::new(j.str_of("accessToken").filter(|t| is_bearer_token(t))?.into()),
             token_type: j.str_of("tokenType").filter(|t| *t == "Bearer")?.into(),
             expires_in: j.uint_of("expiresIn"),
             expires_at: j.uint_of("expiresAt"),
-            refresh_token: j.str_of("refreshToken").map(|s| RefreshToken::new(s.into())),
+            refresh_token: refresh.map(|s| RefreshToken::new(s.into())),
             scope: scope_of(j),
-            id_token: j.str_of("idToken").map(|s| IdToken::new(s.into())),
+            id_token: id.map(|s| IdToken::new(s.into())),
             id_token_claims: j.get("idTokenClaims").filter(|c| matches!(c, Json::Object(_))).map(|c| {
                 let mut out = String::new();
                 json::write_value(&mut out, c);
@@ -238,11 +262,32 @@ fn scope_of(j: &Json) -> Vec<String> {
     }
 }
 
+/// Longest `expires_in` accepted: ten years, the most Nylas itself allows (event code 15001).
+pub const MAX_EXPIRES_IN: u64 = 10 * 365 * 24 * 3600;
+/// The lifetime assumed when a token answer has no `expires_in`: one hour, Nylas's default. A token
+/// never lives forever in storage.
+pub const DEFAULT_EXPIRES_IN: u64 = 3600;
+
+/// Whether `token` can be sent as `Authorization: Bearer <token>` (RFC 6750 §2.1): printable ASCII
+/// without spaces. (RFC 6750's `b64token` is the strict form; any visible ASCII character is accepted, as
+/// RFC 6749 §A.12 allows for access tokens.) CR, LF, NUL, spaces and non-ASCII are refused: they would break
+/// the header or smuggle another one.
+pub fn is_bearer_token(token: &str) -> bool {
+    !token.is_empty() && token.bytes().all(|b| (0x21..=0x7e).contains(&b))
+}
+
+/// RFC 6749 §A.17: a refresh token is `1*VSCHAR` (printable ASCII, spaces allowed).
+fn is_vschar(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| (0x20..=0x7e).contains(&b))
+}
+
 /// Parses a token-endpoint answer. `body` is the parsed JSON, or `None` when it was not JSON.
 ///
 /// # Errors
-/// The server's error ([`parse_error`]), or `invalid_response` for a 2xx without `access_token`, a
-/// non-Bearer `token_type`, or an invalid `expires_in`.
+/// The server's error ([`parse_error`]), or `invalid_response` for a 2xx without `access_token`, a token that
+/// is not header-safe ([`is_bearer_token`]; a refresh token that is not `1*VSCHAR`), a non-Bearer
+/// `token_type`, or an `expires_in` that is not a whole number of seconds up to [`MAX_EXPIRES_IN`]. A
+/// missing `expires_in` counts as [`DEFAULT_EXPIRES_IN`].
 pub fn parse_token_response(status: u16, body: Option<&Json>, now_ms: u64) -> Result<TokenSet, Error> {
     if !(200..300).contains(&status) {
         return Err(parse_error(status, body));
@@ -250,6 +295,17 @@ pub fn parse_token_response(status: u16, body: Option<&Json>, now_ms: u64) -> Re
     let invalid = |reason| Error::InvalidResponse { status, reason };
     let j = body.filter(|j| matches!(j, Json::Object(_))).ok_or(invalid("the body is not a JSON object"))?;
     let access_token = j.str_of("access_token").ok_or(invalid("no access_token"))?;
+    if !is_bearer_token(access_token) {
+        return Err(invalid("access_token has characters a Bearer token may not have"));
+    }
+    let refresh_token = j.str_of("refresh_token");
+    if refresh_token.is_some_and(|r| !is_vschar(r)) {
+        return Err(invalid("refresh_token has characters a token may not have"));
+    }
+    let id_token = j.str_of("id_token");
+    if id_token.is_some_and(|t| !is_bearer_token(t)) {
+        return Err(invalid("id_token has characters a JWT may not have"));
+    }
     let token_type = j.str_of("token_type").ok_or(invalid("no token_type"))?;
     if !token_type.eq_ignore_ascii_case("bearer") {
         return Err(invalid("token_type is not Bearer"));
@@ -258,14 +314,18 @@ pub fn parse_token_response(status: u16, body: Option<&Json>, now_ms: u64) -> Re
         None | Some(Json::Null) => None,
         Some(_) => Some(j.uint_of("expires_in").ok_or(invalid("expires_in is not a whole number of seconds"))?),
     };
+    if expires_in.is_some_and(|s| s > MAX_EXPIRES_IN) {
+        return Err(invalid("expires_in is longer than 10 years"));
+    }
+    let lifetime = expires_in.unwrap_or(DEFAULT_EXPIRES_IN);
     let text = |k: &str| j.str_of(k).map(String::from);
-    let id_token = j.str_of("id_token").map(|s| IdToken::new(s.into()));
+    let id_token = id_token.map(|s| IdToken::new(s.into()));
     Ok(TokenSet {
         access_token: AccessToken::new(access_token.into()),
         token_type: "Bearer".into(),
         expires_in,
-        expires_at: expires_in.map(|s| now_ms.saturating_add(s.saturating_mul(1000))),
-        refresh_token: j.str_of("refresh_token").map(|s| RefreshToken::new(s.into())),
+        expires_at: Some(now_ms.saturating_add(lifetime.saturating_mul(1000))),
+        refresh_token: refresh_token.map(|s| RefreshToken::new(s.into())),
         scope: scope_of(j),
         id_token_claims: id_token.as_ref().and_then(id_token_claims),
         id_token,
@@ -440,7 +500,7 @@ mod tests {
     fn refresh_revoke_info_requests() {
         let r = refresh_request(&config(), &RefreshToken::new("rt".into()), None, TokenBody::Form);
         assert_eq!(r.body.as_deref(), Some("client_id=cid&grant_type=refresh_token&refresh_token=rt"));
-        let r = revoke_request(&config(), "a b+c").unwrap();
+        let r = revoke_request(&config(), "a b+c", TokenHint::AccessToken).unwrap();
         assert_eq!(
             (r.method, r.url.as_str()),
             (Method::Post, "https://api.us.nylas.com/v3/connect/revoke?token=a%20b%2Bc")
@@ -456,7 +516,7 @@ mod tests {
         assert!(r.headers.contains(&("Authorization", "Bearer at".into())));
         let mut c = config();
         c.endpoints.revocation = None;
-        assert_eq!(revoke_request(&c, "t").unwrap_err().field(), Some("revocationEndpoint"));
+        assert_eq!(revoke_request(&c, "t", TokenHint::AccessToken).unwrap_err().field(), Some("revocationEndpoint"));
     }
 
     #[test]
@@ -503,8 +563,37 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.token_type, "Bearer");
-        assert_eq!((t.expires_at, t.email.as_deref(), t.provider.as_deref()), (None, Some("x@y"), Some("google")));
-        assert!(!t.is_expired(u64::MAX, 0));
+        // No expires_in: one hour (Nylas's default), never "forever".
+        assert_eq!((t.expires_in, t.expires_at), (None, Some(DEFAULT_EXPIRES_IN * 1000)));
+        assert_eq!((t.email.as_deref(), t.provider.as_deref()), (Some("x@y"), Some("google")));
+        assert!(t.is_expired(DEFAULT_EXPIRES_IN * 1000, 0));
+    }
+
+    #[test]
+    fn lifetimes_are_bounded_and_tokens_header_safe() {
+        let ok = |body: &str| parse_token_response(200, Some(&j(body)), 1_000).map(|t| t.expires_at);
+        let ten_years = MAX_EXPIRES_IN.to_string();
+        let body = [r#"{"access_token":"a","token_type":"Bearer","expires_in":"#, &ten_years, "}"].concat();
+        assert_eq!(ok(&body).unwrap(), Some(1_000 + MAX_EXPIRES_IN * 1000));
+        for (body, why) in [
+            (r#"{"access_token":"a","token_type":"Bearer","expires_in":9e12}"#, "9e12 seconds"),
+            (r#"{"access_token":"a","token_type":"Bearer","expires_in":315360001}"#, "ten years and a second"),
+            ("{\"access_token\":\"a\\r\\nX-Evil: 1\",\"token_type\":\"Bearer\"}", "CR LF in the access token"),
+            ("{\"access_token\":\"a\\u0000\",\"token_type\":\"Bearer\"}", "NUL in the access token"),
+            (r#"{"access_token":"a b","token_type":"Bearer"}"#, "space in the access token"),
+            (r#"{"access_token":"é","token_type":"Bearer"}"#, "non-ASCII access token"),
+            ("{\"access_token\":\"a\",\"token_type\":\"Bearer\",\"refresh_token\":\"r\\n\"}", "LF in the refresh token"),
+            ("{\"access_token\":\"a\",\"token_type\":\"Bearer\",\"id_token\":\"h.p\\u0000.s\"}", "NUL in the id token"),
+        ] {
+            assert_eq!(ok(body).unwrap_err().code(), "invalid_response", "{why}");
+        }
+        // A stored record that was tampered with is not a token set.
+        let t = parse_token_response(200, Some(&j(r#"{"access_token":"a","token_type":"Bearer"}"#)), 0).unwrap();
+        let record = t.to_json();
+        assert!(TokenSet::from_json(&j(&record)).is_some());
+        for tampered in [record.replace("\"a\"", "\"a\\r\\n\""), record.replace("\"expiresAt\"", "\"x\"")] {
+            assert!(TokenSet::from_json(&j(&tampered)).is_none(), "{tampered}");
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+use crate::config::Config;
 use crate::json::{self, Json};
 use crate::secret::{CodeVerifier, State};
 use crate::Error;
@@ -61,6 +62,10 @@ pub struct Transaction {
     pub issuer: Option<String>,
     /// `code` or `adminconsent`.
     pub response_type: ResponseType,
+    /// The client that started it: only this client id…
+    pub client_id: String,
+    /// …and this token endpoint may complete it (mix-up defence).
+    pub token_endpoint: String,
 }
 
 impl Transaction {
@@ -68,13 +73,15 @@ impl Transaction {
     pub fn to_json(&self) -> String {
         let created = json::u64_to_string(self.created_at);
         json::write_object(&[
-            ("v", Some("1")),
+            ("v", Some("2")),
             ("state", Some(self.state.secret())),
             ("verifier", self.code_verifier.as_ref().map(|v| v.secret())),
             ("redirectUri", Some(&self.redirect_uri)),
             ("createdAt", Some(&created)),
             ("issuer", self.issuer.as_deref()),
             ("responseType", Some(self.response_type.as_str())),
+            ("clientId", Some(&self.client_id)),
+            ("tokenEndpoint", Some(&self.token_endpoint)),
         ])
     }
 
@@ -91,7 +98,7 @@ impl Transaction {
 
     /// Reads a stored transaction; `None` where it is not one (corrupt or foreign data).
     pub fn from_json(value: &Json) -> Option<Transaction> {
-        if value.str_of("v") != Some("1") {
+        if value.str_of("v") != Some("2") {
             return None;
         }
         Some(Transaction {
@@ -104,6 +111,8 @@ impl Transaction {
             created_at: value.uint_of("createdAt")?,
             issuer: value.str_of("issuer").map(Into::into),
             response_type: ResponseType::parse(value.str_of("responseType")?)?,
+            client_id: value.str_of("clientId")?.into(),
+            token_endpoint: value.str_of("tokenEndpoint")?.into(),
         })
     }
 }
@@ -164,8 +173,30 @@ impl Storage for MemoryStorage {
     }
 }
 
-/// Prefix of every key this crate writes.
+/// Prefix of every transaction key this crate writes; each client's keys add a namespace
+/// ([`prefix_for`]).
 pub const KEY_PREFIX: &str = "nylas-pkce:tx:";
+
+/// A client's namespace in storage: 22 base64url characters of SHA-256 over the issuer (or, without one,
+/// the token endpoint) and the client id. Two clients on one page (Nylas and another server, or `us` and
+/// `eu`) never see each other's transactions or tokens.
+pub fn namespace(config: &Config) -> String {
+    let server = config.endpoints.issuer.as_deref().unwrap_or(&config.endpoints.token);
+    let mut h = Sha256::new();
+    h.update(server.as_bytes());
+    h.update(b"\n");
+    h.update(config.client_id.as_bytes());
+    let digest = h.finalize();
+    URL_SAFE_NO_PAD.encode(digest.get(..16).unwrap_or_default())
+}
+
+/// The storage prefix of a client's transactions: `nylas-pkce:tx:<namespace>:`.
+pub fn prefix_for(config: &Config) -> String {
+    let mut p = String::from(KEY_PREFIX);
+    p.push_str(&namespace(config));
+    p.push(':');
+    p
+}
 
 /// Default time to live of a pending authorization: 10 minutes.
 pub const DEFAULT_TTL_MS: u64 = 10 * 60 * 1000;
@@ -175,12 +206,19 @@ pub const DEFAULT_TTL_MS: u64 = 10 * 60 * 1000;
 pub struct TransactionStore<S> {
     storage: S,
     ttl_ms: u64,
+    prefix: String,
 }
 
 impl<S: Storage> TransactionStore<S> {
-    /// A store over `storage`; transactions older than `ttl_ms` are expired.
-    pub fn new(storage: S, ttl_ms: u64) -> Self {
-        TransactionStore { storage, ttl_ms }
+    /// A store over `storage` for the client whose keys start with `prefix` ([`prefix_for`]); transactions
+    /// older than `ttl_ms` are expired.
+    pub fn new(storage: S, ttl_ms: u64, prefix: String) -> Self {
+        TransactionStore { storage, ttl_ms, prefix }
+    }
+
+    /// This client's key prefix.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
     }
 
     /// The underlying storage.
@@ -191,13 +229,13 @@ impl<S: Storage> TransactionStore<S> {
     /// Saves a transaction, after purging expired ones.
     pub fn put(&self, tx: &Transaction, now_ms: u64) -> Result<(), Error> {
         self.purge_expired(now_ms)?;
-        self.storage.set(&key_for(tx.state.secret()), &tx.to_json())
+        self.storage.set(&key_for(&self.prefix, tx.state.secret()), &tx.to_json())
     }
 
     /// Removes and returns the transaction for `state`, then checks it: `no_transaction` if there is none
     /// (or it is unreadable), `transaction_expired` if it is older than the TTL.
     pub fn take(&self, state: &str, now_ms: u64) -> Result<Transaction, Error> {
-        let key = key_for(state);
+        let key = key_for(&self.prefix, state);
         let raw = self.storage.get(&key)?.ok_or(Error::NoTransaction)?;
         self.storage.remove(&key)?;
         let tx = Transaction::read(&raw).ok_or(Error::NoTransaction)?;
@@ -222,7 +260,7 @@ impl<S: Storage> TransactionStore<S> {
 
     /// Whether a transaction for `state` is pending (not taken, not expired).
     pub fn contains(&self, state: &str, now_ms: u64) -> Result<bool, Error> {
-        Ok(match self.storage.get(&key_for(state))? {
+        Ok(match self.storage.get(&key_for(&self.prefix, state))? {
             Some(raw) => Transaction::read(&raw).is_some_and(|tx| !self.is_expired(&tx, now_ms)),
             None => false,
         })
@@ -232,12 +270,12 @@ impl<S: Storage> TransactionStore<S> {
     /// mismatch rather than a replay).
     pub fn has_pending(&self, now_ms: u64) -> Result<bool, Error> {
         self.purge_expired(now_ms)?;
-        Ok(!self.storage.keys(KEY_PREFIX)?.is_empty())
+        Ok(!self.storage.keys(&self.prefix)?.is_empty())
     }
 
     /// Removes every expired or unreadable transaction.
     pub fn purge_expired(&self, now_ms: u64) -> Result<(), Error> {
-        for key in self.storage.keys(KEY_PREFIX)? {
+        for key in self.storage.keys(&self.prefix)? {
             let keep = self
                 .storage
                 .get(&key)?
@@ -253,13 +291,22 @@ impl<S: Storage> TransactionStore<S> {
     fn is_expired(&self, tx: &Transaction, now_ms: u64) -> bool {
         tx.is_expired(now_ms, self.ttl_ms)
     }
+
+    /// Removes every pending transaction of this client (logout).
+    pub fn clear(&self) -> Result<(), Error> {
+        for key in self.storage.keys(&self.prefix)? {
+            self.storage.remove(&key)?;
+        }
+        Ok(())
+    }
 }
 
-/// The storage key of a state: a prefix and a hash, so the state itself is not a key.
-pub fn key_for(state: &str) -> String {
+/// The storage key of a state under a client's `prefix`: the prefix and a hash, so the state itself is
+/// not a key.
+pub fn key_for(prefix: &str, state: &str) -> String {
     let digest = Sha256::digest(state.as_bytes());
-    let mut key = String::with_capacity(KEY_PREFIX.len() + 43);
-    key.push_str(KEY_PREFIX);
+    let mut key = String::with_capacity(prefix.len() + 43);
+    key.push_str(prefix);
     key.push_str(&URL_SAFE_NO_PAD.encode(digest));
     key
 }
@@ -276,11 +323,13 @@ mod tests {
             created_at,
             issuer: None,
             response_type: ResponseType::Code,
+            client_id: "client".into(),
+            token_endpoint: "https://api.us.nylas.com/v3/connect/token".into(),
         }
     }
 
     fn store() -> TransactionStore<MemoryStorage> {
-        TransactionStore::new(MemoryStorage::default(), DEFAULT_TTL_MS)
+        TransactionStore::new(MemoryStorage::default(), DEFAULT_TTL_MS, "nylas-pkce:tx:ns:".into())
     }
 
     #[test]
@@ -322,7 +371,7 @@ mod tests {
         // taken even though expired: a second try finds nothing
         assert_eq!(s.take("old", DEFAULT_TTL_MS + 1).unwrap_err().code(), "no_transaction");
         s.put(&tx("stale", 0), 0).unwrap();
-        s.storage().set(&key_for("garbage"), "{not json").unwrap();
+        s.storage().set(&key_for(s.prefix(), "garbage"), "{not json").unwrap();
         s.put(&tx("fresh", DEFAULT_TTL_MS + 5), DEFAULT_TTL_MS + 5).unwrap();
         assert_eq!(s.storage().keys(KEY_PREFIX).unwrap().len(), 1);
         assert!(s.contains("fresh", DEFAULT_TTL_MS + 5).unwrap());
@@ -331,20 +380,20 @@ mod tests {
 
     #[test]
     fn keys_do_not_contain_the_state() {
-        let k = key_for("my-secret-state");
+        let k = key_for("nylas-pkce:tx:ns:", "my-secret-state");
         assert!(k.starts_with(KEY_PREFIX));
         assert!(!k.contains("my-secret-state"));
-        assert_ne!(key_for("a"), key_for("b"));
+        assert_ne!(key_for("p:", "a"), key_for("p:", "b"));
     }
 
     #[test]
     fn corrupt_entries_are_no_transaction() {
         let s = store();
-        s.storage().set(&key_for("x"), r#"{"v":"1","state":"x"}"#).unwrap();
+        s.storage().set(&key_for(s.prefix(), "x"), r#"{"v":"1","state":"x"}"#).unwrap();
         assert_eq!(s.take("x", 0).unwrap_err().code(), "no_transaction");
         s.storage()
             .set(
-                &key_for("y"),
+                &key_for(s.prefix(), "y"),
                 r#"{"v":"1","state":"other","redirectUri":"https://a/cb","createdAt":"0","responseType":"code"}"#,
             )
             .unwrap();

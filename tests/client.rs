@@ -197,14 +197,16 @@ fn admin_consent_and_hosted_results() {
     let state = state_of(&req.url);
     let out = block_on(c.handle_callback(&format!("?admin_consent=true&state={state}"))).unwrap();
     assert_eq!(out, CallbackOutcome::AdminConsent);
+    // Grant substitution: a code-flow login never accepts a hosted-auth shaped callback (its grant_id
+    // is whatever the user typed), and the transaction is gone afterwards.
     let state = state_of(&c.authorize(&AuthorizationOptions::default()).unwrap().url);
-    let out =
-        block_on(c.handle_callback(&format!("?success=true&grant_id=g9&provider=google&email=x%40y&state={state}")))
-            .unwrap();
-    assert_eq!(
-        out,
-        CallbackOutcome::Hosted { grant_id: "g9".into(), provider: Some("google".into()), email: Some("x@y".into()) }
-    );
+    let forged = format!("?success=true&grant_id=VICTIM&provider=google&email=x%40y&state={state}");
+    assert_eq!(block_on(c.handle_callback(&forged)).unwrap_err().code(), "missing_code");
+    assert_eq!(block_on(c.handle_callback(&forged)).unwrap_err().code(), "no_transaction");
+    // Nor does an admin-consent request accept a code, or a code flow an admin_consent=true.
+    let state = state_of(&c.authorize(&AuthorizationOptions::default()).unwrap().url);
+    let consent = format!("?admin_consent=true&state={state}");
+    assert_eq!(block_on(c.handle_callback(&consent)).unwrap_err().code(), "missing_code");
     assert!(http.sent.borrow().is_empty());
 }
 

@@ -120,7 +120,7 @@ fn parsers_survive_random_and_mutated_input() {
             let seed = seeds[rng.below(seeds.len())];
             mutate(&mut rng, seed)
         };
-        let _ = callback::parse_callback(&input, "st", Some("https://i"));
+        let _ = callback::parse_callback(&input, "st", Some("https://i"), false);
         let _ = callback::callback_params(&input);
         let _ = encode::url_parts(&input);
         let _ = encode::parse_query(&input);

@@ -15,7 +15,7 @@ use crate::{input, ms, out};
 #[wasm_bindgen(js_name = "parseCallback")]
 pub fn js_parse_callback(url: &str, expected: &str) -> String {
     out(api::expectations(&input(expected))
-        .and_then(|(state, issuer)| parse_callback(url, &state, issuer.as_deref()))
+        .and_then(|(state, issuer, require_iss)| parse_callback(url, &state, issuer.as_deref(), require_iss))
         .map(|cb| api::callback_result(&cb)))
 }
 
@@ -35,8 +35,8 @@ pub fn parse_token_response(status: u16, body: &str, now: f64) -> String {
 
 /// See [`engine::callback_key`].
 #[wasm_bindgen(js_name = "callbackKey")]
-pub fn callback_key(url: &str) -> String {
-    out(engine::callback_key(url))
+pub fn callback_key(settings: &str, url: &str) -> String {
+    out(engine::callback_key(&input(settings), url))
 }
 
 /// See [`engine::callback`].
@@ -57,12 +57,14 @@ pub fn access(settings: &str, record: &str, now: f64) -> String {
     out(engine::access(&input(settings), record, ms(now)))
 }
 
-/// See [`engine::request`]; `call`: 0 revoke, 1 token info, 2 grant info.
+/// See [`engine::request`]; `call`: 0 revoke, 1 token info, 2 grant info, 3 revoke the refresh token at
+/// logout (`""` when there is nothing to send).
 #[wasm_bindgen]
 pub fn request(settings: &str, call: u8, record: &str) -> String {
     let call = match call {
         0 => Call::Revoke,
         1 => Call::TokenInfo,
+        3 => Call::RevokeRefresh,
         _ => Call::GrantInfo,
     };
     out(engine::request(&input(settings), call, record))

@@ -8,15 +8,18 @@
 
 use crate::prelude::*;
 
-use super::{authorization_options, client_options, config as parse_config};
+use super::{
+    authorization_options, client_options, config as parse_config, known_options, AUTHORIZATION_OPTIONS,
+    CLIENT_OPTIONS, CONFIG_OPTIONS, TOKEN_REQUEST_OPTIONS,
+};
 use crate::authorize::build_authorization_request;
 use crate::client::{ClientOptions, TOKEN_KEY_PREFIX};
 use crate::config::Config;
 use crate::flow::{self, Access, CallbackStep};
 use crate::json::{self, Json, ObjectWriter};
 use crate::pkce::RandomSource;
-use crate::token::{self, TokenSet};
-use crate::transaction::{key_for, Transaction, KEY_PREFIX};
+use crate::token::{self, TokenHint, TokenSet};
+use crate::transaction::{key_for, namespace, prefix_for, Transaction};
 use crate::Error;
 
 /// Validates a `NylasAuth` options object once and returns the settings every later step takes: `{ config,
@@ -27,13 +30,14 @@ use crate::Error;
 /// # Errors
 /// `invalid_config` naming the field.
 pub fn settings(o: &Json) -> Result<String, Error> {
+    known_options(o, &[CONFIG_OPTIONS, CLIENT_OPTIONS, AUTHORIZATION_OPTIONS], true)?;
     let config = parse_config(o)?;
     let (options, timeout) = client_options(o)?;
     let mut token_key = String::from(TOKEN_KEY_PREFIX);
-    token_key.push_str(&config.client_id);
+    token_key.push_str(&namespace(&config));
     Ok(ObjectWriter::default()
         .value_text("config", &config.to_record())
-        .str("transactionPrefix", KEY_PREFIX)
+        .str("transactionPrefix", &prefix_for(&config))
         .str("tokenKey", &token_key)
         .num("transactionTtlMs", options.transaction_ttl_ms)
         .num("clockSkewMs", options.clock_skew_ms)
@@ -66,13 +70,16 @@ pub fn session(settings: &Json) -> Result<(Config, ClientOptions), Error> {
 /// # Errors
 /// `invalid_config`, `invalid_option`, `invalid_verifier`.
 pub fn token_request(settings: &Json, options: &Json) -> Result<String, Error> {
+    known_options(options, &[TOKEN_REQUEST_OPTIONS], false)?;
     let (config, _) = session(settings)?;
     Ok(super::http_request(&super::token_request_for(&config, options)?))
 }
 
 /// Starts an authorization: `buildAuthorizationUrl`'s result plus `key`, the storage key under which to keep
-/// `transaction` until the callback. With a token record (`reauthenticate`: re-authentication of the
-/// current grant), `login_hint` and `provider` default to the grant's email and provider.
+/// `transaction` until the callback. `config` is the client configuration (or `NylasAuth`'s options),
+/// `options` the call's; `null` options mean that `config` holds both (`buildAuthorizationUrl`). With a
+/// token record (`reauthenticate`: re-authentication of the current grant), `login_hint` and `provider`
+/// default to the grant's email and provider.
 ///
 /// # Errors
 /// `invalid_config`, `invalid_option`, `crypto_unavailable`.
@@ -83,6 +90,13 @@ pub fn authorize(
     now_ms: u64,
     reauthenticate: &str,
 ) -> Result<String, Error> {
+    let options = if matches!(options, Json::Null) {
+        known_options(config, &[CONFIG_OPTIONS, AUTHORIZATION_OPTIONS], false)?;
+        config
+    } else {
+        known_options(options, &[AUTHORIZATION_OPTIONS], false)?;
+        options
+    };
     let config = parse_config(config)?;
     let mut options = authorization_options(options)?;
     if let (Some(grant), None) = (read_tokens(reauthenticate), &options.login_hint) {
@@ -92,7 +106,7 @@ pub fn authorize(
         }
     }
     let req = build_authorization_request(&config, &options, rng, now_ms)?;
-    Ok(super::authorization_result(&req, Some(&key_for(req.transaction.state.secret()))))
+    Ok(super::authorization_result(&req, Some(&key_for(&prefix_for(&config), req.transaction.state.secret()))))
 }
 
 /// Whether a stored transaction record is past its time to live (or unreadable): remove it.
@@ -118,9 +132,13 @@ fn read_tokens(record: &str) -> Option<TokenSet> {
 /// The storage key of a callback's transaction (take it out of storage before calling [`callback`]).
 ///
 /// # Errors
-/// `invalid_callback`, `missing_state`.
-pub fn callback_key(url: &str) -> Result<String, Error> {
-    flow::callback_key(url)
+/// `invalid_callback`, `missing_state`; `invalid_config` for settings this crate did not write.
+pub fn callback_key(settings: &Json, url: &str) -> Result<String, Error> {
+    let prefix = settings.str_of("transactionPrefix").ok_or(Error::InvalidConfig {
+        field: "options",
+        reason: "must be the settings of a configuration",
+    })?;
+    flow::callback_key(prefix, url)
 }
 
 /// Checks a callback against its transaction record (`taken`, empty when storage had none; `others`: the
@@ -178,8 +196,11 @@ pub fn access(settings: &Json, record: &str, now_ms: u64) -> Result<String, Erro
 /// Which request [`request`] builds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Call {
-    /// Revoke the access token (`POST /connect/revoke`).
+    /// Revoke the access token (`POST /connect/revoke`; RFC 7009 for a generic server).
     Revoke,
+    /// At logout, revoke the refresh token too where the server needs that (a generic server: RFC 7009
+    /// revokes one token per request). [`request`] answers `""` where there is nothing to send.
+    RevokeRefresh,
     /// `GET /connect/tokeninfo`.
     TokenInfo,
     /// `GET /grants/me`.
@@ -196,7 +217,11 @@ pub fn request(settings: &Json, call: Call, record: &str) -> Result<String, Erro
     let (config, _) = session(settings)?;
     let tokens = read_tokens(record).ok_or(Error::LoginRequired)?;
     let req = match call {
-        Call::Revoke => token::revoke_request(&config, tokens.access_token.secret())?,
+        Call::Revoke => token::revoke_request(&config, tokens.access_token.secret(), TokenHint::AccessToken)?,
+        Call::RevokeRefresh => match flow::revocations(&config, &tokens).nth(1) {
+            Some(req) => req?,
+            None => return Ok(String::new()),
+        },
         Call::TokenInfo => token::token_info_request(&config, &tokens.access_token)?,
         Call::GrantInfo => token::grant_info_request(&config, &tokens.access_token)?,
     };

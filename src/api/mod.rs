@@ -25,6 +25,60 @@ fn wrong(field: &'static str, config: bool, reason: &'static str) -> Error {
     }
 }
 
+/// The client configuration's options.
+pub const CONFIG_OPTIONS: &[&str] = &[
+    "clientId",
+    "redirectUri",
+    "region",
+    "apiBase",
+    "endpoints",
+    "issuer",
+    "requireIss",
+    "challengeEncoding",
+    "tokenBody",
+];
+/// `NylasAuth`'s tunables.
+pub const CLIENT_OPTIONS: &[&str] = &["transactionTtlMs", "clockSkewMs", "fetchTimeoutMs", "publicRefresh"];
+/// An authorization's options (`scope` is an alias of `scopes`).
+pub const AUTHORIZATION_OPTIONS: &[&str] = &[
+    "responseType",
+    "credentialId",
+    "provider",
+    "scopes",
+    "scope",
+    "state",
+    "loginHint",
+    "accessType",
+    "prompt",
+    "includeGrantScopes",
+    "codeVerifier",
+    "verifierLength",
+    "challengeMethod",
+    "extraParams",
+];
+/// The members of `endpoints`.
+pub const ENDPOINT_OPTIONS: &[&str] =
+    &["authorizationEndpoint", "tokenEndpoint", "revocationEndpoint", "tokenInfoEndpoint", "grantInfoEndpoint", "issuer"];
+/// `tokenRequest`'s own options (beside the configuration's).
+pub const TOKEN_REQUEST_OPTIONS: &[&str] = &["code", "codeVerifier", "redirectUri", "refreshToken", "scope"];
+/// `parseCallback`'s expectations.
+pub const EXPECTATIONS: &[&str] = &["state", "issuer", "requireIss"];
+
+/// Refuses an option no list in `known` names: a misspelled option must not be dropped silently.
+///
+/// # Errors
+/// `invalid_config` (`config`) or `invalid_option`, naming the first unknown option.
+pub fn known_options(o: &Json, known: &[&[&str]], config: bool) -> Result<(), Error> {
+    if let Json::Object(members) = o {
+        for (k, _) in members {
+            if !known.iter().any(|list| list.contains(&k.as_str())) {
+                return Err(Error::UnknownOption { field: k.clone(), config });
+            }
+        }
+    }
+    Ok(())
+}
+
 fn member<'a>(o: &'a Json, key: &str) -> Option<&'a Json> {
     o.get(key).filter(|v| !matches!(v, Json::Null))
 }
@@ -68,6 +122,14 @@ fn str_list(o: &Json, key: &'static str, sep: char) -> Result<Vec<String>, Error
     }
 }
 
+fn opt_bool(o: &Json, key: &'static str, config: bool) -> Result<Option<bool>, Error> {
+    match member(o, key) {
+        None => Ok(None),
+        Some(Json::Bool(b)) => Ok(Some(*b)),
+        Some(_) => Err(wrong(key, config, "must be a boolean")),
+    }
+}
+
 /// An optional whole, non-negative JS number (strings are not accepted here, unlike in server bodies).
 fn opt_uint(o: &Json, key: &'static str, config: bool, reason: &'static str) -> Result<Option<u64>, Error> {
     match member(o, key) {
@@ -96,7 +158,9 @@ pub fn config(o: &Json) -> Result<Config, Error> {
         return Err(Error::InvalidConfig { field: "region", reason: "give only one of region, apiBase, endpoints" });
     }
     let (mut ep, flavor) = match (endpoints, api_base) {
-        (Some(e @ Json::Object(_)), _) => (
+        (Some(e @ Json::Object(_)), _) => {
+            known_options(e, &[ENDPOINT_OPTIONS], true)?;
+            (
             Endpoints {
                 authorization: req_str(e, "authorizationEndpoint", true)?,
                 token: req_str(e, "tokenEndpoint", true)?,
@@ -106,7 +170,8 @@ pub fn config(o: &Json) -> Result<Config, Error> {
                 issuer: opt_str(e, "issuer", true)?,
             },
             Flavor::Generic,
-        ),
+            )
+        }
         (Some(_), _) => return Err(Error::InvalidConfig { field: "endpoints", reason: "must be an object" }),
         (None, Some(base)) => (Endpoints::nylas_base(&base), Flavor::Nylas),
         (None, None) => (Endpoints::nylas(region.unwrap_or_default()), Flavor::Nylas),
@@ -121,17 +186,17 @@ pub fn config(o: &Json) -> Result<Config, Error> {
     if let Some(b) = opt_enum(o, "tokenBody", true, TokenBody::parse, "must be json or form")? {
         config.token_body = b;
     }
+    config.require_iss = opt_bool(o, "requireIss", true)?.unwrap_or(false);
+    if config.require_iss && config.endpoints.issuer.is_none() {
+        return Err(Error::InvalidConfig { field: "requireIss", reason: "needs issuer" });
+    }
     Ok(config)
 }
 
 /// `NylasAuth`'s tunables, and the fetch time-out (`fetchTimeoutMs`, default 30 s).
 pub fn client_options(o: &Json) -> Result<(ClientOptions, u64), Error> {
     let d = ClientOptions::default();
-    let public_refresh = match member(o, "publicRefresh") {
-        None => false,
-        Some(Json::Bool(b)) => *b,
-        Some(_) => return Err(wrong("publicRefresh", true, "must be a boolean")),
-    };
+    let public_refresh = opt_bool(o, "publicRefresh", true)?.unwrap_or(false);
     Ok((
         ClientOptions {
             transaction_ttl_ms: opt_ms(o, "transactionTtlMs")?.unwrap_or(d.transaction_ttl_ms),
@@ -145,11 +210,7 @@ pub fn client_options(o: &Json) -> Result<(ClientOptions, u64), Error> {
 /// The query parameters of one authorization request (see [`AuthorizationOptions`]).
 pub fn authorization_options(o: &Json) -> Result<AuthorizationOptions, Error> {
     let verifier_length = opt_uint(o, "verifierLength", false, "must be a whole number")?.map(|n| n.min(4096) as usize);
-    let include_grant_scopes = match member(o, "includeGrantScopes") {
-        None => None,
-        Some(Json::Bool(b)) => Some(*b),
-        Some(_) => return Err(wrong("includeGrantScopes", false, "must be a boolean")),
-    };
+    let include_grant_scopes = opt_bool(o, "includeGrantScopes", false)?;
     let extra_params = match member(o, "extraParams") {
         None => Vec::new(),
         Some(Json::Object(m)) => m
@@ -165,7 +226,11 @@ pub fn authorization_options(o: &Json) -> Result<AuthorizationOptions, Error> {
             .unwrap_or_default(),
         credential_id: opt_str(o, "credentialId", false)?,
         provider: opt_str(o, "provider", false)?,
-        scopes: str_list(o, "scopes", ' ')?,
+        scopes: match (member(o, "scopes"), member(o, "scope")) {
+            (Some(_), Some(_)) => return Err(wrong("scope", false, "give scopes or its alias scope, not both")),
+            (None, Some(_)) => str_list(o, "scope", ' ')?,
+            _ => str_list(o, "scopes", ' ')?,
+        },
         state: opt_str(o, "state", false)?,
         login_hint: opt_str(o, "loginHint", false)?,
         access_type: opt_enum(o, "accessType", false, AccessType::parse, "must be online or offline")?
@@ -181,14 +246,21 @@ pub fn authorization_options(o: &Json) -> Result<AuthorizationOptions, Error> {
     })
 }
 
-/// `parseCallback`'s expectations: `state` (required) and `issuer`.
-pub fn expectations(o: &Json) -> Result<(String, Option<String>), Error> {
-    Ok((req_str(o, "state", false)?, opt_str(o, "issuer", false)?))
+/// `parseCallback`'s expectations: `state` (required), `issuer`, `requireIss`.
+pub fn expectations(o: &Json) -> Result<(String, Option<String>, bool), Error> {
+    known_options(o, &[EXPECTATIONS], false)?;
+    let issuer = opt_str(o, "issuer", false)?;
+    let require_iss = opt_bool(o, "requireIss", false)?.unwrap_or(false);
+    if require_iss && issuer.is_none() {
+        return Err(wrong("requireIss", false, "needs issuer"));
+    }
+    Ok((req_str(o, "state", false)?, issuer, require_iss))
 }
 
 /// `tokenRequest`: the code exchange (`code` + `codeVerifier`, optional `redirectUri`) or, with
 /// `refreshToken`, a refresh.
 pub fn token_request(o: &Json) -> Result<HttpRequest, Error> {
+    known_options(o, &[CONFIG_OPTIONS, TOKEN_REQUEST_OPTIONS], false)?;
     token_request_for(&config(o)?, o)
 }
 
@@ -251,8 +323,7 @@ pub fn token_set(t: &TokenSet) -> String {
     t.to_json()
 }
 
-/// `handleRedirectCallback`'s result: `{ type: 'tokens', …token set }`, `{ type: 'admin_consent' }` or
-/// `{ type: 'hosted', grantId, provider, email }`.
+/// `handleRedirectCallback`'s result: `{ type: 'tokens', …token set }` or `{ type: 'admin_consent' }`.
 pub fn outcome(o: &CallbackOutcome) -> String {
     let mut w = ObjectWriter::default();
     match o {
@@ -269,12 +340,6 @@ pub fn outcome(o: &CallbackOutcome) -> String {
         }
         CallbackOutcome::AdminConsent => {
             w.str("type", "admin_consent");
-        }
-        CallbackOutcome::Hosted { grant_id, provider, email } => {
-            w.str("type", "hosted")
-                .str("grantId", grant_id)
-                .opt_str("provider", provider.as_deref())
-                .opt_str("email", email.as_deref());
         }
     }
     w.finish()
@@ -299,7 +364,8 @@ mod tests {
 
     fn fails(r: Result<impl core::fmt::Debug, Error>) -> (&'static str, Option<&'static str>) {
         let e = r.unwrap_err();
-        (e.code(), e.field())
+        // Leaked: a test's few bytes, so that the asserts can compare with string literals.
+        (e.code(), e.field().map(|f| &*Box::leak(f.to_string().into_boxed_str())))
     }
 
     #[test]
@@ -400,7 +466,7 @@ mod tests {
         assert!(j(&token_set(&bad_id)).get("idTokenClaims").is_none(), "claims that are not JSON are left out");
         let o = j(&outcome(&CallbackOutcome::Tokens(Box::new(t))));
         assert_eq!((o.str_of("type"), o.str_of("tokenType")), (Some("tokens"), Some("Bearer")));
-        let cb = crate::callback::parse_callback("?code=c&state=s&x=1", "s", None).unwrap();
+        let cb = crate::callback::parse_callback("?code=c&state=s&x=1", "s", None, false).unwrap();
         let r = j(&callback_result(&cb));
         assert_eq!(
             (r.str_of("type"), r.str_of("code"), r.get("extras").and_then(|e| e.str_of("x"))),

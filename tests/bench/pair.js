@@ -1,5 +1,6 @@
 // PKCE pair micro-benchmark, run inside the page; timings come from performance.now() here.
-// Bundles are produced by scripts/bench.mjs under /bench-results/build/.
+// Peer bundles are produced by scripts/bench.mjs under /bench-results/build/; nylas-pkce is the inline
+// variant's entry (pkg/index.js, wasm compiled synchronously on import), served as /pkg/.
 
 // RFC 7636 Appendix B test vector: every library must agree before we time anything.
 const RFC_VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';

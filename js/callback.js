@@ -18,7 +18,9 @@ export function parseCallback(url, expected) {
 
 /** The token request as data: `{ url, method, headers, body }`; never a `client_secret`. */
 export function tokenRequest(options) {
-  return JSON.parse(check(wasm.tokenRequest(json({ config: resolveConfig(options) }), json(options))));
+  const { code, codeVerifier, refreshToken, scope, ...config } = options ?? {};
+  const settings = json({ config: resolveConfig(config) });
+  return JSON.parse(check(wasm.tokenRequest(settings, json({ code, codeVerifier, refreshToken, scope }))));
 }
 
 /**

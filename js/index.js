@@ -43,8 +43,8 @@ export function generatePkcePair(options) {
  * `codeVerifier`) until the callback.
  */
 export function buildAuthorizationUrl(options) {
-  const text = json(options);
-  const { key: _key, ...result } = JSON.parse(check(wasm.authorize(text, text, Date.now(), '')));
+  // `null` call options: the one object holds the configuration and the authorization options.
+  const { key: _key, ...result } = JSON.parse(check(wasm.authorize(json(options), 'null', Date.now(), '')));
   return result;
 }
 
@@ -193,8 +193,8 @@ export class NylasAuth {
   /** The token set's JSON ('' when logged out): what the wasm wrote, kept as written. */
   #record = '';
   #listeners = new Map();
-  /** Cancels the popup flow in progress, if any: a new one replaces it. */
-  #cancelPopup = null;
+  /** The popup flow in progress, if any: `{ win, cancel(keepWindow) }`. A new one replaces it. */
+  #popup = null;
 
   constructor(options) {
     if (!options || typeof options !== 'object') throw pageError('invalid_config');
@@ -281,7 +281,7 @@ export class NylasAuth {
   async #callback(url) {
     const s = await engine();
     const store = this.#transactions;
-    const key = check(s.callbackKey(url));
+    const key = check(s.callbackKey(this.#settingsText, url));
     const taken = store.get(key);
     if (taken !== null) store.remove(key);
     const others = taken === null ? store.keys(this.#settings.transactionPrefix).map((k) => store.get(k) ?? '') : [];
@@ -305,18 +305,35 @@ export class NylasAuth {
     }
   }
 
+  /**
+   * Memory always takes `record` ('' to forget). Returns the storage failure, if any: a login is not lost
+   * to it (memory holds the tokens), but a logout must report that stored tokens could not be removed.
+   */
   #setTokens(record) {
     this.#record = record;
+    let failure = null;
     const store = this.#tokenStorage;
     if (store) {
       try {
         if (record) store.set(this.#settings.tokenKey, record);
         else store.remove(this.#settings.tokenKey);
-      } catch {
-        // Storage failures must not lose the login: memory still holds the tokens.
+      } catch (e) {
+        failure = e;
       }
     }
     if (record) this.#emit('tokens', JSON.parse(record));
+    return failure;
+  }
+
+  /** Removes this client's pending transactions; returns the storage failure, if any. */
+  #forgetTransactions(only) {
+    const store = this.#transactions;
+    try {
+      for (const k of only ? [only] : store.keys(this.#settings.transactionPrefix)) store.remove(k);
+      return null;
+    } catch (e) {
+      return e;
+    }
   }
 
   /**
@@ -332,24 +349,50 @@ export class NylasAuth {
     } catch (e) {
       return this.#run(Promise.reject(e));
     }
-    this.#cancelPopup?.();
+    // A flow already waiting hands its window over (a second click must not need a second popup, which a
+    // browser may block); otherwise a new window, with a name of its own per flow, so no other frame can
+    // target it by a well-known name.
+    const previous = this.#popup?.win;
+    const reuse = previous && !previous.closed ? previous : null;
+    this.#popup?.cancel(!!reuse);
+    const name = 'nylas-pkce-' + generateCodeVerifier();
     const left = (globalThis.screenX ?? 0) + Math.max(0, ((globalThis.outerWidth ?? cfg.width) - cfg.width) / 2);
     const top = (globalThis.screenY ?? 0) + Math.max(0, ((globalThis.outerHeight ?? cfg.height) - cfg.height) / 2);
     const features = `popup=yes,width=${cfg.width},height=${cfg.height},left=${left},top=${top}`;
-    const win = globalThis.open?.(req.url, 'nylas-pkce-popup', features);
-    if (!win) return this.#run(Promise.reject(pageError('popup_blocked')));
-    return this.#run(this.#awaitPopup(win, req.state, cfg.timeoutMs));
+    let win = null;
+    if (reuse) {
+      try {
+        reuse.location.replace(req.url);
+        win = reuse;
+      } catch { /* closed meanwhile */ }
+    }
+    win ??= globalThis.open?.(req.url, name, features);
+    if (!win) {
+      this.#forgetTransactions(req.key);
+      return this.#run(Promise.reject(pageError('popup_blocked')));
+    }
+    // A popup that fails, closes or times out leaves no transaction (no verifier) behind.
+    const flow = this.#awaitPopup(win, req.state, cfg.timeoutMs).catch((e) => {
+      this.#forgetTransactions(req.key);
+      throw e;
+    });
+    return this.#run(flow);
   }
 
   #awaitPopup(win, state, timeoutMs) {
     return new Promise((resolve, reject) => {
       const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(MESSAGE_TYPE + ':' + state) : null;
       let closedSince = 0;
-      // A newer loginWithPopup reuses the window: this flow then ends at once, as if its popup was closed.
-      const cancel = () => done(reject, pageError('popup_closed'));
-      this.#cancelPopup = cancel;
+      // A newer loginWithPopup (which may take the window over), or a logout, ends this flow at once, as if
+      // its popup was closed.
+      const cancel = (keepWindow) => {
+        if (!keepWindow) try { win.close(); } catch { /* already closed */ }
+        done(reject, pageError('popup_closed'));
+      };
+      const current = { win, cancel };
+      this.#popup = current;
       const done = (fn, value) => {
-        if (this.#cancelPopup === cancel) this.#cancelPopup = null;
+        if (this.#popup === current) this.#popup = null;
         removeEventListener('message', onMessage);
         channel?.close();
         clearInterval(poll);
@@ -432,12 +475,29 @@ export class NylasAuth {
     return this.#run(this.#call(0, this.#record).then(() => undefined));
   }
 
-  /** Clears local tokens, then revokes them at Nylas. */
+  /**
+   * Logs out: cancels a pending popup login, forgets the tokens (memory and token storage) and this
+   * client's pending authorizations, then revokes the tokens at the server (the access token; for a
+   * generic server the refresh token too). Everything local is cleared even when something fails; the
+   * promise rejects with the first failure, a storage failure first (the tokens would come back on reload).
+   */
   logout() {
+    this.#popup?.cancel(false);
     const old = this.#record;
-    this.#setTokens('');
+    const stored = this.#setTokens('');
+    const pending = this.#forgetTransactions();
     this.#emit('logout');
-    return this.#run(old ? this.#call(0, old).then(() => undefined) : Promise.resolve());
+    const revoke = async () => {
+      const failures = [stored, pending].filter(Boolean);
+      if (old) {
+        await this.#call(0, old).catch((e) => failures.push(e));
+        const s = await engine();
+        const refresh = check(s.request(this.#settingsText, 3, old));
+        if (refresh) await this.#send(JSON.parse(refresh), s).catch((e) => failures.push(e));
+      }
+      if (failures.length) throw failures[0];
+    };
+    return this.#run(revoke());
   }
 
   /** `GET /connect/tokeninfo` for the current token. */
@@ -453,7 +513,11 @@ export class NylasAuth {
   /** A request about the tokens in `record` (0 revoke, 1 token info, 2 grant info), sent and read. */
   async #call(kind, record) {
     const s = await engine();
-    const request = JSON.parse(check(s.request(this.#settingsText, kind, record)));
+    return this.#send(JSON.parse(check(s.request(this.#settingsText, kind, record))), s);
+  }
+
+  /** Sends an API request and reads its answer. */
+  async #send(request, s) {
     const { status, body } = await this.#fetch(request);
     return JSON.parse(check(s.apiResult(status, body)));
   }

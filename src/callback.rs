@@ -235,8 +235,9 @@ mod tests {
 
     #[test]
     fn decodes_values_and_keeps_extras() {
-        let cb = parse_callback("https://a/cb?code=a%2Fb%2Bc+d&state=s%20t&scope=x%20y&provider=google", "s t", None, false)
-            .unwrap();
+        let cb =
+            parse_callback("https://a/cb?code=a%2Fb%2Bc+d&state=s%20t&scope=x%20y&provider=google", "s t", None, false)
+                .unwrap();
         match cb {
             Callback::Code { code, state, extras } => {
                 assert_eq!(code.secret(), "a/b+c d");
@@ -255,7 +256,9 @@ mod tests {
         let e = parse_callback(
             "https://myapp.com/cb?state=sQ6vFQN&error=access_denied&error_description=User%20said%20no&error_uri=45002",
             S,
-            None, false)
+            None,
+            false,
+        )
         .unwrap_err();
         assert_eq!(e.code(), "authorization_error");
         let d = e.details().unwrap();
@@ -283,7 +286,8 @@ mod tests {
                 extras: vec![],
             }
         );
-        let e = parse_callback("https://a/cb?success=false&error=auth_limit_reached&state=x", "x", None, false).unwrap_err();
+        let e = parse_callback("https://a/cb?success=false&error=auth_limit_reached&state=x", "x", None, false)
+            .unwrap_err();
         assert_eq!((e.code(), e.details().unwrap().error.as_str()), ("authorization_error", "auth_limit_reached"));
         let e = parse_callback("https://a/cb?success=false&state=x", "x", None, false).unwrap_err();
         assert_eq!(e.code(), "authorization_error");
@@ -291,8 +295,13 @@ mod tests {
 
     #[test]
     fn admin_consent_result() {
-        let cb = parse_callback("http://localhost:5000/callback?admin_consent=true&state=state1234", "state1234", None, false)
-            .unwrap();
+        let cb = parse_callback(
+            "http://localhost:5000/callback?admin_consent=true&state=state1234",
+            "state1234",
+            None,
+            false,
+        )
+        .unwrap();
         assert!(matches!(cb, Callback::AdminConsent { .. }));
     }
 
@@ -305,7 +314,9 @@ mod tests {
         let e = parse_callback(
             "https://a/cb?code=c&state=sQ6vFQN&iss=https%3A%2F%2Fevil.example",
             S,
-            Some("https://idp.example"), false);
+            Some("https://idp.example"),
+            false,
+        );
         assert_eq!(e.unwrap_err().code(), "issuer_mismatch");
         // RFC 9207 §2.4: a client that requires iss rejects a callback without one.
         let bare = "https://a/cb?code=c&state=sQ6vFQN";

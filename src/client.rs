@@ -14,8 +14,8 @@ use crate::flow::{self, Access, CallbackStep};
 use crate::json::Json;
 use crate::pkce::RandomSource;
 use crate::secret::AccessToken;
-use crate::token::{self, HttpRequest, TokenSet};
 use crate::token::TokenHint;
+use crate::token::{self, HttpRequest, TokenSet};
 use crate::transaction::{namespace, prefix_for, Storage, TransactionStore, DEFAULT_TTL_MS};
 use crate::Error;
 

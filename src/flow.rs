@@ -134,7 +134,10 @@ pub fn access(
 
 /// The revocations a logout sends: the access token; for a generic server also the refresh token (RFC
 /// 7009 revokes one token per request, while Nylas revokes a grant's tokens together).
-pub fn revocations<'a>(config: &'a Config, tokens: &'a TokenSet) -> impl Iterator<Item = Result<HttpRequest, Error>> + 'a {
+pub fn revocations<'a>(
+    config: &'a Config,
+    tokens: &'a TokenSet,
+) -> impl Iterator<Item = Result<HttpRequest, Error>> + 'a {
     let refresh = tokens.refresh_token.as_ref().filter(|_| config.flavor == Flavor::Generic);
     core::iter::once(token::revoke_request(config, tokens.access_token.secret(), TokenHint::AccessToken))
         .chain(refresh.map(|r| token::revoke_request(config, r.secret(), TokenHint::RefreshToken)))

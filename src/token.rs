@@ -582,7 +582,10 @@ mod tests {
             ("{\"access_token\":\"a\\u0000\",\"token_type\":\"Bearer\"}", "NUL in the access token"),
             (r#"{"access_token":"a b","token_type":"Bearer"}"#, "space in the access token"),
             (r#"{"access_token":"é","token_type":"Bearer"}"#, "non-ASCII access token"),
-            ("{\"access_token\":\"a\",\"token_type\":\"Bearer\",\"refresh_token\":\"r\\n\"}", "LF in the refresh token"),
+            (
+                "{\"access_token\":\"a\",\"token_type\":\"Bearer\",\"refresh_token\":\"r\\n\"}",
+                "LF in the refresh token",
+            ),
             ("{\"access_token\":\"a\",\"token_type\":\"Bearer\",\"id_token\":\"h.p\\u0000.s\"}", "NUL in the id token"),
         ] {
             assert_eq!(ok(body).unwrap_err().code(), "invalid_response", "{why}");

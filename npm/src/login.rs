@@ -14,7 +14,9 @@ use crate::{input, ms, out};
 
 // `crypto.getRandomValues` behind a function that reports failure as `false`: cheaper in the wasm than
 // `catch` (which brings the externref table for the thrown value), and the error is ours anyway.
-#[wasm_bindgen(inline_js = "export function fill(bytes) { try { crypto.getRandomValues(bytes); return true; } catch { return false; } }")]
+#[wasm_bindgen(
+    inline_js = "export function fill(bytes) { try { crypto.getRandomValues(bytes); return true; } catch { return false; } }"
+)]
 extern "C" {
     fn fill(bytes: &mut [u8]) -> bool;
 }

@@ -134,10 +134,9 @@ fn read_tokens(record: &str) -> Option<TokenSet> {
 /// # Errors
 /// `invalid_callback`, `missing_state`; `invalid_config` for settings this crate did not write.
 pub fn callback_key(settings: &Json, url: &str) -> Result<String, Error> {
-    let prefix = settings.str_of("transactionPrefix").ok_or(Error::InvalidConfig {
-        field: "options",
-        reason: "must be the settings of a configuration",
-    })?;
+    let prefix = settings
+        .str_of("transactionPrefix")
+        .ok_or(Error::InvalidConfig { field: "options", reason: "must be the settings of a configuration" })?;
     flow::callback_key(prefix, url)
 }
 

@@ -57,8 +57,14 @@ pub const AUTHORIZATION_OPTIONS: &[&str] = &[
     "extraParams",
 ];
 /// The members of `endpoints`.
-pub const ENDPOINT_OPTIONS: &[&str] =
-    &["authorizationEndpoint", "tokenEndpoint", "revocationEndpoint", "tokenInfoEndpoint", "grantInfoEndpoint", "issuer"];
+pub const ENDPOINT_OPTIONS: &[&str] = &[
+    "authorizationEndpoint",
+    "tokenEndpoint",
+    "revocationEndpoint",
+    "tokenInfoEndpoint",
+    "grantInfoEndpoint",
+    "issuer",
+];
 /// `tokenRequest`'s own options (beside the configuration's).
 pub const TOKEN_REQUEST_OPTIONS: &[&str] = &["code", "codeVerifier", "redirectUri", "refreshToken", "scope"];
 /// `parseCallback`'s expectations.
@@ -161,15 +167,15 @@ pub fn config(o: &Json) -> Result<Config, Error> {
         (Some(e @ Json::Object(_)), _) => {
             known_options(e, &[ENDPOINT_OPTIONS], true)?;
             (
-            Endpoints {
-                authorization: req_str(e, "authorizationEndpoint", true)?,
-                token: req_str(e, "tokenEndpoint", true)?,
-                revocation: opt_str(e, "revocationEndpoint", true)?,
-                token_info: opt_str(e, "tokenInfoEndpoint", true)?,
-                grant_info: opt_str(e, "grantInfoEndpoint", true)?,
-                issuer: opt_str(e, "issuer", true)?,
-            },
-            Flavor::Generic,
+                Endpoints {
+                    authorization: req_str(e, "authorizationEndpoint", true)?,
+                    token: req_str(e, "tokenEndpoint", true)?,
+                    revocation: opt_str(e, "revocationEndpoint", true)?,
+                    token_info: opt_str(e, "tokenInfoEndpoint", true)?,
+                    grant_info: opt_str(e, "grantInfoEndpoint", true)?,
+                    issuer: opt_str(e, "issuer", true)?,
+                },
+                Flavor::Generic,
             )
         }
         (Some(_), _) => return Err(Error::InvalidConfig { field: "endpoints", reason: "must be an object" }),

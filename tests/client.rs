@@ -333,6 +333,6 @@ fn tokens_persist_only_in_opt_in_storage() {
     block_on(c.handle_callback(&format!("?code=c&state={state}"))).unwrap();
     let (again, _, _) = client_with(ClientOptions::default(), Some(Box::new(store.clone())));
     assert_eq!(again.tokens().unwrap().access_token.secret(), "at1");
-    again.clear();
+    again.clear().unwrap();
     assert!(store.0.keys("nylas-pkce:tokens:").unwrap().is_empty());
 }

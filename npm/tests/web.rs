@@ -98,7 +98,16 @@ fn configuration_errors_name_the_field() {
     assert_eq!(code(&login::settings("not json")), "invalid_config");
     let ok =
         parse(&login::settings(r#"{"clientId":"c","redirectUri":"https://a.example/cb","transactionTtlMs":5000}"#));
-    assert_eq!(s(&ok, "tokenKey"), "nylas-pkce:tokens:c");
+    let key = s(&ok, "tokenKey");
+    assert!(key.starts_with("nylas-pkce:tokens:"), "{key}");
+    // Keys are namespaced by server and client: another region's client never shares them.
+    let eu = parse(&login::settings(r#"{"clientId":"c","redirectUri":"https://a.example/cb","region":"eu"}"#));
+    assert_ne!(s(&eu, "tokenKey"), key);
+    assert_ne!(s(&eu, "transactionPrefix"), s(&ok, "transactionPrefix"));
+    // An option the SDK does not know is refused, by name.
+    let typo = login::settings(r#"{"clientId":"c","redirectUri":"https://a.example/cb","provder":"google"}"#);
+    assert_eq!(code(&typo), "invalid_config");
+    assert_eq!(s(&JSON::parse(&typo[1..]).unwrap(), "field"), "provder");
     assert_eq!(get(&ok, "transactionTtlMs").as_f64(), Some(5000.0));
     let page = JSON::parse(&login::error("popup_blocked")).unwrap();
     assert_eq!(s(&page, "code"), "popup_blocked");
@@ -123,7 +132,7 @@ async fn a_whole_login_step_by_step_against_the_mock() {
     assert!(login::stale(&record, now + 700_000.0, 600_000.0));
     let callback = JsFuture::from(follow(&s(&start, "url"))).await.unwrap().as_string().unwrap();
     // The callback (second half): its key, the check against the taken record, the exchange.
-    assert_eq!(session::callback_key(&callback), key);
+    assert_eq!(session::callback_key(&settings, &callback), key);
     assert_eq!(code(&session::callback(&settings, &callback, "", "", now)), "no_transaction");
     assert_eq!(code(&session::callback(&settings, &callback, "", &record, now)), "state_mismatch");
     let step = parse(&session::callback(&settings, &callback, &record, "", now));

@@ -82,6 +82,7 @@ function defaultConfig() {
     publicRefresh: false,
     autoApprove: false,
     corsOrigins: 'loopback',
+    iss: null,
     faults: {},
   };
 }
@@ -113,6 +114,7 @@ const CONFIG_VALIDATORS = {
   publicRefresh: (v) => typeof v === 'boolean',
   autoApprove: (v) => typeof v === 'boolean',
   corsOrigins: (v) => v === 'loopback' || isStringArray(v),
+  iss: (v) => v === null || typeof v === 'string',
   faults: isValidFaults,
 };
 
@@ -643,9 +645,9 @@ class MockNylas {
     }
     const problem = findAuthParamProblem(params, duplicates);
     if (problem) {
-      return this.redirectError(res, params.redirect_uri, params.state, 'invalid_request', problem);
+      return this.redirectError(res, params.redirect_uri, params.state, 'invalid_request', problem, prefix);
     }
-    const request = normaliseAuthRequest(params);
+    const request = { ...normaliseAuthRequest(params), prefix };
     if (this.config.autoApprove) {
       return this.approve(res, request, { provider: request.provider, email: request.loginHint });
     }
@@ -662,19 +664,31 @@ class MockNylas {
     }
   }
 
-  redirectError(res, redirectUri, state, error, description) {
+  redirectError(res, redirectUri, state, error, description, prefix) {
     sendRedirect(res, appendQuery(redirectUri, {
       error,
       error_description: description,
       error_uri: errorUri(EVENTS[error].code),
       state,
+      ...this.issParam(prefix),
     }));
+  }
+
+  /**
+   * RFC 9207: `{ iss }` for an authorization response when `config.iss` is set: `'auto'` sends this mock's
+   * own issuer (its base URL and the route's prefix, e.g. `http://127.0.0.1:4010/v3`), any other string is
+   * sent as it is (a wrong issuer, for mix-up tests); `null` (the default, like Nylas today) sends none.
+   */
+  issParam(prefix = '/v3') {
+    const iss = this.config.iss;
+    if (iss === null) return {};
+    return { iss: iss === 'auto' ? `${this.baseUrl}${prefix}` : iss };
   }
 
   /** Completes an approved request: adminconsent confirmation or a fresh authorization code. */
   approve(res, request, choice) {
     if (request.responseType === 'adminconsent') {
-      return sendRedirect(res, appendQuery(request.redirectUri, { admin_consent: 'true', state: request.state }));
+      return sendRedirect(res, appendQuery(request.redirectUri, { admin_consent: 'true', state: request.state, ...this.issParam(request.prefix) }));
     }
     const code = randomToken();
     this.codes.set(code, {
@@ -685,7 +699,7 @@ class MockNylas {
       used: false,
       session: undefined,
     });
-    sendRedirect(res, appendQuery(request.redirectUri, { code, state: request.state }));
+    sendRedirect(res, appendQuery(request.redirectUri, { code, state: request.state, ...this.issParam(request.prefix) }));
   }
 
   // -- POST …/connect/auth/decision -------------------------------------------------
@@ -708,7 +722,7 @@ class MockNylas {
     this.pendingConsents.delete(fields.request_id);
     const { request } = pending;
     if (fields.decision === 'deny') {
-      return this.redirectError(res, request.redirectUri, request.state, 'access_denied', 'User denied consent');
+      return this.redirectError(res, request.redirectUri, request.state, 'access_denied', 'User denied consent', request.prefix);
     }
     const chosen = SELECTABLE_PROVIDERS.includes(fields.provider) ? fields.provider : undefined;
     this.approve(res, request, {
@@ -1038,6 +1052,8 @@ function parseCliArgs(argv) {
       case '--challenge-encoding': options.challengeEncoding = value(); break;
       case '--auto-approve': options.autoApprove = true; break;
       case '--public-refresh': options.publicRefresh = true; break;
+      case '--exact-redirects': options.allowAnyLoopbackRedirect = false; break;
+      case '--iss': options.iss = value(); break;
       default: throw new Error(`unknown argument: ${flag}`);
     }
   }

@@ -274,6 +274,29 @@ describe('authorization request', () => {
     assert.equal(body.provider, 'google');
   });
 
+  it('iss (RFC 9207): none by default, the mock\'s issuer with "auto", any string as given', async () => {
+    await control('config', { autoApprove: true });
+    assert.equal(locationParams(await request(authPath({ state: 's' }))).has('iss'), false);
+    await control('config', { iss: 'auto' });
+    assert.equal(locationParams(await request(authPath({ state: 's' }))).get('iss'), `${mock.url}/v3`);
+    assert.equal(locationParams(await request(authPath({ state: 's' }, ''))).get('iss'), mock.url, 'legacy routes');
+    await control('config', { iss: 'https://evil.example' });
+    assert.equal(locationParams(await request(authPath({ state: 's' }))).get('iss'), 'https://evil.example');
+    await control('config', { autoApprove: false, iss: 'auto' });
+    const denied = await authorize({ state: 'd' }, { form: { decision: 'deny' } });
+    assert.equal(denied.get('error'), 'access_denied');
+    assert.equal(denied.get('iss'), `${mock.url}/v3`, 'error responses carry iss too');
+  });
+
+  it('exact redirect registration: with allowAnyLoopbackRedirect off, only registered URIs', async () => {
+    await control('config', { autoApprove: true, allowAnyLoopbackRedirect: false });
+    const unregistered = await request(authPath({ redirect_uri: 'http://127.0.0.1:5173/other.html' }));
+    assert.equal(unregistered.status, 400);
+    assert.match(await unregistered.text(), /redirect_uri_mismatch/);
+    const registered = await request(authPath({ redirect_uri: REDIRECT }));
+    assert.equal(registered.status, 302);
+  });
+
   it('custom-scheme redirect URIs are built without mangling and work end to end', async () => {
     await control('config', { autoApprove: true });
     const res = await request(authPath({ redirect_uri: CUSTOM_SCHEME_REDIRECT, state: 'a&b' }));

@@ -1,0 +1,176 @@
+// The security review's fixes, in headless Chromium through the built package on the demo's origin, against
+// the mock Nylas: RFC 9207 `iss` (match, mismatch, missing with requireIss), exact redirect registration,
+// grant substitution, two clients on one page (mix-up), unknown options, popup window names, and logout
+// while a popup login is pending. Run: bash scripts/build.sh && node --test tests/e2e/
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEnv, resetMock, configureMock, mockStats, newContext, openDemo } from './harness.mjs';
+
+const T = { timeout: 60_000 };
+let env;
+
+before(async () => {
+  env = await startEnv();
+});
+after(async () => {
+  await env?.close();
+});
+beforeEach(async () => {
+  await resetMock(env);
+});
+
+/**
+ * A page on the demo's origin, and `run(fn, arg)`: runs `fn(api, arg)` in it, where `api` is the package
+ * plus two helpers (`follow`: start a login and let the mock answer, giving the callback URL; `code`: a
+ * promise's outcome as `{ ok }` or `{ code, field, name }`). The demo's CSP forbids eval, so the helpers
+ * come in as an init script and `fn` through Playwright.
+ */
+async function pageFor(t) {
+  const context = await newContext(env);
+  t.after(() => context.close());
+  await context.addInitScript(() => {
+    window.__pkg = async () => ({ ...(await import(new URL('./pkg/index.js', location.href).href)), ...window.__helpers });
+    window.__helpers = {
+      follow: async (auth, options) => (await fetch(auth.authorizationUrl(options))).url,
+      code: (p) => p.then((r) => ({ ok: r.type }), (e) => ({ code: e.code, field: e.field, name: e.name })),
+    };
+  });
+  const page = await openDemo(env, context);
+  const run = (fn, arg) => page.evaluate(fn, arg);
+  return { page, context, run };
+}
+
+// Logins that `follow` redirect to the mock's echo page: a fetch may follow a cross-origin redirect only
+// to a server that answers CORS.
+const base = () => ({ mock: env.mock.url, api: `${env.mock.url}/v3`, echo: `${env.mock.url}/callback-echo` });
+
+test('RFC 9207: a matching iss completes; a wrong iss is issuer_mismatch; none with requireIss is missing_issuer', T, async (t) => {
+  const { run } = await pageFor(t);
+  const attempt = (iss) => run(async ({ api, echo, requireIss }) => {
+    const { NylasAuth, follow, code } = await window.__pkg();
+    const auth = new NylasAuth({ clientId: 'demo-client', redirectUri: echo, apiBase: api, issuer: api, requireIss, storage: 'memory' });
+    return code(auth.handleRedirectCallback(await follow(auth)));
+  }, { ...base(), requireIss: iss !== 'omit-optional' });
+
+  await configureMock(env, { autoApprove: true, iss: 'auto' });
+  assert.deepEqual(await attempt('auto'), { ok: 'tokens' });
+  await configureMock(env, { iss: 'https://evil.example' });
+  assert.equal((await attempt('wrong')).code, 'issuer_mismatch');
+  await configureMock(env, { iss: null });
+  assert.equal((await attempt('none')).code, 'missing_issuer');
+  // Without requireIss, a server that sends no iss still works (Nylas sends none today).
+  assert.deepEqual(await attempt('omit-optional'), { ok: 'tokens' });
+  assert.equal((await mockStats(env)).requests.token, 2, 'refused callbacks never reach the token endpoint');
+});
+
+test('exact redirect registration: an unregistered redirect URI gets no code', T, async (t) => {
+  const { run } = await pageFor(t);
+  await configureMock(env, { autoApprove: true, allowAnyLoopbackRedirect: false });
+  const out = await run(async ({ api }) => {
+    const { NylasAuth } = await window.__pkg();
+    const auth = new NylasAuth({ clientId: 'demo-client', redirectUri: location.origin + '/not-registered', apiBase: api });
+    const r = await fetch(auth.authorizationUrl());
+    return { status: r.status, url: r.url };
+  }, base());
+  assert.equal(out.status, 400);
+  assert.ok(!out.url.includes('code='), out.url);
+});
+
+test('grant substitution: a hosted-auth shaped callback never completes a code-flow login', T, async (t) => {
+  const { run } = await pageFor(t);
+  const out = await run(async ({ api }) => {
+    const { NylasAuth, code } = await window.__pkg();
+    const auth = new NylasAuth({ clientId: 'demo-client', redirectUri: location.origin + '/', apiBase: api });
+    const url = new URL(auth.authorizationUrl());
+    const state = url.searchParams.get('state');
+    const forged = `${location.origin}/?success=true&grant_id=VICTIM&email=x%40y.z&provider=google&state=${encodeURIComponent(state)}`;
+    const first = await code(auth.handleRedirectCallback(forged));
+    const replay = await code(auth.handleRedirectCallback(forged + '&x=1'));
+    return { first, replay, authenticated: auth.isAuthenticated() };
+  }, base());
+  assert.equal(out.first.code, 'missing_code');
+  assert.equal(out.first.name, 'NylasPkceError');
+  assert.equal(out.replay.code, 'no_transaction', 'the transaction is used up');
+  assert.equal(out.authenticated, false);
+});
+
+test('mix-up: two clients on one page keep their transactions apart; the other client cannot complete a flow', T, async (t) => {
+  const { run } = await pageFor(t);
+  await configureMock(env, { autoApprove: true });
+  const out = await run(async ({ mock, api, echo }) => {
+    const { NylasAuth, follow, code } = await window.__pkg();
+    const redirectUri = echo;
+    // The same client id at two servers (v3 and legacy routes: different token endpoints), one storage.
+    const a = new NylasAuth({ clientId: 'demo-client', redirectUri, apiBase: api, storage: 'session' });
+    const b = new NylasAuth({ clientId: 'demo-client', redirectUri, apiBase: mock, storage: 'session' });
+    const callback = await follow(a);
+    const keys = Object.keys(sessionStorage).filter((k) => k.startsWith('nylas-pkce:tx:'));
+    const byB = await code(b.handleRedirectCallback(callback + '&b=1'));
+    const byA = await code(a.handleRedirectCallback(callback));
+    return { keys: keys.length, byB, byA };
+  }, base());
+  assert.equal(out.keys, 1);
+  assert.equal(out.byB.code, 'no_transaction');
+  assert.deepEqual(out.byA, { ok: 'tokens' });
+  const stats = await mockStats(env);
+  assert.equal(stats.requests.token, 1, 'the other client sent nothing');
+});
+
+test('unknown options are refused by name; scope is an alias of scopes', T, async (t) => {
+  const { run } = await pageFor(t);
+  const out = await run(async ({ api }) => {
+    const { NylasAuth, buildAuthorizationUrl } = await window.__pkg();
+    const grab = (fn) => { try { fn(); return null; } catch (e) { return [e.code, e.field]; } };
+    const cfg = { clientId: 'demo-client', redirectUri: location.origin + '/', apiBase: api };
+    return {
+      ctor: grab(() => new NylasAuth({ ...cfg, provder: 'google' })),
+      call: grab(() => new NylasAuth(cfg).authorizationUrl({ scoeps: ['x'] })),
+      stateless: grab(() => buildAuthorizationUrl({ ...cfg, provder: 'google' })),
+      alias: new URL(buildAuthorizationUrl({ ...cfg, scope: ['email', 'calendar'] }).url).searchParams.get('scope'),
+    };
+  }, base());
+  assert.deepEqual(out.ctor, ['invalid_config', 'provder']);
+  assert.deepEqual(out.call, ['invalid_option', 'scoeps']);
+  assert.deepEqual(out.stateless, ['invalid_option', 'provder']);
+  assert.equal(out.alias, 'email calendar');
+});
+
+test('popups: a random window name per flow; a blocked popup leaves no transaction behind', T, async (t) => {
+  const { run } = await pageFor(t);
+  const out = await run(async ({ api }) => {
+    const { NylasAuth, code } = await window.__pkg();
+    const names = [];
+    const realOpen = window.open;
+    window.open = (url, name) => { names.push(name); return null; };
+    const auth = new NylasAuth({ clientId: 'demo-client', redirectUri: location.origin + '/', apiBase: api });
+    const a = await code(auth.loginWithPopup());
+    const b = await code(auth.loginWithPopup());
+    window.open = realOpen;
+    return { names, a, b, left: Object.keys(sessionStorage).filter((k) => k.startsWith('nylas-pkce:tx:')).length };
+  }, base());
+  assert.equal(out.a.code, 'popup_blocked');
+  assert.equal(out.b.code, 'popup_blocked');
+  assert.equal(out.names.length, 2);
+  assert.notEqual(out.names[0], out.names[1]);
+  for (const n of out.names) assert.match(n, /^nylas-pkce-[A-Za-z0-9_-]{43}$/);
+  assert.equal(out.left, 0, 'no verifier stays in storage');
+});
+
+test('logout while a popup login is pending: the popup flow ends, its window closes, nothing is pending', T, async (t) => {
+  const { run } = await pageFor(t);
+  // Consent stays open (no autoApprove): the popup waits on the mock's consent page.
+  const out = await run(async ({ api }) => {
+    const { NylasAuth, code } = await window.__pkg();
+    const auth = new NylasAuth({ clientId: 'demo-client', redirectUri: location.origin + '/', apiBase: api });
+    const flow = code(auth.loginWithPopup());
+    await new Promise((r) => setTimeout(r, 300));
+    const pendingBefore = Object.keys(sessionStorage).filter((k) => k.startsWith('nylas-pkce:tx:')).length;
+    await auth.logout();
+    const result = await flow;
+    return { result, pendingBefore, pendingAfter: Object.keys(sessionStorage).filter((k) => k.startsWith('nylas-pkce:tx:')).length };
+  }, base());
+  assert.equal(out.pendingBefore, 1);
+  assert.equal(out.result.code, 'popup_closed');
+  assert.equal(out.pendingAfter, 0);
+  assert.equal((await mockStats(env)).requests.token, 0);
+});

@@ -62,6 +62,38 @@ function loadOverrides() {
   return merged;
 }
 
+/** Whether `hostname` is this machine: 127.0.0.0/8, localhost or [::1]. */
+function isLoopback(hostname) {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * A problem with a `?api=` link, or null. A link may only point the demo at a mock on this machine: anything
+ * else would let a crafted link send a saved client id's code exchange to a server of its choosing.
+ */
+function checkApiOverride(value) {
+  const problem = checkApiBase(value);
+  if (problem) return problem;
+  return isLoopback(new URL(value).hostname) ? null : '?api= may only name a server on this machine (127.0.0.1, localhost, [::1]); set other servers in the settings panel';
+}
+
+/** The origin the page's API calls go to: the configured API base, or the region's. */
+function apiOrigin(options) {
+  if (options.apiBase) return new URL(options.apiBase).origin;
+  return options.region === 'eu' ? 'https://api.eu.nylas.com' : 'https://api.us.nylas.com';
+}
+
+/**
+ * Narrows the page's Content-Security-Policy to the one API origin in use: a second policy is enforced
+ * together with the static one in index.html, so connect-src becomes 'self' plus that origin.
+ */
+function pinConnectSrc(origin) {
+  const meta = document.createElement('meta');
+  meta.httpEquiv = 'Content-Security-Policy';
+  meta.content = `connect-src 'self' ${origin}`;
+  document.head.append(meta);
+}
+
 /** A problem with a setting, or null. */
 function checkApiBase(value) {
   try {
@@ -86,7 +118,7 @@ function buildOptions(settings, overrides) {
   };
   const api = overrides.api ?? (settings.region === 'custom' ? settings.apiBase : null);
   if (api) {
-    const problem = checkApiBase(api);
+    const problem = overrides.api !== undefined ? checkApiOverride(api) : checkApiBase(api);
     if (problem) throw new Error(problem);
     options.apiBase = api;
   } else {
@@ -302,6 +334,7 @@ async function main() {
     const options = buildOptions(settings, overrides);
     $('effective-api').textContent = options.apiBase ?? `region ${options.region}`;
     $('effective-client').textContent = options.clientId;
+    pinConnectSrc(apiOrigin(options));
     auth = new NylasAuth(options);
   } catch (e) {
     showError(e);

@@ -174,3 +174,29 @@ test('logout while a popup login is pending: the popup flow ends, its window clo
   assert.equal(out.pendingAfter, 0);
   assert.equal((await mockStats(env)).requests.token, 0);
 });
+
+test('demo: ?api= may only name a server on this machine', T, async (t) => {
+  const context = await newContext(env);
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await page.goto(`${env.site.url}/?api=${encodeURIComponent('https://evil.example/v3')}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.getAttribute('#status', 'data-state'), 'error');
+  assert.match(await page.textContent('#error'), /this machine/);
+  assert.equal((await mockStats(env)).requests.auth, 0);
+});
+
+test('demo: connect-src is pinned to the API origin in use', T, async (t) => {
+  const context = await newContext(env);
+  t.after(() => context.close());
+  const page = await openDemo(env, context);
+  const other = env.mock.url.replace('127.0.0.1', 'localhost'); // same server, another origin
+  const blocked = await page.evaluate(async (url) => {
+    const seen = new Promise((resolve) => document.addEventListener('securitypolicyviolation', (e) => resolve(e.blockedURI), { once: true }));
+    await fetch(`${url}/__mock/stats`).catch(() => {});
+    return Promise.race([seen, new Promise((r) => setTimeout(() => r(null), 2000))]);
+  }, other);
+  assert.ok(blocked?.startsWith(other), `a fetch to ${other} must violate the pinned CSP (got ${blocked})`);
+  const allowed = await page.evaluate(async (url) => (await fetch(`${url}/__mock/stats`)).ok, env.mock.url);
+  assert.equal(allowed, true, 'the configured API origin stays reachable');
+});

@@ -1,64 +1,14 @@
 //! The client flow end to end, natively: memory storage, a scripted HTTP fake, a settable clock.
 
-use std::cell::{Cell, RefCell};
-use std::future::Future;
+mod common;
+
+use std::cell::Cell;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
 
-use nylas_pkce::client::{CallbackOutcome, Client, ClientOptions, Clock, Event, Http, HttpResponse};
+use common::{block_on, rng, FakeClock, FakeHttp};
+use nylas_pkce::client::{CallbackOutcome, Client, ClientOptions, Event};
 use nylas_pkce::json;
-use nylas_pkce::{AuthorizationOptions, Config, Error, HttpRequest, MemoryStorage, Method, Storage};
-
-fn block_on<F: Future>(f: F) -> F::Output {
-    let mut f = std::pin::pin!(f);
-    let mut cx = Context::from_waker(Waker::noop());
-    match f.as_mut().poll(&mut cx) {
-        Poll::Ready(v) => v,
-        Poll::Pending => panic!("the fake HTTP client never pends"),
-    }
-}
-
-#[derive(Clone, Default)]
-struct FakeHttp {
-    sent: Rc<RefCell<Vec<HttpRequest>>>,
-    answers: Rc<RefCell<Vec<Result<HttpResponse, Error>>>>,
-}
-
-impl FakeHttp {
-    fn answer(&self, status: u16, body: &str) {
-        self.answers.borrow_mut().push(Ok(HttpResponse { status, body: json::parse(body) }));
-    }
-}
-
-impl Http for FakeHttp {
-    fn send(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse, Error>> {
-        self.sent.borrow_mut().push(request);
-        let next = self.answers.borrow_mut().remove(0);
-        async move { next }
-    }
-}
-
-#[derive(Clone)]
-struct FakeClock(Rc<Cell<u64>>);
-impl Clock for FakeClock {
-    fn now_ms(&self) -> u64 {
-        self.0.get()
-    }
-}
-
-fn rng() -> impl FnMut(&mut [u8]) -> Result<(), Error> {
-    // xorshift64: deterministic, not cryptographic; enough to give every flow a distinct state.
-    let mut n = 0x9E37_79B9_7F4A_7C15u64;
-    move |b: &mut [u8]| {
-        for x in b.iter_mut() {
-            n ^= n << 13;
-            n ^= n >> 7;
-            n ^= n << 17;
-            *x = n as u8;
-        }
-        Ok(())
-    }
-}
+use nylas_pkce::{AuthorizationOptions, Config, Error, MemoryStorage, Method, Storage};
 
 type TestClient = Client<FakeHttp, FakeClock, Box<dyn FnMut(&mut [u8]) -> Result<(), Error>>>;
 

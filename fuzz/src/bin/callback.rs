@@ -1,0 +1,30 @@
+//! Callback URLs: the parameter parser, the full check against a state and issuer, and the flow step that
+//! checks a callback against a stored transaction. Nothing may panic; any code returned is a known one.
+use nylas_pkce::api::engine;
+use nylas_pkce::callback::{callback_params, parse_callback};
+use nylas_pkce::flow;
+use nylas_pkce::json;
+
+fn main() {
+    let settings = engine::settings(
+        &json::parse(r#"{"clientId":"c","redirectUri":"https://a.example/cb","issuer":"https://i.example"}"#).unwrap(),
+    )
+    .unwrap();
+    let settings = json::parse(&settings).unwrap();
+    let (config, _) = engine::session(&settings).unwrap();
+    afl::fuzz!(|data: &[u8]| {
+        let f = nylas_pkce_fuzz::fields(data, 3);
+        let url = f.first().map(String::as_str).unwrap_or("");
+        let state = f.get(1).map(String::as_str).unwrap_or("st");
+        let record = f.get(2).map(String::as_str).unwrap_or("");
+        let _ = callback_params(url);
+        for require in [false, true] {
+            if let Err(e) = parse_callback(url, state, Some("https://i.example"), require) {
+                assert!(!e.code().is_empty());
+            }
+        }
+        let _ = flow::callback_key("p:", url);
+        let _ = flow::complete_callback(&config, url, Some(record), false, 1_000, 600_000);
+        let _ = engine::callback(&settings, url, record, record, 1_000);
+    });
+}

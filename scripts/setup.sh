@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build, demo and tests need, idempotently, on a fresh Debian machine with rustup, node
 # and npm: the wasm32 target, wasm-bindgen-cli at Cargo.lock's version, Debian chromium + chromium-driver,
-# and the npm devDependencies. Safe to run again: each step is skipped when already done.
+# the npm devDependencies, and (for the tests' fuzz smoke run, not the demo) cargo-afl. Safe to run again:
+# each step is skipped when already done. `scripts/setup.sh --no-fuzz` skips cargo-afl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -25,6 +26,11 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+if [ "${1:-}" != --no-fuzz ] && ! cargo afl --version >/dev/null 2>&1; then
+  say "installing cargo-afl (coverage-guided fuzzing on stable Rust)"
+  cargo install cargo-afl --locked
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -23,7 +23,10 @@ cargo build -p nylas-pkce --no-default-features --quiet # the core builds withou
 step "native tests (core protocol, flow steps, client, JS API shapes)"
 cargo test --workspace --quiet
 
-step "release package + size budget"
+step "fuzz smoke: every cargo-afl target for 20 s (scripts/fuzz.sh; the campaign figures are in docs/fuzzing.md)"
+bash scripts/fuzz.sh smoke 20
+
+step "release package + size budgets"
 bash scripts/build.sh
 node scripts/size-check.mjs
 

@@ -101,10 +101,8 @@ pub fn callback_params(input: &str) -> Result<Vec<(String, String)>, Error> {
     if params.len() > MAX_CALLBACK_PARAMS {
         return Err(Error::InvalidCallback("more than 64 parameters"));
     }
-    // Sorted keys: a repeat sits next to its twin (O(n log n)).
     let mut keys: Vec<&str> = params.iter().map(|(k, _)| k.as_str()).collect();
-    keys.sort_unstable();
-    if keys.windows(2).any(|w| matches!(w, [a, b] if a == b)) {
+    if crate::json::has_repeats(&mut keys) {
         return Err(Error::InvalidCallback("a parameter appears more than once"));
     }
     Ok(params)

@@ -144,15 +144,41 @@ pub fn parse(text: &str) -> Option<Json> {
 }
 
 /// Whether no key repeats. A repeated key is refused: JavaScript's `JSON.parse` keeps the last value and a
-/// first-wins reader the first, so the two halves of a system could disagree about one body. Sorted, so
-/// a repeat sits next to its twin (O(n log n)).
+/// first-wins reader the first, so the two halves of a system could disagree about one body.
 fn unique_keys(members: &[(String, Json)]) -> bool {
-    if members.len() < 2 {
-        return true;
-    }
     let mut keys: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
-    keys.sort_unstable();
-    !keys.windows(2).any(|w| matches!(w, [a, b] if a == b))
+    !has_repeats(&mut keys)
+}
+
+/// Whether a string repeats in `items` (which it reorders): sorted, a repeat sits next to its twin, so this
+/// is O(n log n) for any input. A heapsort of a few lines: the standard library's sorts cost kilobytes of
+/// wasm.
+pub(crate) fn has_repeats(items: &mut [&str]) -> bool {
+    fn sift_down(v: &mut [&str], mut root: usize, end: usize) {
+        loop {
+            let mut child = 2 * root + 1;
+            if child >= end {
+                return;
+            }
+            if child + 1 < end && v.get(child) < v.get(child + 1) {
+                child += 1;
+            }
+            if v.get(root) >= v.get(child) {
+                return;
+            }
+            v.swap(root, child);
+            root = child;
+        }
+    }
+    let n = items.len();
+    for start in (0..n / 2).rev() {
+        sift_down(items, start, n);
+    }
+    for end in (1..n).rev() {
+        items.swap(0, end);
+        sift_down(items, 0, end);
+    }
+    items.windows(2).any(|w| matches!(w, [a, b] if a == b))
 }
 
 struct Parser<'a> {
@@ -589,6 +615,23 @@ mod tests {
             let theirs = serde(text).unwrap();
             assert_eq!(sorted(ours), sorted(theirs), "{text}");
         }
+    }
+
+    #[test]
+    fn repeats_are_found_whatever_the_order() {
+        let words = ["m", "c", "x", "a", "q", "b", "z", "k", "d", "y", "e"];
+        assert!(!has_repeats(&mut words.to_vec()));
+        for i in 0..words.len() {
+            for j in 0..words.len() {
+                let mut v = words.to_vec();
+                v.insert(j, words[i]);
+                assert!(has_repeats(&mut v), "{v:?}");
+            }
+        }
+        let mut sorted = words.to_vec();
+        has_repeats(&mut sorted);
+        assert!(sorted.windows(2).all(|w| w[0] <= w[1]), "{sorted:?}");
+        assert!(!has_repeats(&mut []) && !has_repeats(&mut ["a"]));
     }
 
     #[test]

@@ -70,6 +70,11 @@ pub struct AuthorizationOptions {
     pub challenge_encoding: Option<ChallengeEncoding>,
     /// More query parameters; none may repeat a parameter above.
     pub extra_params: Vec<(String, String)>,
+    /// Send `gmail.metadata` with a broader Gmail scope anyway (see [`crate::scopes::check`]).
+    pub allow_scope_conflicts: bool,
+    /// The app's own state (JSON text): kept in the transaction, never sent, handed back with the callback's
+    /// result, so `state` stays the SDK's random value.
+    pub app_state: Option<String>,
 }
 
 /// Parameters the builder owns; `extra_params` may not set them.
@@ -182,6 +187,7 @@ pub fn build_authorization_request(
             response_type: options.response_type,
             client_id: config.client_id.clone(),
             token_endpoint: config.endpoints.token.clone(),
+            app_state: options.app_state.clone(),
         },
     })
 }
@@ -215,6 +221,7 @@ fn validate(o: &AuthorizationOptions) -> Result<(), Error> {
     if o.scopes.iter().any(|s| s.is_empty() || s.contains(char::is_whitespace)) {
         return Err(bad("scopes", "each scope must be non-empty and contain no spaces"));
     }
+    crate::scopes::check(&o.scopes, o.provider.as_deref(), o.allow_scope_conflicts)?;
     if o.prompt.iter().any(|p| p.is_empty() || p.contains(',') || p.contains(char::is_whitespace)) {
         return Err(bad("prompt", "each prompt must be non-empty, without commas or spaces"));
     }

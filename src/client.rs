@@ -73,9 +73,17 @@ pub enum Event {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallbackOutcome {
     /// The code was exchanged: the user is logged in.
-    Tokens(Box<TokenSet>),
+    Tokens {
+        /// The token set.
+        tokens: Box<TokenSet>,
+        /// The app's state given at the start (JSON text), if any.
+        app_state: Option<String>,
+    },
     /// Microsoft admin consent was granted (`admin_consent=true`).
-    AdminConsent,
+    AdminConsent {
+        /// The app's state given at the start (JSON text), if any.
+        app_state: Option<String>,
+    },
 }
 
 /// Prefix of the key under which tokens are kept when token storage is enabled.
@@ -143,6 +151,25 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
         Ok(req)
     }
 
+    /// Incremental consent: re-authenticates the current grant asking for `scopes` (typically an
+    /// `insufficient_scope` error's `required` list) with `include_grant_scopes=true`, so the new token's
+    /// scope covers what the grant had and what was missing. `login_hint` is the grant's email.
+    ///
+    /// # Errors
+    /// `invalid_option` for an empty list; those of [`Client::authorize`].
+    pub fn request_scopes(
+        &self,
+        scopes: &[String],
+        options: &AuthorizationOptions,
+    ) -> Result<AuthorizationRequest, Error> {
+        if scopes.is_empty() {
+            return Err(Error::InvalidOption { field: "scopes", reason: "must name the scopes to add" });
+        }
+        let options =
+            AuthorizationOptions { scopes: scopes.to_vec(), include_grant_scopes: Some(true), ..options.clone() };
+        self.reauthorize(&options)
+    }
+
     /// Like [`Client::authorize`], with `login_hint` set to the current grant's email (re-authentication).
     pub fn reauthorize(&self, options: &AuthorizationOptions) -> Result<AuthorizationRequest, Error> {
         let mut options = options.clone();
@@ -175,13 +202,13 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
         let ttl = self.options.transaction_ttl_ms;
         match flow::complete_callback(&self.config, url, taken.as_deref(), others, now, ttl)? {
             CallbackStep::Done(outcome) => Ok(outcome),
-            CallbackStep::Exchange(req) => {
-                let resp = self.http.send(req).await?;
+            CallbackStep::Exchange { request, app_state } => {
+                let resp = self.http.send(request).await?;
                 let tokens = token::parse_token_response(resp.status, resp.body.as_ref(), self.clock.now_ms())?;
                 // A storage failure does not lose the login: memory holds the tokens.
                 let _ = self.set_tokens(Some(tokens.clone()));
                 self.emit(Event::Tokens);
-                Ok(CallbackOutcome::Tokens(Box::new(tokens)))
+                Ok(CallbackOutcome::Tokens { tokens: Box::new(tokens), app_state })
             }
         }
     }

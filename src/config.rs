@@ -92,6 +92,8 @@ pub struct Endpoints {
     pub token_info: Option<String>,
     /// Grant-info endpoint (`…/grants/me`), Nylas only.
     pub grant_info: Option<String>,
+    /// Provider detection (`…/providers/detect` in v3, `…/connect/providers/detect` before), Nylas only.
+    pub provider_detect: Option<String>,
     /// The expected issuer (`iss`, RFC 9207), if known.
     pub issuer: Option<String>,
 }
@@ -112,13 +114,16 @@ impl Endpoints {
             s.push_str(path);
             s
         };
-        let grants = if base.ends_with("/v3") { "/grants/me" } else { "/connect/grants/me" };
+        let v3 = base.ends_with("/v3");
+        let grants = if v3 { "/grants/me" } else { "/connect/grants/me" };
+        let detect = if v3 { "/providers/detect" } else { "/connect/providers/detect" };
         Endpoints {
             authorization: join("/connect/auth"),
             token: join("/connect/token"),
             revocation: Some(join("/connect/revoke")),
             token_info: Some(join("/connect/tokeninfo")),
             grant_info: Some(join(grants)),
+            provider_detect: Some(join(detect)),
             issuer: None,
         }
     }
@@ -160,6 +165,7 @@ impl Config {
             ("revocationEndpoint", &endpoints.revocation),
             ("tokenInfoEndpoint", &endpoints.token_info),
             ("grantInfoEndpoint", &endpoints.grant_info),
+            ("providerDetectEndpoint", &endpoints.provider_detect),
         ] {
             if let Some(url) = url {
                 validate_endpoint(field, url)?;
@@ -197,6 +203,7 @@ impl Config {
             .opt_str("revocationEndpoint", e.revocation.as_deref())
             .opt_str("tokenInfoEndpoint", e.token_info.as_deref())
             .opt_str("grantInfoEndpoint", e.grant_info.as_deref())
+            .opt_str("providerDetectEndpoint", e.provider_detect.as_deref())
             .opt_str("issuer", e.issuer.as_deref());
         ObjectWriter::default()
             .str("clientId", &self.client_id)
@@ -223,6 +230,7 @@ impl Config {
                 revocation: text(e, "revocationEndpoint"),
                 token_info: text(e, "tokenInfoEndpoint"),
                 grant_info: text(e, "grantInfoEndpoint"),
+                provider_detect: text(e, "providerDetectEndpoint"),
                 issuer: text(e, "issuer"),
             },
             flavor: if j.str_of("flavor")? == "nylas" { Flavor::Nylas } else { Flavor::Generic },
@@ -305,6 +313,9 @@ mod tests {
         assert_eq!(e.grant_info.as_deref(), Some("https://myapp.us.nylas.com/connect/grants/me"));
         let e = Endpoints::nylas_base("http://127.0.0.1:4010/v3");
         assert_eq!(e.grant_info.as_deref(), Some("http://127.0.0.1:4010/v3/grants/me"));
+        assert_eq!(e.provider_detect.as_deref(), Some("http://127.0.0.1:4010/v3/providers/detect"));
+        let legacy = Endpoints::nylas_base("https://myapp.us.nylas.com");
+        assert_eq!(legacy.provider_detect.as_deref(), Some("https://myapp.us.nylas.com/connect/providers/detect"));
     }
 
     #[test]
@@ -315,6 +326,7 @@ mod tests {
             revocation: None,
             token_info: None,
             grant_info: None,
+            provider_detect: None,
             issuer: Some("https://idp.example".into()),
         };
         let c = Config::new("id", "http://localhost:3000/cb", ep, Flavor::Generic).unwrap();

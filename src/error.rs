@@ -84,6 +84,14 @@ pub enum Error {
         /// Whether it was in a client configuration.
         config: bool,
     },
+    /// A scope list that cannot be sent: unknown names, repeats, or scopes that conflict at the provider.
+    /// Code `invalid_option`, field `scopes`; the message names the scopes (scope names are not secrets).
+    InvalidScopes {
+        /// The scopes at fault.
+        scopes: Vec<String>,
+        /// Why, ending in a colon (the scopes follow).
+        reason: &'static str,
+    },
     /// The callback is malformed: duplicate parameters, both `code` and `error`, nothing recognisable.
     InvalidCallback(&'static str),
     /// The callback has no `state` but one was expected.
@@ -161,6 +169,7 @@ impl Error {
             Error::InvalidOption { .. } => "invalid_option",
             Error::UnknownOption { config: true, .. } => "invalid_config",
             Error::UnknownOption { config: false, .. } => "invalid_option",
+            Error::InvalidScopes { .. } => "invalid_option",
             Error::InvalidCallback(_) => "invalid_callback",
             Error::MissingState => "missing_state",
             Error::StateMismatch => "state_mismatch",
@@ -190,6 +199,14 @@ impl Error {
             Error::InvalidVerifier(r) => ("invalid code verifier: ", r),
             Error::InvalidConfig { field, reason } => return join3("invalid configuration: ", field, reason),
             Error::InvalidOption { field, reason } => return join3("invalid option: ", field, reason),
+            Error::InvalidScopes { scopes, reason } => {
+                let mut s = join3("invalid option: ", "scopes", reason);
+                for (i, scope) in scopes.iter().enumerate() {
+                    s.push_str(if i == 0 { " " } else { ", " });
+                    s.push_str(scope);
+                }
+                return s;
+            }
             Error::UnknownOption { field, config } => {
                 let head = if *config { "invalid configuration: " } else { "invalid option: " };
                 return join3(head, field, "is not an option of this SDK");
@@ -246,6 +263,7 @@ impl Error {
         match self {
             Error::InvalidConfig { field, .. } | Error::InvalidOption { field, .. } => Some(field),
             Error::UnknownOption { field, .. } => Some(field),
+            Error::InvalidScopes { .. } => Some("scopes"),
             _ => None,
         }
     }

@@ -24,7 +24,12 @@ use crate::Error;
 pub enum CallbackStep {
     /// Send this token request (the code exchange), then parse its answer with
     /// [`crate::token::parse_token_response`].
-    Exchange(HttpRequest),
+    Exchange {
+        /// The code exchange.
+        request: HttpRequest,
+        /// The app's state from the transaction (JSON text), for the result.
+        app_state: Option<String>,
+    },
     /// The flow is complete without a code exchange (admin consent, hosted auth).
     Done(CallbackOutcome),
 }
@@ -88,11 +93,12 @@ pub fn complete_callback(
     let require_iss = config.require_iss && tx.issuer.is_some();
     let callback = parse_callback(url, tx.state.secret(), tx.issuer.as_deref(), require_iss)?;
     Ok(match (tx.response_type, callback, &tx.code_verifier) {
-        (ResponseType::Code, Callback::Code { code, .. }, Some(verifier)) => CallbackStep::Exchange(
-            token::code_exchange_request(config, &code, verifier, &tx.redirect_uri, config.token_body),
-        ),
+        (ResponseType::Code, Callback::Code { code, .. }, Some(verifier)) => CallbackStep::Exchange {
+            request: token::code_exchange_request(config, &code, verifier, &tx.redirect_uri, config.token_body),
+            app_state: tx.app_state.clone(),
+        },
         (ResponseType::AdminConsent, Callback::AdminConsent { .. }, _) => {
-            CallbackStep::Done(CallbackOutcome::AdminConsent)
+            CallbackStep::Done(CallbackOutcome::AdminConsent { app_state: tx.app_state.clone() })
         }
         (ResponseType::AdminConsent, ..) => {
             return Err(Error::InvalidCallback("an admin-consent request ended without admin_consent=true"))
@@ -190,7 +196,7 @@ mod tests {
         let url = ["https://app.example.com/cb?code=abc&state=", &state].concat();
         assert_eq!(callback_key("p:", &url).unwrap(), key_for("p:", &state));
         match complete_callback(&config(), &url, Some(&raw), false, 2_000, 600_000).unwrap() {
-            CallbackStep::Exchange(req) => {
+            CallbackStep::Exchange { request: req, .. } => {
                 assert_eq!(req.url, "https://api.us.nylas.com/v3/connect/token");
                 let body = req.body.unwrap();
                 assert!(body.contains("\"code\":\"abc\"") && body.contains("code_verifier"), "{body}");
@@ -227,7 +233,7 @@ mod tests {
         let url = ["?admin_consent=true&state=", &state].concat();
         assert_eq!(
             complete_callback(&config(), &url, Some(&raw), false, 2_000, 600_000).unwrap(),
-            CallbackStep::Done(CallbackOutcome::AdminConsent)
+            CallbackStep::Done(CallbackOutcome::AdminConsent { app_state: None })
         );
         assert!(any_pending(["garbage", raw.as_str()], 2_000, 600_000));
         assert!(!any_pending(["garbage", raw.as_str()], 900_000, 600_000));

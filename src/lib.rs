@@ -34,6 +34,7 @@ pub mod events;
 pub mod flow;
 pub mod json;
 pub mod pkce;
+pub mod scopes;
 pub mod secret;
 pub mod token;
 pub mod transaction;

@@ -148,6 +148,24 @@ pub fn token_info_request(config: &Config, access_token: &AccessToken) -> Result
     Ok(HttpRequest { method: Method::Get, url, headers: vec![("Accept", CT_JSON.into())], body: None })
 }
 
+/// Provider detection (reference, "Autodetect provider": `GET …/connect/providers/detect?email=…&client_id=…`;
+/// v3: `/v3/providers/detect`). With `client_id` the reference needs no Basic auth, so no secret is sent;
+/// a server that still wants an API key answers 401, which is a typed error.
+///
+/// # Errors
+/// `invalid_option` (`email`) for an address without `@`; `invalid_config` when the server has no such
+/// endpoint.
+pub fn provider_detect_request(config: &Config, email: &str) -> Result<HttpRequest, Error> {
+    let at = email.bytes().position(|b| b == b'@');
+    if !at.is_some_and(|i| i > 0 && i + 1 < email.len()) || email.bytes().any(|b| b <= b' ') {
+        return Err(Error::InvalidOption { field: "email", reason: "must be an email address" });
+    }
+    let mut url = with_query(endpoint(&config.endpoints.provider_detect, "providerDetectEndpoint")?);
+    push_param(&mut url, "email", email);
+    push_param(&mut url, "client_id", &config.client_id);
+    Ok(HttpRequest { method: Method::Get, url, headers: vec![("Accept", CT_JSON.into())], body: None })
+}
+
 /// The grant behind an access token (`GET /grants/me`, `Authorization: Bearer`).
 pub fn grant_info_request(config: &Config, access_token: &AccessToken) -> Result<HttpRequest, Error> {
     let url = endpoint(&config.endpoints.grant_info, "grantInfoEndpoint")?.into();

@@ -66,6 +66,8 @@ pub struct Transaction {
     pub client_id: String,
     /// …and this token endpoint may complete it (mix-up defence).
     pub token_endpoint: String,
+    /// The app's state (JSON text), handed back with the callback's result; never sent.
+    pub app_state: Option<String>,
 }
 
 impl Transaction {
@@ -82,6 +84,7 @@ impl Transaction {
             ("responseType", Some(self.response_type.as_str())),
             ("clientId", Some(&self.client_id)),
             ("tokenEndpoint", Some(&self.token_endpoint)),
+            ("appState", self.app_state.as_deref()),
         ])
     }
 
@@ -113,6 +116,7 @@ impl Transaction {
             response_type: ResponseType::parse(value.str_of("responseType")?)?,
             client_id: value.str_of("clientId")?.into(),
             token_endpoint: value.str_of("tokenEndpoint")?.into(),
+            app_state: value.get("appState").and_then(Json::as_str).map(Into::into),
         })
     }
 }
@@ -325,6 +329,7 @@ mod tests {
             response_type: ResponseType::Code,
             client_id: "client".into(),
             token_endpoint: "https://api.us.nylas.com/v3/connect/token".into(),
+            app_state: None,
         }
     }
 

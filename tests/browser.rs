@@ -101,7 +101,7 @@ async fn full_flow_against_the_mock_with_real_fetch() {
     let c = client(30_000);
     let cb = callback_url(&c).await;
     assert!(cb.contains("code=") && cb.contains("state="), "{cb}");
-    let CallbackOutcome::Tokens(tokens) = c.handle_callback(&cb).await.unwrap() else { panic!("not tokens") };
+    let CallbackOutcome::Tokens { tokens, .. } = c.handle_callback(&cb).await.unwrap() else { panic!("not tokens") };
     assert_eq!(tokens.token_type, "Bearer");
     assert!(!tokens.access_token.secret().is_empty());
     assert!(tokens.id_token_claims.is_some());
@@ -161,7 +161,7 @@ async fn the_convenience_client_keeps_transactions_in_session_storage() {
     let cb = callback_url(&c).await;
     let store = WebStorage::session().unwrap();
     assert_eq!(store.keys(nylas_pkce::transaction::KEY_PREFIX).unwrap().len(), 1, "one pending transaction");
-    assert!(matches!(c.handle_callback(&cb).await.unwrap(), CallbackOutcome::Tokens(_)));
+    assert!(matches!(c.handle_callback(&cb).await.unwrap(), CallbackOutcome::Tokens { .. }));
     assert!(store.keys(nylas_pkce::transaction::KEY_PREFIX).unwrap().is_empty(), "taken");
     // Tokens persist in sessionStorage: a new client on the same page restores them.
     let again = browser::client(config(), Persist::Session, ClientOptions::default());

@@ -56,7 +56,7 @@ fn full_redirect_flow() {
     assert!(c.is_pending(&state).unwrap());
     http.answer(200, TOKENS);
     let out = block_on(c.handle_callback(&format!("https://app.example.com/cb?code=the-code&state={state}"))).unwrap();
-    let CallbackOutcome::Tokens(t) = out else { panic!("{out:?}") };
+    let CallbackOutcome::Tokens { tokens: t, .. } = out else { panic!("{out:?}") };
     assert_eq!(t.access_token.secret(), "at1");
     assert!(c.is_authenticated());
     assert_eq!(c.take_events(), [Event::Tokens]);
@@ -146,7 +146,7 @@ fn admin_consent_and_hosted_results() {
         .unwrap();
     let state = state_of(&req.url);
     let out = block_on(c.handle_callback(&format!("?admin_consent=true&state={state}"))).unwrap();
-    assert_eq!(out, CallbackOutcome::AdminConsent);
+    assert_eq!(out, CallbackOutcome::AdminConsent { app_state: None });
     // Grant substitution: a code-flow login never accepts a hosted-auth shaped callback (its grant_id
     // is whatever the user typed), and the transaction is gone afterwards.
     let state = state_of(&c.authorize(&AuthorizationOptions::default()).unwrap().url);
@@ -256,6 +256,52 @@ fn reauthorize_uses_the_grant_email() {
     let req = c.reauthorize(&AuthorizationOptions::default()).unwrap();
     assert!(req.url.contains("login_hint=a%40b.c"));
     assert!(req.url.contains("provider=google"));
+}
+
+#[test]
+fn incremental_consent_asks_for_exactly_the_missing_scopes() {
+    let (c, http, _) = logged_in(ClientOptions::default(), TOKENS);
+    let missing = vec!["https://www.googleapis.com/auth/gmail.readonly".to_string()];
+    let req = c.request_scopes(&missing, &AuthorizationOptions::default()).unwrap();
+    let q = nylas_pkce::encode::parse_query(req.url.split_once('?').unwrap().1).unwrap();
+    let get = |k: &str| q.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+    assert_eq!(get("scope"), Some("https://www.googleapis.com/auth/gmail.readonly"));
+    assert_eq!(get("include_grant_scopes"), Some("true"));
+    assert_eq!(get("login_hint"), Some("a@b.c"));
+    assert_eq!(c.request_scopes(&[], &AuthorizationOptions::default()).unwrap_err().code(), "invalid_option");
+    // The new token's scope covers both.
+    http.answer(
+        200,
+        &TOKENS.replace("email calendar", "email calendar https://www.googleapis.com/auth/gmail.readonly"),
+    );
+    let out = block_on(c.handle_callback(&format!("?code=c2&state={}", get("state").unwrap()))).unwrap();
+    let CallbackOutcome::Tokens { tokens, .. } = out else { panic!("{out:?}") };
+    assert!(tokens.scope.contains(&missing[0]) && tokens.scope.contains(&"calendar".to_string()));
+}
+
+#[test]
+fn app_state_comes_back_with_the_result_and_is_never_sent() {
+    let (c, http, _) = client();
+    let opts = AuthorizationOptions { app_state: Some(r#"{"returnTo":"/inbox"}"#.into()), ..Default::default() };
+    let req = c.authorize(&opts).unwrap();
+    assert!(!req.url.contains("inbox") && !req.url.contains("returnTo"), "never sent");
+    http.answer(200, TOKENS);
+    let out = block_on(c.handle_callback(&format!("?code=c&state={}", state_of(&req.url)))).unwrap();
+    let CallbackOutcome::Tokens { app_state, .. } = out else { panic!("{out:?}") };
+    assert_eq!(app_state.as_deref(), Some(r#"{"returnTo":"/inbox"}"#));
+    assert!(!http.sent.borrow()[0].body.as_deref().unwrap().contains("inbox"));
+}
+
+#[test]
+fn google_scope_conflicts_are_refused_before_the_redirect() {
+    let (c, _, _) = client();
+    let scopes = vec![
+        "https://www.googleapis.com/auth/gmail.metadata".to_string(),
+        "https://www.googleapis.com/auth/gmail.readonly".to_string(),
+    ];
+    let opts = AuthorizationOptions { scopes: scopes.clone(), provider: Some("google".into()), ..Default::default() };
+    assert_eq!(c.authorize(&opts).unwrap_err().field(), Some("scopes"));
+    assert!(c.authorize(&AuthorizationOptions { allow_scope_conflicts: true, ..opts }).is_ok());
 }
 
 #[test]

@@ -135,6 +135,12 @@ pub fn error(code: &str) -> String {
     engine::page_error(code)
 }
 
+/// `providerScopes(provider, names, { required })`: see [`engine::scopes`].
+#[wasm_bindgen]
+pub fn scopes(provider: &str, names: &str, required: bool) -> String {
+    out(engine::scopes(provider, &input(names), required))
+}
+
 /// Whether a stored transaction record is expired or unreadable: see [`engine::stale`].
 #[wasm_bindgen]
 pub fn stale(record: &str, now: f64, ttl: f64) -> bool {

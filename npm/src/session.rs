@@ -70,6 +70,12 @@ pub fn request(settings: &str, call: u8, record: &str) -> String {
     out(engine::request(&input(settings), call, record))
 }
 
+/// See [`engine::detect`].
+#[wasm_bindgen]
+pub fn detect(settings: &str, email: &str) -> String {
+    out(engine::detect(&input(settings), email))
+}
+
 /// See [`engine::api_result`].
 #[wasm_bindgen(js_name = "apiResult")]
 pub fn api_result(status: u16, body: &str) -> String {

@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::flow::{self, Access, CallbackStep};
 use crate::json::{self, Json, ObjectWriter};
 use crate::pkce::RandomSource;
+use crate::scopes::{provider_scopes, ScopeProvider};
 use crate::token::{self, TokenHint, TokenSet};
 use crate::transaction::{key_for, namespace, prefix_for, Transaction};
 use crate::Error;
@@ -109,6 +110,35 @@ pub fn authorize(
     Ok(super::authorization_result(&req, Some(&key_for(&prefix_for(&config), req.transaction.state.secret()))))
 }
 
+/// `providerScopes(provider, names, { required })`: Nylas scope names (and provider scopes, passed
+/// through) as the provider's scope strings, a JSON array; see [`crate::scopes::provider_scopes`].
+///
+/// # Errors
+/// `invalid_option`: `provider` not `google` / `microsoft`, `scopes` not a list of strings, or names
+/// without a mapping (named in the message).
+pub fn scopes(provider: &str, names: &Json, required: bool) -> Result<String, Error> {
+    let provider = ScopeProvider::parse(provider)
+        .ok_or(Error::InvalidOption { field: "provider", reason: "must be google or microsoft" })?;
+    let names = match names {
+        Json::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map(String::from))
+            .collect::<Option<Vec<_>>>()
+            .ok_or(Error::InvalidOption { field: "scopes", reason: "must be an array of strings" })?,
+        _ => return Err(Error::InvalidOption { field: "scopes", reason: "must be an array of strings" }),
+    };
+    let list = provider_scopes(provider, &names, required)?;
+    let mut out = String::from("[");
+    for (i, s) in list.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        json::write_str(&mut out, s);
+    }
+    out.push(']');
+    Ok(out)
+}
+
 /// Whether a stored transaction record is past its time to live (or unreadable): remove it.
 pub fn stale(record: &str, now_ms: u64, ttl_ms: u64) -> bool {
     Transaction::read(record).is_none_or(|tx| tx.is_expired(now_ms, ttl_ms))
@@ -152,8 +182,13 @@ pub fn callback(settings: &Json, url: &str, taken: &str, others: &str, now_ms: u
     let taken = Some(taken).filter(|t| !t.is_empty());
     let others_pending = taken.is_none() && flow::any_pending(others.split('\n'), now_ms, ttl);
     Ok(match flow::complete_callback(&config, url, taken, others_pending, now_ms, ttl)? {
-        CallbackStep::Exchange(req) => {
-            ObjectWriter::default().value_text("exchange", &super::http_request(&req)).finish()
+        CallbackStep::Exchange { request, app_state } => {
+            let mut w = ObjectWriter::default();
+            w.value_text("exchange", &super::http_request(&request));
+            if let Some(state) = app_state {
+                w.value_text("appState", &state);
+            }
+            w.finish()
         }
         CallbackStep::Done(outcome) => super::outcome(&outcome),
     })
@@ -227,7 +262,17 @@ pub fn request(settings: &Json, call: Call, record: &str) -> Result<String, Erro
     Ok(super::http_request(&req))
 }
 
-/// An API endpoint's answer (revoke, tokeninfo, grants/me): its `data` as JSON text.
+/// `detectProvider(email)`: the provider-detection request; answer it with [`api_result`], whose `data` is
+/// `{ provider, type, email, detected }`.
+///
+/// # Errors
+/// `invalid_option` (`email`), `invalid_config` when the server has no detection endpoint.
+pub fn detect(settings: &Json, email: &str) -> Result<String, Error> {
+    let (config, _) = session(settings)?;
+    Ok(super::http_request(&token::provider_detect_request(&config, email)?))
+}
+
+/// An API endpoint's answer (revoke, tokeninfo, grants/me, providers/detect): its `data` as JSON text.
 ///
 /// # Errors
 /// The server's error, `invalid_response`.

@@ -10,7 +10,7 @@ use crate::authorize::{AccessType, AuthorizationOptions, AuthorizationRequest};
 use crate::callback::Callback;
 use crate::client::{CallbackOutcome, ClientOptions};
 use crate::config::{Config, Endpoints, Flavor, Region, TokenBody};
-use crate::json::{Json, ObjectWriter};
+use crate::json::{self, Json, ObjectWriter};
 use crate::pkce::{ChallengeEncoding, ChallengeMethod};
 use crate::secret::{AuthorizationCode, CodeVerifier, RefreshToken};
 use crate::token::{self, HttpRequest, TokenSet};
@@ -55,6 +55,8 @@ pub const AUTHORIZATION_OPTIONS: &[&str] = &[
     "verifierLength",
     "challengeMethod",
     "extraParams",
+    "allowScopeConflicts",
+    "appState",
 ];
 /// The members of `endpoints`.
 pub const ENDPOINT_OPTIONS: &[&str] = &[
@@ -63,6 +65,7 @@ pub const ENDPOINT_OPTIONS: &[&str] = &[
     "revocationEndpoint",
     "tokenInfoEndpoint",
     "grantInfoEndpoint",
+    "providerDetectEndpoint",
     "issuer",
 ];
 /// `tokenRequest`'s own options (beside the configuration's).
@@ -173,6 +176,7 @@ pub fn config(o: &Json) -> Result<Config, Error> {
                     revocation: opt_str(e, "revocationEndpoint", true)?,
                     token_info: opt_str(e, "tokenInfoEndpoint", true)?,
                     grant_info: opt_str(e, "grantInfoEndpoint", true)?,
+                    provider_detect: opt_str(e, "providerDetectEndpoint", true)?,
                     issuer: opt_str(e, "issuer", true)?,
                 },
                 Flavor::Generic,
@@ -233,6 +237,13 @@ pub fn authorization_options(o: &Json) -> Result<AuthorizationOptions, Error> {
         credential_id: opt_str(o, "credentialId", false)?,
         provider: opt_str(o, "provider", false)?,
         scopes: match (member(o, "scopes"), member(o, "scope")) {
+            (Some(Json::Array(a)), _) | (_, Some(Json::Array(a))) if a.is_empty() => {
+                return Err(wrong(
+                    "scopes",
+                    false,
+                    "must not be empty (leave it out for the connector's default scopes)",
+                ))
+            }
             (Some(_), Some(_)) => return Err(wrong("scope", false, "give scopes or its alias scope, not both")),
             (None, Some(_)) => str_list(o, "scope", ' ')?,
             _ => str_list(o, "scopes", ' ')?,
@@ -249,6 +260,12 @@ pub fn authorization_options(o: &Json) -> Result<AuthorizationOptions, Error> {
             .unwrap_or_default(),
         challenge_encoding: None,
         extra_params,
+        allow_scope_conflicts: opt_bool(o, "allowScopeConflicts", false)?.unwrap_or(false),
+        app_state: member(o, "appState").map(|v| {
+            let mut text = String::new();
+            json::write_value(&mut text, v);
+            text
+        }),
     })
 }
 
@@ -333,19 +350,26 @@ pub fn token_set(t: &TokenSet) -> String {
 pub fn outcome(o: &CallbackOutcome) -> String {
     let mut w = ObjectWriter::default();
     match o {
-        CallbackOutcome::Tokens(t) => {
-            let set = t.to_json();
+        CallbackOutcome::Tokens { tokens, app_state } => {
+            let set = tokens.to_json();
             let members = set.strip_prefix('{').and_then(|m| m.strip_suffix('}')).unwrap_or_default();
             let mut out = String::from("{\"type\":\"tokens\"");
             if !members.is_empty() {
                 out.push(',');
                 out.push_str(members);
             }
+            if let Some(state) = app_state {
+                out.push_str(",\"appState\":");
+                out.push_str(state);
+            }
             out.push('}');
             return out;
         }
-        CallbackOutcome::AdminConsent => {
+        CallbackOutcome::AdminConsent { app_state } => {
             w.str("type", "admin_consent");
+            if let Some(state) = app_state {
+                w.value_text("appState", state);
+            }
         }
     }
     w.finish()
@@ -470,7 +494,8 @@ mod tests {
         )
         .unwrap();
         assert!(j(&token_set(&bad_id)).get("idTokenClaims").is_none(), "claims that are not JSON are left out");
-        let o = j(&outcome(&CallbackOutcome::Tokens(Box::new(t))));
+        let o = j(&outcome(&CallbackOutcome::Tokens { tokens: Box::new(t), app_state: Some("[1]".into()) }));
+        assert_eq!(o.get("appState"), Some(&Json::Array(vec![Json::Number(1.0)])));
         assert_eq!((o.str_of("type"), o.str_of("tokenType")), (Some("tokens"), Some("Bearer")));
         let cb = crate::callback::parse_callback("?code=c&state=s&x=1", "s", None, false).unwrap();
         let r = j(&callback_result(&cb));

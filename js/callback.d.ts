@@ -14,5 +14,7 @@ export declare function tokenRequest(
 ): HttpRequestData;
 /** Parses a token-endpoint answer into a token set; `now` (ms) defaults to `Date.now()`. */
 export declare function parseTokenResponse(status: number, body: string | object, now?: number): TokenSet;
+/** Reads a Nylas API answer: its `data`, or the typed error (e.g. `insufficient_scope` with `requiredScopes`). */
+export declare function parseApiResponse(status: number, body: string | object): unknown;
 /** Size of the second half's wasm linear memory in bytes (diagnostics). */
 export declare function wasmMemoryBytes(): number;

@@ -32,6 +32,16 @@ export function parseTokenResponse(status, body, now = Date.now()) {
   return JSON.parse(check(wasm.parseTokenResponse(Number(status) | 0, text, Number(now) || 0)));
 }
 
+/**
+ * Reads the answer of a Nylas API call (status and body text or object): its `data`, or the typed error,
+ * for example `insufficient_scope` with `providedScopes` and `requiredScopes` (pass those to
+ * `NylasAuth.requestScopes`).
+ */
+export function parseApiResponse(status, body) {
+  const text = typeof body === 'string' ? body : body == null ? '' : json(body);
+  return JSON.parse(check(wasm.apiResult(Number(status) | 0, text)));
+}
+
 /** The size of the second half's wasm linear memory in bytes (diagnostics, benchmarks). */
 export function wasmMemoryBytes() {
   return wasm.memoryBytes();

@@ -4,7 +4,7 @@
 /** Stable error codes; see the README's error table. */
 export type NylasPkceErrorCode =
   | 'invalid_verifier' | 'invalid_config' | 'invalid_option' | 'invalid_callback'
-  | 'missing_state' | 'state_mismatch' | 'missing_code' | 'issuer_mismatch'
+  | 'missing_state' | 'state_mismatch' | 'missing_code' | 'issuer_mismatch' | 'missing_issuer' | 'client_mismatch'
   | 'authorization_error' | 'insufficient_scope' | 'invalid_response'
   | 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type'
   | 'invalid_scope' | 'invalid_token' | 'access_denied' | 'temporarily_unavailable' | 'redirect_uri_mismatch'
@@ -52,6 +52,7 @@ export interface Endpoints {
   revocationEndpoint?: string;
   tokenInfoEndpoint?: string;
   grantInfoEndpoint?: string;
+  providerDetectEndpoint?: string;
   issuer?: string;
 }
 
@@ -66,6 +67,8 @@ export interface ClientConfig {
   endpoints?: Endpoints;
   /** Expected `iss` in callbacks (RFC 9207). */
   issuer?: string;
+  /** Refuse callbacks without `iss` (RFC 9207 §2.4); needs `issuer`. Nylas sends no `iss` today. */
+  requireIss?: boolean;
   challengeEncoding?: ChallengeEncoding;
   /** Token request body: `json` (Nylas default) or `form`. */
   tokenBody?: 'json' | 'form';
@@ -74,8 +77,10 @@ export interface ClientConfig {
 /** Query parameters of `GET /connect/auth`. */
 export interface AuthorizationOptions {
   provider?: NylasProvider;
-  /** Sent space-delimited. */
+  /** Sent space-delimited. Provider scope strings (see `providerScopes`); not empty when given. */
   scopes?: string[];
+  /** Alias of `scopes`. */
+  scope?: string[];
   /** 1–256 characters; 32 random bytes when omitted. */
   state?: string;
   loginHint?: string;
@@ -92,9 +97,16 @@ export interface AuthorizationOptions {
   /** Length of a generated verifier, 43–128 (default 43). */
   verifierLength?: number;
   challengeMethod?: ChallengeMethod;
-  /** More query parameters; may not repeat one of the above. */
+  /** More query parameters; may not repeat one of the above, nor set `response_mode`, `request`, `request_uri`. */
   extraParams?: Record<string, string>;
+  /** Send Google's `gmail.metadata` together with a broader Gmail scope anyway (Google then answers 403). */
+  allowScopeConflicts?: boolean;
+  /** Your own state (any JSON value): kept with the pending login, never sent, returned with the result. */
+  appState?: JsonValue;
 }
+
+/** Any JSON value. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 export interface AuthorizationUrlResult {
   url: string;
@@ -169,6 +181,15 @@ export interface ResolvedConfig {
 }
 /** Checks a client configuration and resolves its endpoints; throws `invalid_config` naming the field. */
 export declare function resolveConfig(options: ClientConfig): ResolvedConfig;
+/**
+ * Nylas scope names as the provider's scope strings (Google: the reference's table, plus the always-required
+ * scopes unless `required: false`; Microsoft: calendar only). Provider scopes pass through unchanged.
+ */
+export declare function providerScopes(
+  provider: 'google' | 'microsoft',
+  names: readonly (NylasScopeName | (string & {}))[],
+  options?: { required?: boolean },
+): string[];
 /** Size of the first half's wasm linear memory in bytes (diagnostics). */
 export declare function wasmMemoryBytes(): number;
 
@@ -215,11 +236,25 @@ export interface RedirectOptions extends AuthorizationOptions {
 }
 
 export type RedirectCallbackResult =
-  | ({ type: 'tokens' } & TokenSet)
-  | { type: 'admin_consent' }
-  | { type: 'hosted'; grantId: string; provider?: string; email?: string }
+  | ({ type: 'tokens'; appState?: JsonValue } & TokenSet)
+  | { type: 'admin_consent'; appState?: JsonValue }
   /** This page was a popup's callback: it was handed to the opener and the window closes. */
   | { type: 'popup' };
+
+/** `detectProvider`'s answer. */
+export interface DetectedProvider {
+  provider: NylasProvider;
+  type: string;
+  email: string;
+  detected: boolean;
+  [field: string]: unknown;
+}
+
+/** Nylas scope names of the reference (v2), which `providerScopes` maps. */
+export type NylasScopeName =
+  | 'email' | 'email.modify' | 'email.read_only' | 'email.send' | 'email.folders_and_labels' | 'email.metadata'
+  | 'email.drafts' | 'calendar' | 'calendar.free_busy' | 'calendar.read_only' | 'room_resources.read_only'
+  | 'contacts' | 'contacts.read_only';
 
 export interface NylasAuthEvents {
   tokens: TokenSet;
@@ -261,6 +296,11 @@ export declare class NylasAuth {
   getTokenSet(): TokenSet | null;
   isAuthenticated(): boolean;
   getAccessToken(): Promise<string>;
+  /** Incremental consent: re-authenticate asking for `scopes` too (`include_grant_scopes`, `login_hint`). */
+  requestScopes(scopes: string[], options?: AuthorizationOptions & { method?: 'redirect' }): Promise<void>;
+  requestScopes(scopes: string[], options: AuthorizationOptions & { method: 'popup'; popup?: PopupOptions }): Promise<RedirectCallbackResult>;
+  /** `GET /v3/providers/detect?email=…&client_id=…` (no secret). */
+  detectProvider(email: string): Promise<DetectedProvider>;
   revoke(): Promise<void>;
   logout(): Promise<void>;
   tokenInfo(): Promise<TokenInfo>;

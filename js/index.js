@@ -57,6 +57,16 @@ export function resolveConfig(options) {
   return JSON.parse(check(wasm.settings(json(options)))).config;
 }
 
+/**
+ * Nylas scope names (`email.read_only`, `calendar`, …) as the provider's own scope strings, which Nylas v3
+ * wants: `providerScopes('google', ['email.read_only'])` → `['https://www.googleapis.com/auth/gmail.readonly',
+ * …the always-required Google scopes]`. Provider scopes pass through unchanged; a name without a mapping is
+ * an `invalid_option` error naming it. Microsoft: only what the Nylas reference maps (calendar).
+ */
+export function providerScopes(provider, names, options) {
+  return JSON.parse(check(wasm.scopes(String(provider), json(names), options?.required ?? true)));
+}
+
 /** The size of the first half's wasm linear memory in bytes (diagnostics, benchmarks). */
 export function wasmMemoryBytes() {
   return wasm.memoryBytes();
@@ -290,7 +300,9 @@ export class NylasAuth {
     const { status, body } = await this.#fetch(step.exchange);
     const record = check(s.exchanged(status, body, Date.now(), ''));
     this.#setTokens(record);
-    return { type: 'tokens', ...JSON.parse(record) };
+    const result = { type: 'tokens', ...JSON.parse(record) };
+    if ('appState' in step) result.appState = step.appState;
+    return result;
   }
 
   /** `fetch` as the protocol wants it: no cookies, no redirects, a time-out. */
@@ -341,11 +353,15 @@ export class NylasAuth {
    * and resolves with the token set once the popup's callback page reports back.
    */
   loginWithPopup(options = {}) {
+    return this.#popupLogin(options, false);
+  }
+
+  #popupLogin(options, reauthenticate) {
     const cfg = { width: 500, height: 650, timeoutMs: 300_000, ...this.#options.popup, ...options.popup };
     const { popup: _ignored, ...rest } = options;
     let req;
     try {
-      req = this.#start({ ...rest, state: POPUP_PREFIX + (rest.state ?? generateCodeVerifier()) }, false);
+      req = this.#start({ ...rest, state: POPUP_PREFIX + (rest.state ?? generateCodeVerifier()) }, reauthenticate);
     } catch (e) {
       return this.#run(Promise.reject(e));
     }
@@ -468,6 +484,30 @@ export class NylasAuth {
     const record = check(s.exchanged(status, body, Date.now(), this.#record));
     this.#setTokens(record);
     return JSON.parse(record).accessToken;
+  }
+
+  /**
+   * Incremental consent: logs in again asking for `scopes` (e.g. an `insufficient_scope` error's
+   * `requiredScopes`) with `include_grant_scopes`, `login_hint` set to the grant's email, so the new token
+   * covers what the grant had and what was missing. `options.method`: `'redirect'` (default) or `'popup'`
+   * (call it from a click handler; resolves with the new token set).
+   */
+  requestScopes(scopes, options = {}) {
+    const { method = 'redirect', ...rest } = options;
+    // An empty or missing list is refused by the wasm (invalid_option, scopes): there is nothing to add.
+    const call = { ...rest, scopes: scopes ?? [], includeGrantScopes: true };
+    return method === 'popup' ? this.#popupLogin(call, true) : this.#run(this.#navigate(call, true));
+  }
+
+  /**
+   * Which provider an email address belongs to (`GET /v3/providers/detect?email=…&client_id=…`, no
+   * secret): `{ provider, type, email, detected }`, to pick the provider and its scopes before the login.
+   */
+  detectProvider(email) {
+    return this.#run((async () => {
+      const s = await engine();
+      return this.#send(JSON.parse(check(s.detect(this.#settingsText, String(email ?? '')))), s);
+    })());
   }
 
   /** Revokes the current token at Nylas (`POST /connect/revoke`); local tokens are kept. */

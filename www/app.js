@@ -247,8 +247,6 @@ function describeOutcome(r) {
       return { type: 'tokens', grantId: r.grantId, email: r.email, provider: r.provider, scope: r.scope, expiresAt: r.expiresAt };
     case 'admin_consent':
       return { type: 'admin_consent', admin_consent: true };
-    case 'hosted':
-      return { type: 'hosted', grantId: r.grantId, provider: r.provider, email: r.email };
     default:
       return { type: r?.type ?? 'unknown' };
   }

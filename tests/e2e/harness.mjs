@@ -204,3 +204,25 @@ export async function readResult(page) {
 export async function readEvents(page) {
   return page.$$eval('#events li', (lis) => lis.map((li) => li.dataset.event));
 }
+
+/**
+ * A page on the demo's origin, and `run(fn, arg)`, which runs `fn(arg)` in it. Inside, `await window.__pkg()`
+ * is the package plus two helpers: `follow(auth, options)` starts a login and lets the mock answer, giving
+ * the callback URL; `code(promise)` gives a promise's outcome as `{ ok }` or `{ code, field, name }`. The
+ * demo's CSP forbids eval, so the helpers come in as an init script and `fn` through Playwright.
+ */
+export async function pageWithPackage(env, t) {
+  const context = await newContext(env);
+  t.after(() => context.close());
+  await context.addInitScript(() => {
+    window.__pkg = async () => ({ ...(await import(new URL('./pkg/index.js', location.href).href)), ...window.__helpers });
+    window.__helpers = {
+      follow: async (auth, options) => (await fetch(auth.authorizationUrl(options))).url,
+      code: (p) => p.then((r) => ({ ok: r.type }), (e) => ({ code: e.code, field: e.field, name: e.name })),
+    };
+  });
+  const page = await openDemo(env, context);
+  const run = (fn, arg) => page.evaluate(fn, arg);
+  return { page, context, run };
+}
+

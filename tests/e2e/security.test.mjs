@@ -4,7 +4,7 @@
 // while a popup login is pending. Run: bash scripts/build.sh && node --test tests/e2e/
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEnv, resetMock, configureMock, mockStats, newContext, openDemo } from './harness.mjs';
+import { startEnv, resetMock, configureMock, mockStats, newContext, openDemo, pageWithPackage } from './harness.mjs';
 
 const T = { timeout: 60_000 };
 let env;
@@ -19,33 +19,12 @@ beforeEach(async () => {
   await resetMock(env);
 });
 
-/**
- * A page on the demo's origin, and `run(fn, arg)`: runs `fn(api, arg)` in it, where `api` is the package
- * plus two helpers (`follow`: start a login and let the mock answer, giving the callback URL; `code`: a
- * promise's outcome as `{ ok }` or `{ code, field, name }`). The demo's CSP forbids eval, so the helpers
- * come in as an init script and `fn` through Playwright.
- */
-async function pageFor(t) {
-  const context = await newContext(env);
-  t.after(() => context.close());
-  await context.addInitScript(() => {
-    window.__pkg = async () => ({ ...(await import(new URL('./pkg/index.js', location.href).href)), ...window.__helpers });
-    window.__helpers = {
-      follow: async (auth, options) => (await fetch(auth.authorizationUrl(options))).url,
-      code: (p) => p.then((r) => ({ ok: r.type }), (e) => ({ code: e.code, field: e.field, name: e.name })),
-    };
-  });
-  const page = await openDemo(env, context);
-  const run = (fn, arg) => page.evaluate(fn, arg);
-  return { page, context, run };
-}
-
 // Logins that `follow` redirect to the mock's echo page: a fetch may follow a cross-origin redirect only
 // to a server that answers CORS.
 const base = () => ({ mock: env.mock.url, api: `${env.mock.url}/v3`, echo: `${env.mock.url}/callback-echo` });
 
 test('RFC 9207: a matching iss completes; a wrong iss is issuer_mismatch; none with requireIss is missing_issuer', T, async (t) => {
-  const { run } = await pageFor(t);
+  const { run } = await pageWithPackage(env, t);
   const attempt = (iss) => run(async ({ api, echo, requireIss }) => {
     const { NylasAuth, follow, code } = await window.__pkg();
     const auth = new NylasAuth({ clientId: 'demo-client', redirectUri: echo, apiBase: api, issuer: api, requireIss, storage: 'memory' });
@@ -64,7 +43,7 @@ test('RFC 9207: a matching iss completes; a wrong iss is issuer_mismatch; none w
 });
 
 test('exact redirect registration: an unregistered redirect URI gets no code', T, async (t) => {
-  const { run } = await pageFor(t);
+  const { run } = await pageWithPackage(env, t);
   await configureMock(env, { autoApprove: true, allowAnyLoopbackRedirect: false });
   const out = await run(async ({ api }) => {
     const { NylasAuth } = await window.__pkg();
@@ -77,7 +56,7 @@ test('exact redirect registration: an unregistered redirect URI gets no code', T
 });
 
 test('grant substitution: a hosted-auth shaped callback never completes a code-flow login', T, async (t) => {
-  const { run } = await pageFor(t);
+  const { run } = await pageWithPackage(env, t);
   const out = await run(async ({ api }) => {
     const { NylasAuth, code } = await window.__pkg();
     const auth = new NylasAuth({ clientId: 'demo-client', redirectUri: location.origin + '/', apiBase: api });
@@ -95,7 +74,7 @@ test('grant substitution: a hosted-auth shaped callback never completes a code-f
 });
 
 test('mix-up: two clients on one page keep their transactions apart; the other client cannot complete a flow', T, async (t) => {
-  const { run } = await pageFor(t);
+  const { run } = await pageWithPackage(env, t);
   await configureMock(env, { autoApprove: true });
   const out = await run(async ({ mock, api, echo }) => {
     const { NylasAuth, follow, code } = await window.__pkg();
@@ -117,7 +96,7 @@ test('mix-up: two clients on one page keep their transactions apart; the other c
 });
 
 test('unknown options are refused by name; scope is an alias of scopes', T, async (t) => {
-  const { run } = await pageFor(t);
+  const { run } = await pageWithPackage(env, t);
   const out = await run(async ({ api }) => {
     const { NylasAuth, buildAuthorizationUrl } = await window.__pkg();
     const grab = (fn) => { try { fn(); return null; } catch (e) { return [e.code, e.field]; } };
@@ -136,7 +115,7 @@ test('unknown options are refused by name; scope is an alias of scopes', T, asyn
 });
 
 test('popups: a random window name per flow; a blocked popup leaves no transaction behind', T, async (t) => {
-  const { run } = await pageFor(t);
+  const { run } = await pageWithPackage(env, t);
   const out = await run(async ({ api }) => {
     const { NylasAuth, code } = await window.__pkg();
     const names = [];
@@ -157,7 +136,7 @@ test('popups: a random window name per flow; a blocked popup leaves no transacti
 });
 
 test('logout while a popup login is pending: the popup flow ends, its window closes, nothing is pending', T, async (t) => {
-  const { run } = await pageFor(t);
+  const { run } = await pageWithPackage(env, t);
   // Consent stays open (no autoApprove): the popup waits on the mock's consent page.
   const out = await run(async ({ api }) => {
     const { NylasAuth, code } = await window.__pkg();

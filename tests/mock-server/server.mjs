@@ -53,7 +53,7 @@ const EVENTS = {
   invalid_token: { code: 45008, status: 400, message: 'Token expired or revoked' },
 };
 
-const STAT_ENDPOINTS = ['auth', 'token', 'revoke', 'tokeninfo', 'grants'];
+const STAT_ENDPOINTS = ['auth', 'token', 'revoke', 'tokeninfo', 'grants', 'messages', 'detect'];
 const FAULT_ENDPOINTS = ['token', 'revoke', 'tokeninfo', 'grants'];
 const FAULT_KINDS = ['500', 'html502', 'slow', 'drop'];
 
@@ -83,6 +83,7 @@ function defaultConfig() {
     autoApprove: false,
     corsOrigins: 'loopback',
     iss: null,
+    messagesScopes: ['https://www.googleapis.com/auth/gmail.readonly', 'https://www.googleapis.com/auth/gmail.modify'],
     faults: {},
   };
 }
@@ -115,6 +116,7 @@ const CONFIG_VALIDATORS = {
   autoApprove: (v) => typeof v === 'boolean',
   corsOrigins: (v) => v === 'loopback' || isStringArray(v),
   iss: (v) => v === null || typeof v === 'string',
+  messagesScopes: isStringArray,
   faults: isValidFaults,
 };
 
@@ -438,7 +440,29 @@ function normaliseAuthRequest(params) {
     challenge: params.code_challenge,
     challengeMethod: params.code_challenge === undefined ? undefined : (params.code_challenge_method ?? 'plain'),
     credentialId: params.credential_id,
+    includeGrantScopes: params.include_grant_scopes === 'true',
   };
+}
+
+/** The reference's 403 body for a token that lacks a scope (the SDK reads it as insufficient_scope). */
+function insufficientScopeBody(provided, required) {
+  const list = (xs) => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
+  return {
+    message: `You do not have access to the required scopes. You provided a token which has the following scopes: ${list(provided)}. You would need a token with at least one of the following scopes: ${list(required)}`,
+    type: 'api_error',
+  };
+}
+
+/** What the provider-detection endpoint answers for an address's domain. */
+function detectProvider(email) {
+  const domain = email.split('@').pop().toLowerCase();
+  if (['gmail.com', 'googlemail.com'].includes(domain)) return { provider: 'google', type: 'google', detected: true };
+  if (['outlook.com', 'hotmail.com', 'live.com', 'msn.com'].includes(domain)) {
+    return { provider: 'microsoft', type: 'microsoft', detected: true };
+  }
+  if (['icloud.com', 'me.com', 'mac.com'].includes(domain)) return { provider: 'icloud', type: 'imap', detected: true };
+  if (['yahoo.com', 'ymail.com'].includes(domain)) return { provider: 'yahoo', type: 'imap', detected: true };
+  return { provider: 'imap', type: 'imap', detected: false };
 }
 
 /** A loopback redirect allowed by prefix must still be a sane URL (no userinfo tricks, no fragment). */
@@ -546,6 +570,8 @@ class MockNylas {
       add(`${prefix}/connect/revoke`, 'POST', this.handleRevoke, 'revoke', prefix);
       add(`${prefix}/connect/tokeninfo`, 'GET', this.handleTokenInfo, 'tokeninfo', prefix);
       add(prefix ? `${prefix}/grants/me` : '/connect/grants/me', 'GET', this.handleGrantsMe, 'grants', prefix);
+      add(prefix ? `${prefix}/grants/me/messages` : '/connect/grants/me/messages', 'GET', this.handleMessages, 'messages', prefix);
+      add(prefix ? `${prefix}/providers/detect` : '/connect/providers/detect', 'GET', this.handleDetect, 'detect', prefix);
     }
     add('/__mock/config', 'POST', this.handleControlConfig, 'control');
     add('/__mock/reset', 'POST', this.handleControlReset, 'control');
@@ -691,10 +717,17 @@ class MockNylas {
       return sendRedirect(res, appendQuery(request.redirectUri, { admin_consent: 'true', state: request.state, ...this.issParam(request.prefix) }));
     }
     const code = randomToken();
+    const email = choice.email || request.loginHint || DEFAULT_EMAIL;
+    // include_grant_scopes: the new grant's scopes are the old grant's plus the requested ones.
+    const grant = request.includeGrantScopes ? this.grants.get(`${request.clientId}\n${email}`) : undefined;
+    const scope = grant?.scope
+      ? [...new Set([...grant.scope.split(/\s+/), ...request.scope.split(/\s+/)])].filter(Boolean).join(' ')
+      : request.scope;
     this.codes.set(code, {
       ...request,
+      scope,
       provider: choice.provider ?? request.provider ?? DEFAULT_PROVIDER,
-      email: choice.email || request.loginHint || DEFAULT_EMAIL,
+      email,
       expiresAt: Date.now() + this.config.codeTtlMs,
       used: false,
       session: undefined,
@@ -816,6 +849,7 @@ class MockNylas {
   /** One session per successful code exchange; all its tokens are siblings. */
   createSession(code, issuer) {
     const grant = this.upsertGrant(code.clientId, code.email);
+    grant.scope = code.scope;
     return {
       clientId: code.clientId,
       grantId: grant.id,
@@ -925,6 +959,36 @@ class MockNylas {
         provider: session.provider,
       },
     });
+  }
+
+  // -- GET …/grants/me/messages: a resource that needs a scope ------------------------
+
+  /**
+   * A stand-in for a Nylas API call that needs one of `config.messagesScopes` (default: Gmail read or
+   * modify): 403 with the reference's insufficient-scopes body when the token has none of them.
+   */
+  handleMessages({ req, res }) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    if (!match) throw new NylasError('invalid_request_error', { message: 'Missing Bearer access token' });
+    const entry = this.validToken(match[1], 'access');
+    if (!entry) throw new NylasError('invalid_token', { status: 401 });
+    const have = entry.session.scope.split(/\s+/).filter(Boolean);
+    const need = this.config.messagesScopes;
+    if (!need.some((s) => have.includes(s))) return sendJson(res, 403, insufficientScopeBody(have, need));
+    sendJson(res, 200, { request_id: randomUUID(), data: [] });
+  }
+
+  // -- GET …/providers/detect ------------------------------------------------------
+
+  /** Reference "Autodetect provider": with `client_id` (a known client) no Basic auth is needed. */
+  handleDetect({ res, url }) {
+    const email = url.searchParams.get('email');
+    const clientId = url.searchParams.get('client_id');
+    if (!clientId || !this.client(clientId)) {
+      throw new NylasError('invalid_request_error', { message: 'client_id or Basic auth is required' });
+    }
+    if (!email || !email.includes('@')) throw new NylasError('invalid_query_params', { message: 'email is required' });
+    sendJson(res, 200, { request_id: randomUUID(), data: { ...detectProvider(email), email } });
   }
 
   // -- GET …/grants/me -------------------------------------------------------------

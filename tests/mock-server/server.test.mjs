@@ -288,6 +288,33 @@ describe('authorization request', () => {
     assert.equal(denied.get('iss'), `${mock.url}/v3`, 'error responses carry iss too');
   });
 
+  it('include_grant_scopes=true: the new code carries the grant\'s scopes and the requested ones', async () => {
+    await control('config', { autoApprove: true });
+    const first = locationParams(await request(authPath({ state: 'a', scope: 'calendar', login_hint: 'g@example.com' })));
+    await postToken(codeFields(first.get('code')));
+    const more = locationParams(await request(authPath({ state: 'b', scope: 'https://www.googleapis.com/auth/gmail.readonly', login_hint: 'g@example.com', include_grant_scopes: 'true' })));
+    const { body } = await postToken(codeFields(more.get('code')));
+    assert.deepEqual(body.scope.split(' ').sort(), ['calendar', 'https://www.googleapis.com/auth/gmail.readonly']);
+    const alone = locationParams(await request(authPath({ state: 'c', scope: 'contacts', login_hint: 'g@example.com' })));
+    assert.equal((await postToken(codeFields(alone.get('code')))).body.scope, 'contacts', 'without the flag: only the requested');
+  });
+
+  it('a resource call without the scope it needs gets the reference\'s 403; providers/detect needs client_id', async () => {
+    await control('config', { autoApprove: true });
+    const q = locationParams(await request(authPath({ state: 's', scope: 'calendar' })));
+    const { body } = await postToken(codeFields(q.get('code')));
+    const res = await request('/v3/grants/me/messages', { headers: { Authorization: `Bearer ${body.access_token}` } });
+    assert.equal(res.status, 403);
+    const denied = await res.json();
+    assert.equal(denied.type, 'api_error');
+    assert.match(denied.message, /following scopes: \['calendar'\]\. You would need a token with at least one of the following scopes: \['https:\/\/www\.googleapis\.com\/auth\/gmail\.readonly'/);
+    const detect = await (await request(`/v3/providers/detect?email=a%40gmail.com&client_id=${CLIENT}`)).json();
+    assert.deepEqual(detect.data, { provider: 'google', type: 'google', detected: true, email: 'a@gmail.com' });
+    assert.equal((await request('/connect/providers/detect?email=a%40outlook.com&client_id=' + CLIENT).then((r) => r.json())).data.provider, 'microsoft');
+    const anonymous = await request('/v3/providers/detect?email=a%40gmail.com');
+    assert.equal(anonymous.status, 401);
+  });
+
   it('exact redirect registration: with allowAnyLoopbackRedirect off, only registered URIs', async () => {
     await control('config', { autoApprove: true, allowAnyLoopbackRedirect: false });
     const unregistered = await request(authPath({ redirect_uri: 'http://127.0.0.1:5173/other.html' }));
@@ -740,7 +767,7 @@ describe('legacy (un-prefixed) routes', () => {
     assert.equal((await revoke(refreshed.body.access_token, '')).status, 200);
     await assertNylasError(await grantsMe(refreshed.body.access_token, '/connect/grants/me'), 'invalid_token', 45008, 401);
     const s = await stats();
-    assert.deepEqual(s.requests, { auth: 1, token: 2, revoke: 1, tokeninfo: 1, grants: 2 });
+    assert.deepEqual(s.requests, { auth: 1, token: 2, revoke: 1, tokeninfo: 1, grants: 2, messages: 0, detect: 0 });
   });
 
   it('unknown routes -> 404 not_found_error; wrong method -> 405', async () => {
@@ -887,7 +914,7 @@ describe('control API and startMockServer()', () => {
     const config = await control('reset');
     assert.equal(config.publicRefresh, false);
     assert.deepEqual(await stats(), {
-      requests: { auth: 0, token: 0, revoke: 0, tokeninfo: 0, grants: 0 },
+      requests: { auth: 0, token: 0, revoke: 0, tokeninfo: 0, grants: 0, messages: 0, detect: 0 },
       tokenRequests: [],
       clientSecretSeen: false,
     });

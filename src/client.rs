@@ -299,6 +299,13 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
         token::parse_api_response(resp.status, resp.body.as_ref())
     }
 
+    /// Which provider an email address belongs to (`GET …/providers/detect?email=…&client_id=…`, no
+    /// secret): the answer's `data`, `{ provider, type, email, detected }`.
+    pub async fn detect_provider(&self, email: &str) -> Result<Json, Error> {
+        let resp = self.http.send(token::provider_detect_request(&self.config, email)?).await?;
+        token::parse_api_response(resp.status, resp.body.as_ref())
+    }
+
     /// Forgets the tokens locally (no server call).
     ///
     /// # Errors

@@ -143,6 +143,44 @@ async fn token_endpoint_faults_become_typed_errors() {
 }
 
 #[wasm_bindgen_test]
+async fn scopes_incremental_consent_app_state_and_detection() {
+    mock("/__mock/reset", "{}").await;
+    mock("/__mock/config", r#"{"autoApprove":true}"#).await;
+    let c = client(30_000);
+    // appState: kept with the pending login, never sent, handed back.
+    let opts = AuthorizationOptions {
+        scopes: vec!["calendar".into()],
+        login_hint: Some("rust@example.com".into()),
+        app_state: Some(r#"{"returnTo":"/inbox"}"#.into()),
+        ..Default::default()
+    };
+    let start = c.authorize(&opts).unwrap();
+    assert!(!start.url.contains("inbox"));
+    let cb = JsFuture::from(follow(&start.url)).await.unwrap().as_string().unwrap();
+    let CallbackOutcome::Tokens { app_state, .. } = c.handle_callback(&cb).await.unwrap() else { panic!("tokens") };
+    assert_eq!(app_state.as_deref(), Some(r#"{"returnTo":"/inbox"}"#));
+    // Incremental consent: exactly the missing scope, include_grant_scopes, the grant's email.
+    let gmail = nylas_pkce::scopes::provider_scopes(
+        nylas_pkce::scopes::ScopeProvider::Google,
+        &["email.read_only".to_string()],
+        false,
+    )
+    .unwrap();
+    let more = c.request_scopes(&gmail, &AuthorizationOptions::default()).unwrap();
+    assert!(more.url.contains("include_grant_scopes=true") && more.url.contains("login_hint=rust%40example.com"));
+    let cb = JsFuture::from(follow(&more.url)).await.unwrap().as_string().unwrap();
+    let CallbackOutcome::Tokens { tokens, .. } = c.handle_callback(&cb).await.unwrap() else { panic!("tokens") };
+    assert!(tokens.scope.contains(&"calendar".to_string()) && tokens.scope.contains(&gmail[0]), "{:?}", tokens.scope);
+    // Provider detection, with the client id and no secret.
+    let found = c.detect_provider("someone@gmail.com").await.unwrap();
+    assert_eq!(
+        (found.str_of("provider"), found.get("detected")),
+        (Some("google"), Some(&nylas_pkce::json::Json::Bool(true)))
+    );
+    assert_eq!(c.detect_provider("nobody").await.unwrap_err().code(), "invalid_option");
+}
+
+#[wasm_bindgen_test]
 async fn tampered_state_then_the_real_callback() {
     mock("/__mock/reset", "{}").await;
     mock("/__mock/config", r#"{"autoApprove":true}"#).await;

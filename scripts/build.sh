@@ -29,7 +29,7 @@ for half in login session; do
   wasm-bindgen "target/wasm32-unknown-unknown/$profile/nylas_pkce_npm.wasm" \
     --out-dir pkg/.raw --out-name "$half" --target web --no-typescript --omit-default-module-path
   if [ "$profile" = release ]; then
-    wasm-opt -Oz --gufa -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    wasm-opt -Oz --flatten --rereloop -Oz --gufa -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
       --enable-mutable-globals --strip-debug --strip-producers "pkg/.raw/${half}_bg.wasm" -o "pkg/.raw/$half.wasm"
   else
     cp "pkg/.raw/${half}_bg.wasm" "pkg/.raw/$half.wasm"

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-export const BUDGETS = { beforeLogin: 36_500, wholeLogin: 82_500 };
+export const BUDGETS = { beforeLogin: 40_300, wholeLogin: 85_000 };
 const FILES = { beforeLogin: ['index.js', 'error.js'], wholeLogin: ['index.js', 'error.js', 'callback.js'] };
 
 const gz = (f) => gzipSync(readFileSync(new URL(`../pkg/${f}`, import.meta.url)), { level: 9 }).length;

@@ -76,7 +76,7 @@ const POPUP_PREFIX = 'popup.';
 const MESSAGE_TYPE = 'nylas-pkce:callback';
 const CALLBACK_PARAMS = ['code', 'state', 'error', 'error_description', 'error_uri', 'iss', 'admin_consent', 'success', 'grant_id', 'email', 'provider', 'session_state'];
 /** NylasAuth options that are defaults for every login call. */
-const AUTH_DEFAULTS = ['provider', 'scopes', 'prompt', 'accessType', 'includeGrantScopes', 'extraParams', 'challengeMethod', 'verifierLength'];
+const AUTH_DEFAULTS = ['provider', 'scopes', 'scope', 'prompt', 'accessType', 'includeGrantScopes', 'extraParams', 'challengeMethod', 'verifierLength', 'allowScopeConflicts'];
 /** NylasAuth options the page itself uses; the rest goes to the wasm. */
 const PAGE_OPTIONS = ['storage', 'tokenStorage', 'openUrl', 'popup', 'cleanUrl'];
 /** Callbacks being handled, by URL: a second call with the same URL shares the first one's promise. */

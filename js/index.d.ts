@@ -14,7 +14,8 @@ export type NylasPkceErrorCode =
 
 /** Every error this package throws or rejects with. Never contains a code, verifier, state or token. */
 export class NylasPkceError extends Error {
-  constructor(message: string, fields?: Partial<Omit<NylasPkceError, 'name' | 'message'>>);
+  /** `fields` must name the `code`: every NylasPkceError has one (the package's own always do). */
+  constructor(message: string, fields: Pick<NylasPkceError, 'code'> & Partial<Omit<NylasPkceError, 'name' | 'message' | 'code'>>);
   readonly name: 'NylasPkceError';
   /** Stable machine-readable code. */
   readonly code: NylasPkceErrorCode;
@@ -78,16 +79,16 @@ export interface ClientConfig {
 export interface AuthorizationOptions {
   provider?: NylasProvider;
   /** Sent space-delimited. Provider scope strings (see `providerScopes`); not empty when given. */
-  scopes?: string[];
+  scopes?: readonly string[];
   /** Alias of `scopes`. */
-  scope?: string[];
+  scope?: readonly string[];
   /** 1–256 characters; 32 random bytes when omitted. */
   state?: string;
   loginHint?: string;
   /** Default `online`: no refresh token in the browser unless asked. */
   accessType?: 'online' | 'offline';
   /** Sent comma-joined, e.g. `['select_provider', 'detect']`. */
-  prompt?: string[];
+  prompt?: readonly string[];
   responseType?: 'code' | 'adminconsent';
   /** Required with `responseType: 'adminconsent'`. */
   credentialId?: string;
@@ -148,9 +149,10 @@ export interface UnverifiedIdTokenClaims {
 export interface TokenSet {
   accessToken: string;
   tokenType: 'Bearer';
+  /** As the server sent it; absent when it sent none (the token then counts as valid for one hour). */
   expiresIn?: number;
-  /** Absolute expiry, ms since the epoch. */
-  expiresAt?: number;
+  /** Absolute expiry, ms since the epoch: always set (one hour when the server sent no `expires_in`). */
+  expiresAt: number;
   refreshToken?: string;
   scope: string[];
   idToken?: string;
@@ -178,6 +180,7 @@ export interface ResolvedConfig {
   flavor: 'nylas' | 'generic';
   challengeEncoding: ChallengeEncoding;
   tokenBody: 'json' | 'form';
+  requireIss: boolean;
 }
 /** Checks a client configuration and resolves its endpoints; throws `invalid_config` naming the field. */
 export declare function resolveConfig(options: ClientConfig): ResolvedConfig;
@@ -235,11 +238,18 @@ export interface RedirectOptions extends AuthorizationOptions {
   openUrl?: (url: string) => void | Promise<void>;
 }
 
-export type RedirectCallbackResult =
+/** A completed login: the token set, or an admin consent (`responseType: 'adminconsent'`). */
+export type LoginResult =
   | ({ type: 'tokens'; appState?: JsonValue } & TokenSet)
-  | { type: 'admin_consent'; appState?: JsonValue }
+  | { type: 'admin_consent'; appState?: JsonValue };
+
+export type RedirectCallbackResult =
+  | LoginResult
   /** This page was a popup's callback: it was handed to the opener and the window closes. */
   | { type: 'popup' };
+
+/** `requestScopes`' options: a login's, but the scopes are the first argument and the grant's are always included. */
+export type RequestScopesOptions = Omit<AuthorizationOptions, 'scopes' | 'scope' | 'includeGrantScopes'>;
 
 /** `detectProvider`'s answer. */
 export interface DetectedProvider {
@@ -291,14 +301,14 @@ export declare class NylasAuth {
   reauthenticate(options?: RedirectOptions): Promise<void>;
   handleRedirectCallback(url?: string): Promise<RedirectCallbackResult>;
   /** Call synchronously from a click handler: the popup opens before any await. */
-  loginWithPopup(options?: AuthorizationOptions & { popup?: PopupOptions }): Promise<RedirectCallbackResult>;
+  loginWithPopup(options?: AuthorizationOptions & { popup?: PopupOptions }): Promise<LoginResult>;
   static completePopup(url?: string): boolean;
   getTokenSet(): TokenSet | null;
   isAuthenticated(): boolean;
   getAccessToken(): Promise<string>;
   /** Incremental consent: re-authenticate asking for `scopes` too (`include_grant_scopes`, `login_hint`). */
-  requestScopes(scopes: string[], options?: AuthorizationOptions & { method?: 'redirect' }): Promise<void>;
-  requestScopes(scopes: string[], options: AuthorizationOptions & { method: 'popup'; popup?: PopupOptions }): Promise<RedirectCallbackResult>;
+  requestScopes(scopes: readonly string[], options?: RequestScopesOptions & { method?: 'redirect'; openUrl?: (url: string) => void | Promise<void> }): Promise<void>;
+  requestScopes(scopes: readonly string[], options: RequestScopesOptions & { method: 'popup'; popup?: PopupOptions }): Promise<LoginResult>;
   /** `GET /v3/providers/detect?email=…&client_id=…` (no secret). */
   detectProvider(email: string): Promise<DetectedProvider>;
   revoke(): Promise<void>;

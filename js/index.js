@@ -228,7 +228,11 @@ export class NylasAuth {
 
   #merge(options = {}) {
     const merged = {};
-    for (const k of AUTH_DEFAULTS) if (this.#options[k] !== undefined) merged[k] = this.#options[k];
+    // `scope` is an alias of `scopes`: a call that gives either replaces the default given as either.
+    const ownScopes = options.scopes !== undefined || options.scope !== undefined;
+    for (const k of AUTH_DEFAULTS) {
+      if (this.#options[k] !== undefined && !(ownScopes && (k === 'scopes' || k === 'scope'))) merged[k] = this.#options[k];
+    }
     return Object.assign(merged, options);
   }
 

@@ -30,7 +30,7 @@ check_port() {
 check_port DEMO_PORT "$DEMO_PORT"
 check_port MOCK_PORT "$MOCK_PORT"
 
-bash scripts/setup.sh --no-fuzz
+bash scripts/setup.sh --demo
 bash scripts/build.sh
 [ -f pkg/index.js ] || die "the build did not produce pkg/index.js"
 rm -rf www/pkg

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the build, demo and tests need, idempotently, on a fresh Debian machine with rustup, node
 # and npm: the wasm32 target, wasm-bindgen-cli at Cargo.lock's version, Debian chromium + chromium-driver,
-# the npm devDependencies, and (for the tests' fuzz smoke run, not the demo) cargo-afl. Safe to run again:
-# each step is skipped when already done. `scripts/setup.sh --no-fuzz` skips cargo-afl.
+# the npm devDependencies, and (for the tests only, not the demo) cargo-afl for the fuzz smoke run and the
+# other engines: Debian firefox-esr, webkit2gtk-driver and xvfb, and geckodriver from crates.io. Safe to
+# run again: each step is skipped when already done. `scripts/setup.sh --demo` installs only what the demo
+# needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -21,14 +23,29 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want" --force
 fi
 
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-  say "installing Debian chromium + chromium-driver"
+demo_only=false
+[ "${1:-}" = --demo ] && demo_only=true
+debs=()
+command -v chromium >/dev/null || debs+=(chromium)
+command -v chromedriver >/dev/null || debs+=(chromium-driver)
+if ! $demo_only; then
+  command -v firefox-esr >/dev/null || debs+=(firefox-esr)
+  command -v WebKitWebDriver >/dev/null || debs+=(webkit2gtk-driver)
+  command -v Xvfb >/dev/null || debs+=(xvfb)
+fi
+if [ ${#debs[@]} -gt 0 ]; then
+  say "installing Debian packages: ${debs[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${debs[@]}" >/dev/null
 fi
 
-if [ "${1:-}" != --no-fuzz ] && ! cargo afl --version >/dev/null 2>&1; then
+if ! $demo_only && ! command -v geckodriver >/dev/null; then
+  say "installing geckodriver (Firefox's WebDriver) from crates.io"
+  cargo install geckodriver --locked
+fi
+
+if ! $demo_only && ! cargo afl --version >/dev/null 2>&1; then
   say "installing cargo-afl (coverage-guided fuzzing on stable Rust)"
   cargo install cargo-afl --locked
 fi

@@ -41,10 +41,25 @@ trap 'kill $mock_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do grep -q 'listening on' "$mock_log" && break; sleep 0.1; done
 mock_url=$(sed -n 's/^mock nylas listening on //p' "$mock_log")
 [ -n "$mock_url" ] || { cat "$mock_log"; echo "mock server did not start"; exit 1; }
-export CHROMEDRIVER=/usr/bin/chromedriver NYLAS_PKCE_MOCK_URL="$mock_url"
-cargo test --target wasm32-unknown-unknown --features browser --test browser
-cargo test --target wasm32-unknown-unknown -p nylas-pkce-npm --features std --test web
-kill $mock_pid 2>/dev/null || true
+export NYLAS_PKCE_MOCK_URL="$mock_url"
+browser_suites() {
+  cargo test --target wasm32-unknown-unknown --features browser --test browser
+  cargo test --target wasm32-unknown-unknown -p nylas-pkce-npm --features std --test web
+}
+CHROMEDRIVER=/usr/bin/chromedriver browser_suites
+
+step "browser tests: the same suites in Firefox ESR (geckodriver) and WebKitGTK (WebKitWebDriver, Xvfb)"
+GECKODRIVER="$(command -v geckodriver)" browser_suites
+for n in $(seq 90 110); do [ -e "/tmp/.X11-unix/X$n" ] || { display=":$n"; break; }; done
+Xvfb "$display" -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb_pid=$!
+trap 'kill $mock_pid $xvfb_pid 2>/dev/null || true' EXIT
+sleep 1
+DISPLAY="$display" SAFARIDRIVER=/usr/bin/WebKitWebDriver browser_suites
+kill $mock_pid $xvfb_pid 2>/dev/null || true
+
+step "Firefox and WebKit page flows through WebDriver (redirect, popup, replay, two tabs, faults)"
+node --test tests/engines/
 
 step "end-to-end: the demo in headless Chromium (Playwright)"
 node --test tests/e2e/

@@ -19,6 +19,7 @@ for half in login session; do
   cargo clippy -p nylas-pkce-npm --no-default-features --features "$half" --target wasm32-unknown-unknown --quiet -- -D warnings
 done
 cargo build -p nylas-pkce --no-default-features --quiet # the core builds without std
+(cd examples/rust-web-app && cargo clippy --target wasm32-unknown-unknown --quiet -- -D warnings)
 
 step "native tests (core protocol, flow steps, client, JS API shapes)"
 cargo test --workspace --quiet
@@ -61,5 +62,6 @@ kill $mock_pid $xvfb_pid 2>/dev/null || true
 step "Firefox and WebKit page flows through WebDriver (redirect, popup, replay, two tabs, faults)"
 node --test tests/engines/
 
-step "end-to-end: the demo in headless Chromium (Playwright)"
+step "end-to-end: the demo, the security and scope suites, and the Rust web app in headless Chromium (Playwright)"
+bash scripts/build-rust-example.sh
 node --test tests/e2e/

@@ -201,13 +201,17 @@ export interface StorageAdapter {
   get(key: string): string | null | undefined;
   set(key: string, value: string): void;
   remove(key: string): void;
-  /** Keys starting with `prefix` (lets expired transactions be purged). */
-  keys?(prefix: string): Iterable<string>;
+  /**
+   * Keys starting with `prefix` (lets expired transactions be purged): an array, a Map's or Set's `keys()`, a
+   * generator. (Spelled out rather than `Iterable<string>`, which is `Iterable<string, any, any>` since TS 5.6.)
+   */
+  keys?(prefix: string): { [Symbol.iterator](): Iterator<string, unknown, undefined> };
 }
 
 export type StorageKind = 'session' | 'local' | 'memory' | StorageAdapter;
 
-export interface NylasAuthOptions extends ClientConfig, Pick<AuthorizationOptions, 'provider' | 'scopes' | 'prompt' | 'accessType' | 'includeGrantScopes' | 'extraParams' | 'challengeMethod' | 'verifierLength'> {
+/** Login defaults (index.js AUTH_DEFAULTS): a call's own `scopes` or `scope` replaces the default given as either. */
+export interface NylasAuthOptions extends ClientConfig, Pick<AuthorizationOptions, 'provider' | 'scopes' | 'scope' | 'prompt' | 'accessType' | 'includeGrantScopes' | 'extraParams' | 'challengeMethod' | 'verifierLength' | 'allowScopeConflicts'> {
   /** Where pending transactions live (default `session`; falls back to memory if it throws). */
   storage?: StorageKind;
   /** Where tokens live (default `memory`). */

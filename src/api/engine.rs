@@ -10,7 +10,7 @@ use crate::prelude::*;
 
 use super::{
     authorization_options, client_options, config as parse_config, known_options, AUTHORIZATION_OPTIONS,
-    CLIENT_OPTIONS, CONFIG_OPTIONS, TOKEN_REQUEST_OPTIONS,
+    CLIENT_OPTIONS, CONFIG_OPTIONS, LOGIN_DEFAULTS, TOKEN_REQUEST_OPTIONS,
 };
 use crate::authorize::build_authorization_request;
 use crate::client::{ClientOptions, TOKEN_KEY_PREFIX};
@@ -31,7 +31,7 @@ use crate::Error;
 /// # Errors
 /// `invalid_config` naming the field.
 pub fn settings(o: &Json) -> Result<String, Error> {
-    known_options(o, &[CONFIG_OPTIONS, CLIENT_OPTIONS, AUTHORIZATION_OPTIONS], true)?;
+    known_options(o, &[CONFIG_OPTIONS, CLIENT_OPTIONS, LOGIN_DEFAULTS], true)?;
     let config = parse_config(o)?;
     let (options, timeout) = client_options(o)?;
     let mut token_key = String::from(TOKEN_KEY_PREFIX);

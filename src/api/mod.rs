@@ -58,6 +58,20 @@ pub const AUTHORIZATION_OPTIONS: &[&str] = &[
     "allowScopeConflicts",
     "appState",
 ];
+/// The authorization options `NylasAuth` takes once, as defaults for every login (the rest are per call:
+/// a `state` or `codeVerifier` given to the constructor would be dropped, so it is refused).
+pub const LOGIN_DEFAULTS: &[&str] = &[
+    "provider",
+    "scopes",
+    "scope",
+    "prompt",
+    "accessType",
+    "includeGrantScopes",
+    "extraParams",
+    "challengeMethod",
+    "verifierLength",
+    "allowScopeConflicts",
+];
 /// The members of `endpoints`.
 pub const ENDPOINT_OPTIONS: &[&str] = &[
     "authorizationEndpoint",

@@ -1,0 +1,184 @@
+// The type tests of the package's hand-written declarations (js/index.d.ts, js/callback.d.ts), from the
+// repository root: `node tests/types/run.mjs`. Exits non-zero on any failure.
+//
+// 1. `tsc -p tests/types`: the strict project compiles readme.ts (the README's examples), shapes.ts (exact
+//    result types, which `any` fails) and negative.ts (wrong calls, each under `@ts-expect-error`).
+// 2. negative.ts once more with its directives taken out: each case must fail with the code its directive
+//    names (and the quoted text, if any), so no case passes by failing for some other reason.
+// 3. The option names the declarations accept are the ones the runtime knows: the wasm's lists
+//    (src/api/mod.rs: CONFIG_OPTIONS, AUTHORIZATION_OPTIONS, …) and the package's own (js/index.js:
+//    AUTH_DEFAULTS, PAGE_OPTIONS), so the types and the runtime cannot drift apart unnoticed.
+// 4. check-no-any.mjs: no export of the declarations is or contains `any`; first its self-test, which
+//    must find the `any`s planted in a copy of the declarations held in memory.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { DECLARATIONS, findAny } from './check-no-any.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const rel = (f) => path.relative(root, f);
+const failures = [];
+const fail = (msg) => failures.push(msg);
+const DIRECTIVE = /^\s*\/\/\s*@ts-expect-error\b(.*)$/;
+let optionChecks = 0;
+let optionsMatched = 0;
+
+// 1. tsc, as a consumer runs it.
+const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
+const run = spawnSync(process.execPath, [tsc, '-p', here, '--pretty', 'false'], { cwd: root, encoding: 'utf8' });
+if (run.error) throw run.error;
+if (run.status !== 0) fail(`tsc -p ${rel(here)} failed:\n${(run.stdout + run.stderr).trim()}`);
+
+// The project's files, options and directives.
+const parsed = ts.getParsedCommandLineOfConfigFile(path.join(here, 'tsconfig.json'), {}, {
+  ...ts.sys,
+  onUnRecoverableConfigFileDiagnostic: (d) => fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+});
+if (!parsed) {
+  console.error(`FAIL cannot read ${rel(path.join(here, 'tsconfig.json'))}: ${failures.join('; ')}`);
+  process.exit(1);
+}
+const files = parsed.fileNames;
+const cases = []; // { file, line (0-based, of the case), code, text, why }
+for (const file of files) {
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      const m = DIRECTIVE.exec(line);
+      if (!m) return;
+      const tag = /^\s*TS(\d+)(?:\s+`([^`]+)`)?\s*:\s*(.+)$/.exec(m[1]);
+      if (!tag) return fail(`${rel(file)}:${i + 1}: a directive must name its error: // @ts-expect-error TSnnnn: why`);
+      cases.push({ file, line: i + 1, code: Number(tag[1]), text: tag[2], why: tag[3].trim() });
+    });
+}
+
+// 2. The directives taken out (same lines, same columns): each case must fail as its directive says.
+{
+  const stripped = new Map(
+    [...new Set(cases.map((c) => c.file))].map((f) => [
+      path.resolve(f),
+      readFileSync(f, 'utf8').replace(/\/\/(\s*)@ts-expect-error/g, (_, s) => `//${s}ts-EXPECT-error`),
+    ]),
+  );
+  const host = ts.createCompilerHost(parsed.options, true);
+  const read = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, lang, onError, create) => {
+    const text = stripped.get(path.resolve(name));
+    return text === undefined ? read(name, lang, onError, create) : ts.createSourceFile(name, text, lang, true);
+  };
+  const program = ts.createProgram({ rootNames: files, options: parsed.options, host, projectReferences: parsed.projectReferences });
+  const found = new Map(); // "file:line" → [{ code, message }]
+  for (const d of ts.getPreEmitDiagnostics(program)) {
+    if (!d.file) continue;
+    const key = `${path.resolve(d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line}`;
+    if (!found.has(key)) found.set(key, []);
+    found.get(key).push({ code: d.code, message: ts.flattenDiagnosticMessageText(d.messageText, ' ') });
+  }
+  for (const c of cases) {
+    const got = found.get(`${path.resolve(c.file)}:${c.line}`) ?? [];
+    const hit = got.some((d) => d.code === c.code && (!c.text || d.message.includes(c.text)));
+    if (!hit) {
+      const saw = got.length ? got.map((d) => `TS${d.code} ${d.message}`).join('; ') : 'no error at all (it compiles)';
+      fail(`${rel(c.file)}:${c.line + 1}: expected TS${c.code}${c.text ? ` with "${c.text}"` : ''} (${c.why}); got ${saw}`);
+    }
+  }
+}
+
+// 3. Option names: declarations against the runtime's lists.
+{
+  const lists = {};
+  const rust = readFileSync(path.join(root, 'src/api/mod.rs'), 'utf8');
+  for (const m of rust.matchAll(/pub const (\w+): &\[&str\] = &\[([\s\S]*?)\];/g)) {
+    lists[m[1]] = [...m[2].matchAll(/"([^"]+)"/g)].map((q) => q[1]);
+  }
+  const js = readFileSync(path.join(root, 'js/index.js'), 'utf8');
+  for (const m of js.matchAll(/const (AUTH_DEFAULTS|PAGE_OPTIONS) = \[([^\]]*)\]/g)) {
+    lists[m[1]] = [...m[2].matchAll(/'([^']+)'/g)].map((q) => q[1]);
+  }
+  const want = ['CONFIG_OPTIONS', 'CLIENT_OPTIONS', 'AUTHORIZATION_OPTIONS', 'ENDPOINT_OPTIONS', 'TOKEN_REQUEST_OPTIONS', 'EXPECTATIONS', 'AUTH_DEFAULTS', 'PAGE_OPTIONS'];
+  for (const name of want) if (!lists[name]?.length) fail(`option names: cannot read ${name} from src/api/mod.rs or js/index.js`);
+  const L = (...names) => names.flatMap((n) => lists[n] ?? []);
+
+  const program = ts.createProgram(DECLARATIONS, { ...parsed.options, noEmit: true });
+  const checker = program.getTypeChecker();
+  const exportsOf = (file) => {
+    const sf = program.getSourceFile(file);
+    const sym = sf && checker.getSymbolAtLocation(sf);
+    return new Map((sym ? checker.getExportsOfModule(sym) : []).map((e) => [e.name, e]));
+  };
+  const [indexExports, callbackExports] = DECLARATIONS.map(exportsOf);
+  const names = (type) => {
+    // A union (`A & (B | C)` is normalized to one) accepts the names of every member.
+    const members = type.isUnion() ? type.types : [type];
+    return [...new Set(members.flatMap((t) => checker.getPropertiesOfType(t).map((p) => p.name)))];
+  };
+  const declared = (name) => checker.getDeclaredTypeOfSymbol(indexExports.get(name));
+  const param = (type, i, sig = 0) => {
+    const s = type.getCallSignatures()[sig] ?? type.getConstructSignatures()[sig];
+    const p = s?.getParameters()[i];
+    return checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(p, p.valueDeclaration));
+  };
+  const valueType = (exports, name) => {
+    const sym = exports.get(name);
+    const target = sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym;
+    return checker.getTypeOfSymbolAtLocation(target, target.valueDeclaration);
+  };
+  const auth = declared('NylasAuth');
+  const method = (name) => checker.getTypeOfSymbol(auth.getProperty(name));
+  const checks = [
+    ['ClientConfig', names(declared('ClientConfig')), L('CONFIG_OPTIONS')],
+    ['Endpoints', names(declared('Endpoints')), L('ENDPOINT_OPTIONS')],
+    ['AuthorizationOptions', names(declared('AuthorizationOptions')), L('AUTHORIZATION_OPTIONS')],
+    ['NylasAuthOptions', names(declared('NylasAuthOptions')), L('CONFIG_OPTIONS', 'CLIENT_OPTIONS', 'AUTH_DEFAULTS', 'PAGE_OPTIONS')],
+    ['buildAuthorizationUrl(options)', names(param(valueType(indexExports, 'buildAuthorizationUrl'), 0)), L('CONFIG_OPTIONS', 'AUTHORIZATION_OPTIONS')],
+    ['resolveConfig(options)', names(param(valueType(indexExports, 'resolveConfig'), 0)), L('CONFIG_OPTIONS')],
+    ['NylasAuth#authorizationUrl(options)', names(param(method('authorizationUrl'), 0)), L('AUTHORIZATION_OPTIONS')],
+    ['NylasAuth#loginWithRedirect(options)', names(param(method('loginWithRedirect'), 0)), [...L('AUTHORIZATION_OPTIONS'), 'openUrl']],
+    ['NylasAuth#reauthenticate(options)', names(param(method('reauthenticate'), 0)), [...L('AUTHORIZATION_OPTIONS'), 'openUrl']],
+    ['NylasAuth#loginWithPopup(options)', names(param(method('loginWithPopup'), 0)), [...L('AUTHORIZATION_OPTIONS'), 'popup']],
+    ['parseCallback(input, expected)', names(param(valueType(callbackExports, 'parseCallback'), 1)), L('EXPECTATIONS')],
+    ['tokenRequest(options)', names(param(valueType(callbackExports, 'tokenRequest'), 0)), L('CONFIG_OPTIONS', 'TOKEN_REQUEST_OPTIONS')],
+  ];
+  for (const [what, types, runtime] of checks) {
+    const onlyTypes = types.filter((n) => !runtime.includes(n));
+    const onlyRuntime = [...new Set(runtime)].filter((n) => !types.includes(n));
+    if (onlyTypes.length || onlyRuntime.length) {
+      fail(`option names of ${what}: only in the types [${onlyTypes.join(', ')}], only in the runtime [${onlyRuntime.join(', ')}]`);
+    } else optionsMatched++;
+  }
+  optionChecks = checks.length;
+}
+
+// 4. No `any`. The self-test first: a checker that finds nothing would pass everything.
+{
+  const [index, callback] = DECLARATIONS;
+  const planted = {
+    [index]:
+      readFileSync(index, 'utf8') +
+      '\nexport declare function plantedWritten(x: Record<string, any>): void;' +
+      '\nexport declare function plantedImplicit(x): void;' +
+      '\nexport interface PlantedNested { deep: { deeper: Promise<Array<any>> } }' +
+      '\nexport type PlantedUnresolved = NoSuchType;\n',
+    [callback]: readFileSync(callback, 'utf8').replace('): unknown;', '): any;'),
+  };
+  const probe = findAny(DECLARATIONS, planted);
+  const wants = ['plantedWritten()(x)', 'plantedImplicit()(x)', 'PlantedNested.deep.deeper', 'PlantedUnresolved', 'parseApiResponse() →'];
+  const missed = wants.filter((w) => !probe.findings.some((f) => f.includes(w)));
+  if (missed.length) fail(`check-no-any self-test: the planted any was not found in ${missed.join(', ')}:\n${probe.findings.join('\n')}`);
+  if (!probe.diagnostics.some((d) => d.includes('NoSuchType'))) fail('check-no-any self-test: errors in the declarations are not reported');
+}
+const { findings, exportsWalked, diagnostics } = findAny();
+for (const d of diagnostics) fail(`declarations: ${d}`);
+for (const f of findings) fail(`any: ${f}`);
+if (exportsWalked < 40) fail(`check-no-any walked only ${exportsWalked} exports: is it reading the declarations?`);
+
+const summary = `types: ${files.length} files compiled, ${cases.length} expected errors, ${findings.length} any (${exportsWalked} exports), ${optionsMatched}/${optionChecks} option lists match the runtime`;
+if (failures.length) {
+  for (const f of failures) console.error(`FAIL ${f}`);
+  console.error(`${summary}: ${failures.length} failure${failures.length === 1 ? '' : 's'}`);
+  process.exit(1);
+}
+console.log(summary);

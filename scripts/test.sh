@@ -31,8 +31,9 @@ step "release package + size budgets"
 bash scripts/build.sh
 node scripts/size-check.mjs
 
-step "node tests: mock server, package from pkg/"
+step "node tests: mock server, package from pkg/; strict TypeScript against the shipped types"
 node --test tests/mock-server/ tests/node/
+node tests/types/run.mjs
 
 step "browser tests: wasm-bindgen-test in headless Chromium (Rust browser client, npm binding)"
 mock_log=$(mktemp)

@@ -35,6 +35,9 @@ step "node tests: mock server, package from pkg/; strict TypeScript against the 
 node --test tests/mock-server/ tests/node/
 node tests/types/run.mjs
 
+step "the packed tarball in throwaway apps: Vite (current and 6, no config), an import-map page, Node ESM"
+node tests/package/run.mjs
+
 step "browser tests: wasm-bindgen-test in headless Chromium (Rust browser client, npm binding)"
 mock_log=$(mktemp)
 node tests/mock-server/server.mjs --port 0 >"$mock_log" 2>&1 &

@@ -1,0 +1,699 @@
+#!/usr/bin/env node
+// Tests the packed tarball (`npm pack`), not the working tree: installs it into throwaway apps under one
+// temporary directory and completes a redirect login against the mock Nylas in each of them:
+//
+//   vite-<current major>  Vite at its current version, no config: `vite build`, served by `vite preview`;
+//                         then the same login on the dev server (`vite`, dependency pre-bundling)
+//   vite-6                the same with Vite 6, no config either (the README says none is needed)
+//   import-map            a plain <script type="module"> page with an import map, served by static.mjs
+//   node-esm              Node ESM with the stateless functions (nylas-pkce + nylas-pkce/callback)
+//
+// Browser apps run in headless Chromium (playwright-core, /usr/bin/chromium). The pages import only
+// 'nylas-pkce' from the app's node_modules, which holds nothing but the tarball's files (checked byte for
+// byte), and the temporary directory is outside the repository, so nothing resolves to the working tree.
+//
+//   node tests/package/run.mjs          (pkg/ must be built: bash scripts/build.sh)
+//
+// Env: NYLAS_PKCE_KEEP_APPS=1 keeps the temporary directory; CHROMIUM_PATH overrides /usr/bin/chromium.
+// npm installs use --prefer-offline (npm's own cache makes repeat runs fast) and fall back to a normal
+// install if that fails. Every wait is bounded; servers, browsers and child processes are stopped even on
+// failure. Prints one line per check and `N passed, M failed`; exits 1 on any failure.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { startMockServer } from '../mock-server/server.mjs';
+import { startStaticServer } from '../mock-server/static.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const KEEP = process.env.NYLAS_PKCE_KEEP_APPS === '1';
+const EMAIL = 'user@example.com'; // the mock's default account
+const CLIENT_ID = 'demo-client';
+
+const WAIT_MS = 30_000; // page waits, server start-up
+const NPM_VIEW_MS = 60_000;
+const INSTALL_MS = 5 * 60_000;
+const BUILD_MS = 3 * 60_000;
+const NODE_APP_MS = 60_000;
+const TOTAL_MS = 20 * 60_000; // watchdog for the whole run
+
+const REQUIRED_FILES = ['package.json', 'README.md', 'pkg/index.js', 'pkg/error.js', 'pkg/callback.js',
+  'pkg/index.d.ts', 'pkg/callback.d.ts'];
+const FORBIDDEN_PREFIXES = ['src/', 'tests/', 'js/', 'www/', 'examples/', 'fuzz/', 'scripts/', 'target/',
+  'docs/', 'npm/', 'node_modules/'];
+
+const t0 = Date.now();
+const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const kb = (n) => `${(n / 1000).toFixed(1)} kB`;
+
+// ---------------------------------------------------------------------------------------------------------
+// Resources that must go away even on failure
+// ---------------------------------------------------------------------------------------------------------
+
+const children = new Set(); // spawned processes (each leads its own process group)
+const closers = []; // async cleanups, run last-in first-out
+let tmp; // the one temporary directory
+let aborting = false; // set by a signal or the watchdog: start nothing new
+
+function killChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL'); // its whole group: npm/vite start their own helpers
+  } catch {
+    try { child.kill('SIGKILL'); } catch { /* gone */ }
+  }
+}
+
+/** Registers a cleanup; after an abort has begun, runs it at once and stops the caller. */
+async function own(close) {
+  if (!aborting) {
+    closers.push(close);
+    return;
+  }
+  await close().catch(() => {});
+  throw new Error('aborted');
+}
+
+/** Kills every child's process group and waits (bounded) until they are gone. */
+async function killAll() {
+  const gone = [...children].map((c) => new Promise((r) => {
+    if (c.exitCode !== null || c.signalCode !== null) r();
+    else c.once('exit', r);
+  }));
+  for (const c of children) killChild(c);
+  await Promise.race([Promise.all(gone), sleep(5000)]);
+  await sleep(100); // their own children (npm's, vite's) were killed with the group
+}
+
+let cleaning;
+function cleanup() {
+  aborting = true;
+  cleaning ??= (async () => {
+    await killAll();
+    while (closers.length) await closers.pop()().catch(() => {});
+    await killAll(); // any started while the closers ran
+    if (tmp && !KEEP) {
+      try {
+        fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      } catch (e) {
+        console.error(`package: could not remove ${tmp}: ${e.message}`);
+      }
+    } else if (tmp) console.log(`package: kept ${tmp}`);
+  })();
+  return cleaning;
+}
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    console.log(`package: ${sig}, cleaning up`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+setTimeout(() => {
+  console.error(`package: the whole run took over ${secs(TOTAL_MS)}; giving up`);
+  cleanup().finally(() => process.exit(1));
+}, TOTAL_MS).unref();
+
+/**
+ * Runs a command to completion (bounded by timeoutMs). Resolves `{ code, stdout, stderr, ms }`; rejects on
+ * time-out or spawn failure. The child leads its own process group so a time-out kills everything it began.
+ */
+function run(cmd, args, { cwd = ROOT, timeoutMs, env } = {}) {
+  return new Promise((resolve, reject) => {
+    if (aborting) throw new Error('aborted');
+    const started = Date.now();
+    const child = spawn(cmd, args, {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => {
+      killChild(child);
+      reject(new Error(`${cmd} ${args.join(' ')}: timed out after ${secs(timeoutMs)}\n${tail(stdout + stderr)}`));
+    }, timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      children.delete(child);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      children.delete(child);
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+function tail(text, lines = 25) {
+  return text.trim().split('\n').slice(-lines).map((l) => `    ${l}`).join('\n');
+}
+
+async function runOk(cmd, args, opts) {
+  const r = await run(cmd, args, opts);
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.code}\n${tail(r.stdout + r.stderr)}`);
+  return r;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------------------------
+// 1. The tarball
+// ---------------------------------------------------------------------------------------------------------
+
+/** Waits (bounded) while a concurrent scripts/build.sh rewrites pkg/ (it works in pkg/.raw). */
+async function waitForQuietPkg(ms = 120_000) {
+  const until = Date.now() + ms;
+  while (fs.existsSync(path.join(ROOT, 'pkg', '.raw')) && Date.now() < until) await sleep(200);
+}
+
+function sha256(file) {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+function walk(dir, base = dir) {
+  const out = [];
+  for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, d.name);
+    if (d.isDirectory()) out.push(...walk(p, base));
+    else out.push(path.relative(base, p).split(path.sep).join('/'));
+  }
+  return out.sort();
+}
+
+async function packTarball() {
+  await waitForQuietPkg();
+  for (const f of ['pkg/index.js', 'pkg/callback.js']) {
+    if (!fs.existsSync(path.join(ROOT, f))) {
+      throw new Error(`${f} is missing: pkg/ is not built. Run \`bash scripts/build.sh\` first (npm test does).`);
+    }
+  }
+  const dest = path.join(tmp, 'tarball');
+  fs.mkdirSync(dest);
+  // --ignore-scripts: pack what pkg/ holds now; this test never rebuilds.
+  const r = await runOk('npm', ['pack', '--pack-destination', dest, '--json', '--ignore-scripts', '--loglevel=error'],
+    { timeoutMs: 120_000 });
+  const [info] = JSON.parse(r.stdout);
+  const tarball = path.join(dest, info.filename);
+  const listed = info.files.map((f) => f.path).sort();
+
+  // The tarball's own contents (not npm's report of them): the reference the installs are compared to.
+  const extracted = path.join(tmp, 'tarball-extracted');
+  fs.mkdirSync(extracted);
+  await runOk('tar', ['-xzf', tarball, '-C', extracted], { timeoutMs: 60_000 });
+  const files = walk(path.join(extracted, 'package'));
+
+  const problems = [];
+  if (JSON.stringify(files) !== JSON.stringify(listed)) problems.push(`npm pack listed ${listed}, the tarball holds ${files}`);
+  for (const f of REQUIRED_FILES) if (!files.includes(f)) problems.push(`${f} is missing`);
+  for (const f of files) {
+    if (FORBIDDEN_PREFIXES.some((p) => f.startsWith(p))) problems.push(`${f} must not be published`);
+    if (/\.(wasm|tgz|map)$/.test(f)) problems.push(`${f} must not be published`);
+  }
+  const manifest = JSON.parse(fs.readFileSync(path.join(extracted, 'package', 'package.json'), 'utf8'));
+  for (const [sub, file] of [['.', './pkg/index.js'], ['./callback', './pkg/callback.js']]) {
+    const target = manifest.exports?.[sub]?.import;
+    if (target !== file) problems.push(`exports["${sub}"].import is ${target}, expected ${file}`);
+    else if (!files.includes(file.slice(2))) problems.push(`exports["${sub}"] points at ${file}, not in the tarball`);
+  }
+  if (manifest.sideEffects !== false) problems.push('sideEffects is not false');
+  if (manifest.type !== 'module') problems.push('type is not "module"');
+  const sums = Object.fromEntries(files.map((f) => [f, sha256(path.join(extracted, 'package', f))]));
+  return { tarball, files, size: fs.statSync(tarball).size, sums, problems };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 2. The apps
+// ---------------------------------------------------------------------------------------------------------
+
+const MAIN_JS = `// A redirect login with nylas-pkce: the mock's base URL comes as ?api= and is kept for the callback.
+import { NylasAuth } from 'nylas-pkce';
+
+const out = document.getElementById('out');
+const params = new URLSearchParams(location.search);
+if (params.has('api')) sessionStorage.setItem('api', params.get('api'));
+const show = (result) => {
+  out.textContent = JSON.stringify(result);
+  out.dataset.state = 'done';
+};
+const fail = (e) => show({ error: e?.code ?? 'exception', message: String(e?.message ?? e) });
+
+const auth = new NylasAuth({
+  clientId: '${CLIENT_ID}',
+  redirectUri: location.origin + '/',
+  apiBase: sessionStorage.getItem('api'),
+});
+document.getElementById('login').addEventListener('click', () => {
+  auth.loginWithRedirect().catch(fail);
+});
+if (params.has('code') || params.has('error')) {
+  auth.handleRedirectCallback().then(
+    (r) => show({ type: r.type, email: r.email, tokenType: r.tokenType, hasAccessToken: Boolean(r.accessToken) }),
+    fail,
+  );
+}
+document.body.dataset.ready = 'true';
+`;
+
+const BODY = '<button id="login">Log in</button>\n<pre id="out"></pre>';
+
+const VITE_INDEX_HTML = `<!doctype html>
+<html>
+<head><meta charset="utf-8"><title>nylas-pkce in a Vite app</title></head>
+<body>
+${BODY}
+<script type="module" src="/main.js"></script>
+</body>
+</html>
+`;
+
+const IMPORT_MAP_INDEX_HTML = `<!doctype html>
+<html>
+<head>
+<meta charset="utf-8"><title>nylas-pkce with an import map</title>
+<script type="importmap">
+{
+  "imports": {
+    "nylas-pkce": "./node_modules/nylas-pkce/pkg/index.js",
+    "nylas-pkce/callback": "./node_modules/nylas-pkce/pkg/callback.js"
+  }
+}
+</script>
+</head>
+<body>
+${BODY}
+<script type="module" src="./main.js"></script>
+</body>
+</html>
+`;
+
+const NODE_MAIN_MJS = `// The stateless functions from Node ESM: authorization URL, callback, token request and answer.
+import { buildAuthorizationUrl } from 'nylas-pkce';
+import { parseCallback, tokenRequest, parseTokenResponse } from 'nylas-pkce/callback';
+
+const apiBase = process.argv[2];
+const config = { clientId: '${CLIENT_ID}', redirectUri: 'http://127.0.0.1:9/callback', apiBase };
+const start = buildAuthorizationUrl(config);
+const auth = await fetch(start.url, { redirect: 'manual', signal: AbortSignal.timeout(15000) });
+const location = auth.headers.get('location');
+if (auth.status < 300 || auth.status > 399 || !location) throw new Error('no redirect: HTTP ' + auth.status);
+const callback = parseCallback(location, { state: start.state });
+const req = tokenRequest({ ...config, code: callback.code, codeVerifier: start.codeVerifier });
+const res = await fetch(req.url, {
+  method: req.method, headers: req.headers, body: req.body, redirect: 'error', signal: AbortSignal.timeout(15000),
+});
+const tokens = parseTokenResponse(res.status, await res.text());
+console.log(JSON.stringify({
+  callbackType: callback.type,
+  tokenType: tokens.tokenType,
+  email: tokens.email,
+  hasAccessToken: Boolean(tokens.accessToken),
+  resolved: [import.meta.resolve('nylas-pkce'), import.meta.resolve('nylas-pkce/callback')],
+}));
+`;
+
+function writeApp(dir, deps, files) {
+  fs.mkdirSync(dir, { recursive: true });
+  const pkg = { name: path.basename(dir), private: true, type: 'module', dependencies: deps };
+  if (deps.vite) pkg.scripts = { dev: 'vite', build: 'vite build', preview: 'vite preview' };
+  fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+}
+
+async function npmInstall(dir) {
+  const base = ['install', '--no-audit', '--no-fund', '--loglevel=error'];
+  const first = await run('npm', [...base, '--prefer-offline'], { cwd: dir, timeoutMs: INSTALL_MS });
+  if (first.code === 0) return first.ms;
+  const second = await runOk('npm', base, { cwd: dir, timeoutMs: INSTALL_MS }); // stale npm cache?
+  return first.ms + second.ms;
+}
+
+/** The installed nylas-pkce must be exactly the tarball's files. */
+function checkInstalled(dir, packed) {
+  const installed = path.join(dir, 'node_modules', 'nylas-pkce');
+  if (fs.lstatSync(installed).isSymbolicLink()) throw new Error('node_modules/nylas-pkce is a symlink, not the tarball');
+  const files = walk(installed);
+  if (JSON.stringify(files) !== JSON.stringify(packed.files)) {
+    throw new Error(`installed files ${files} differ from the tarball's ${packed.files}`);
+  }
+  for (const f of files) {
+    if (sha256(path.join(installed, f)) !== packed.sums[f]) throw new Error(`installed ${f} differs from the tarball's`);
+  }
+}
+
+/** Exact version of a spec (`latest`, `^6`), or null if the registry cannot be asked. */
+async function resolveVersion(spec) {
+  try {
+    const r = await run('npm', ['view', `vite@${spec}`, 'version', '--json'], { timeoutMs: NPM_VIEW_MS });
+    if (r.code !== 0) return null;
+    const v = JSON.parse(r.stdout);
+    const list = (Array.isArray(v) ? v : [v]).filter((x) => /^\d+\.\d+\.\d+$/.test(x));
+    const num = (x) => x.split('.').map(Number);
+    list.sort((a, b) => {
+      const [p, q] = [num(a), num(b)];
+      return p[0] - q[0] || p[1] - q[1] || p[2] - q[2];
+    });
+    return list.at(-1) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 3. Logins
+// ---------------------------------------------------------------------------------------------------------
+
+let browser;
+async function getBrowser() {
+  if (browser) return browser;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    timeout: WAIT_MS,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  await own(() => browser.close());
+  return browser;
+}
+
+async function startMock() {
+  const mock = await startMockServer({ port: 0, autoApprove: true });
+  await own(() => mock.close());
+  return mock;
+}
+
+async function mockStats(mock) {
+  const res = await fetch(`${mock.url}/__mock/stats`, { signal: AbortSignal.timeout(WAIT_MS) });
+  return res.json();
+}
+
+function checkStats(stats) {
+  if (stats.requests.auth !== 1) throw new Error(`the mock saw ${stats.requests.auth} authorization requests, expected 1`);
+  if (stats.requests.token !== 1) throw new Error(`the mock saw ${stats.requests.token} token requests, expected 1`);
+  if (stats.clientSecretSeen) throw new Error('a client secret reached the token endpoint');
+  const grant = stats.tokenRequests?.[0]?.grantType;
+  if (grant !== 'authorization_code') throw new Error(`token request grant_type ${grant}`);
+}
+
+function checkResult(result, typeField) {
+  const problems = [];
+  if (result[typeField] !== (typeField === 'type' ? 'tokens' : 'code')) problems.push(`${typeField} ${result[typeField]}`);
+  if (result.email !== EMAIL) problems.push(`email ${result.email}`);
+  if (result.tokenType !== 'Bearer') problems.push(`tokenType ${result.tokenType}`);
+  if (result.hasAccessToken !== true) problems.push('no access token');
+  if (problems.length) throw new Error(`unexpected result (${problems.join(', ')}): ${JSON.stringify(result)}`);
+}
+
+/**
+ * Opens `${siteUrl}/?api=<mock>/v3`, clicks #login, lets the mock redirect back with a code and waits for
+ * the page's result. Returns `{ ms, scripts }` (the JS URLs the page loaded, before and after login).
+ */
+async function browserLogin(siteUrl, mock) {
+  const b = await getBrowser();
+  const context = await b.newContext();
+  await own(() => context.close());
+  context.setDefaultTimeout(WAIT_MS);
+  context.setDefaultNavigationTimeout(WAIT_MS);
+  const page = await context.newPage();
+  const errors = [];
+  const scripts = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => { if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname); });
+  const started = Date.now();
+  await page.goto(`${siteUrl}/?${new URLSearchParams({ api: `${mock.url}/v3` })}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  const beforeLogin = [...scripts];
+  await page.click('#login');
+  await page.waitForSelector('#out[data-state="done"]');
+  const ms = Date.now() - started;
+  const result = JSON.parse(await page.textContent('#out'));
+  if (!page.url().startsWith(`${siteUrl}/`)) throw new Error(`ended on ${page.url()}, not the app`);
+  if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+  checkResult(result, 'type');
+  checkStats(await mockStats(mock));
+  await context.close();
+  return { ms, beforeLogin, afterLogin: scripts.slice(beforeLogin.length) };
+}
+
+/** `vite preview` or `vite` (dev) on a free loopback port, bounded; resolves `{ url, stop }` once it answers. */
+async function startVite(dir, viteBin, command) {
+  let lastError;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    if (aborting) throw new Error('aborted');
+    const args = [viteBin, ...(command === 'dev' ? [] : [command]), '--host', '127.0.0.1', '--port', String(port), '--strictPort'];
+    const child = spawn(process.execPath, args, {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    children.add(child);
+    let output = '';
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+    const stop = async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const closed = new Promise((r) => child.once('close', r));
+        killChild(child);
+        await Promise.race([closed, sleep(5000)]);
+      }
+      children.delete(child);
+    };
+    const url = `http://127.0.0.1:${port}`;
+    const until = Date.now() + WAIT_MS;
+    while (Date.now() < until && child.exitCode === null) {
+      try {
+        const res = await fetch(`${url}/`, { signal: AbortSignal.timeout(2000) });
+        if (res.ok) {
+          await own(stop);
+          return { url, stop };
+        }
+      } catch { /* not up yet */ }
+      await sleep(150);
+    }
+    await stop();
+    lastError = new Error(`vite ${command} did not answer on ${url}\n${tail(output)}`);
+  }
+  throw lastError;
+}
+
+function distReport(dist) {
+  const files = walk(dist);
+  const wasm = files.filter((f) => f.endsWith('.wasm'));
+  if (wasm.length) throw new Error(`dist/ holds .wasm files: ${wasm.join(', ')}`);
+  const js = files.filter((f) => f.endsWith('.js'));
+  if (!js.length) throw new Error('dist/ holds no JS');
+  let raw = 0;
+  let gz = 0;
+  const sizes = [];
+  for (const f of js) {
+    const buf = fs.readFileSync(path.join(dist, f));
+    raw += buf.length;
+    gz += gzipSync(buf, { level: 9 }).length;
+    sizes.push(`${f} ${kb(buf.length)}`);
+  }
+  return { js, raw, gz, sizes };
+}
+
+function viteBinOf(dir) {
+  const vpkg = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'vite', 'package.json'), 'utf8'));
+  const bin = typeof vpkg.bin === 'string' ? vpkg.bin : vpkg.bin.vite;
+  return { version: vpkg.version, bin: path.join(dir, 'node_modules', 'vite', bin) };
+}
+
+/** Warnings in a build log, for the report (Vite prints them with "(!)" or "warning"). */
+function buildWarnings(log) {
+  return log.split('\n').filter((l) => /\(!\)|warn/i.test(l)).map((l) => l.trim()).filter(Boolean);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The checks
+// ---------------------------------------------------------------------------------------------------------
+
+async function viteApp(app, packed) {
+  const { version, bin } = viteBinOf(app.dir);
+  if (app.expectVersion && version !== app.expectVersion) throw new Error(`installed vite ${version}, expected ${app.expectVersion}`);
+  checkInstalled(app.dir, packed);
+  for (const f of fs.readdirSync(app.dir)) {
+    if (/^vite\.config\./.test(f)) throw new Error(`${f} exists: this app must have no Vite config`);
+  }
+  const build = await runOk(process.execPath, [bin, 'build'], { cwd: app.dir, timeoutMs: BUILD_MS });
+  fs.writeFileSync(path.join(app.dir, 'build.log'), build.stdout + build.stderr);
+  const dist = distReport(path.join(app.dir, 'dist'));
+  // The build, served by `vite preview`: the test the issue asks for.
+  let mock = await startMock();
+  const preview = await startVite(app.dir, bin, 'preview');
+  const login = await browserLogin(preview.url, mock);
+  await preview.stop();
+  await mock.close();
+  // And the dev server (dependency pre-bundling instead of the production build), as `npm run dev` is.
+  mock = await startMock();
+  const dev = await startVite(app.dir, bin, 'dev');
+  let devLogin;
+  try {
+    devLogin = await browserLogin(dev.url, mock);
+  } catch (e) {
+    throw new Error(`vite dev server: ${e.message}`);
+  }
+  await dev.stop();
+  await mock.close();
+  const warnings = buildWarnings(build.stdout + build.stderr);
+  return {
+    summary: `vite ${version}, no config; install ${secs(app.installMs)}, build ${secs(build.ms)}, `
+      + `login ${secs(login.ms)} (preview), ${secs(devLogin.ms)} (dev server); `
+      + `dist: ${dist.js.length} js, ${kb(dist.raw)} (${kb(dist.gz)} gzip), no .wasm`,
+    details: [
+      `dist js: ${dist.sizes.join(', ')}`,
+      `scripts before login: ${login.beforeLogin.join(', ')}; on the callback: ${login.afterLogin.join(', ')}`,
+      ...(warnings.length ? [`build warnings: ${warnings.join(' | ')}`] : []),
+    ],
+  };
+}
+
+async function importMapApp(app, packed) {
+  checkInstalled(app.dir, packed);
+  const mock = await startMock();
+  const site = await startStaticServer({ root: app.dir, port: 0 });
+  await own(() => site.close());
+  const login = await browserLogin(site.url, mock);
+  await site.close();
+  await mock.close();
+  return {
+    summary: `install ${secs(app.installMs)}, login ${secs(login.ms)}`,
+    details: [`scripts before login: ${login.beforeLogin.join(', ')}; on the callback: ${login.afterLogin.join(', ')}`],
+  };
+}
+
+async function nodeApp(app, packed) {
+  checkInstalled(app.dir, packed);
+  const mock = await startMock();
+  const r = await runOk(process.execPath, ['main.mjs', `${mock.url}/v3`], { cwd: app.dir, timeoutMs: NODE_APP_MS });
+  const line = r.stdout.trim().split('\n').at(-1);
+  let result;
+  try {
+    result = JSON.parse(line);
+  } catch {
+    throw new Error(`not JSON: ${r.stdout}${r.stderr}`);
+  }
+  checkResult(result, 'callbackType');
+  const installed = fs.realpathSync(path.join(app.dir, 'node_modules', 'nylas-pkce'));
+  for (const u of result.resolved) {
+    if (!fileURLToPath(u).startsWith(`${installed}${path.sep}`)) throw new Error(`resolved ${u}, outside the installed tarball`);
+  }
+  checkStats(await mockStats(mock));
+  await mock.close();
+  return { summary: `install ${secs(app.installMs)}, run ${secs(r.ms)}`, details: [] };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------------------------------------
+
+async function main() {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nylas-pkce-package-'));
+  let passed = 0;
+  let failed = 0;
+  const report = (name, ok, text, details = []) => {
+    console.log(ok ? `package: ${name} ok (${text})` : `package: ${name} FAILED\n${text}`);
+    for (const d of details) console.log(`           ${d}`);
+    if (ok) passed++;
+    else failed++;
+  };
+
+  let packed;
+  try {
+    packed = await packTarball();
+    if (packed.problems.length) report('tarball', false, packed.problems.map((p) => `    ${p}`).join('\n'));
+    else report('tarball', true, `${path.basename(packed.tarball)}: ${packed.files.length} files, ${kb(packed.size)}`);
+  } catch (e) {
+    report('tarball', false, `    ${e.message}`);
+    console.log(`${passed} passed, ${failed} failed (${secs(Date.now() - t0)})`);
+    return 1;
+  }
+
+  // The Vite versions: the current one, and 6 (the oldest the README covers).
+  const [latest, six] = await Promise.all([resolveVersion('latest'), resolveVersion('^6')]);
+  const viteSpecs = [];
+  const latestMajor = latest ? latest.split('.')[0] : 'latest';
+  viteSpecs.push({ name: `vite-${latestMajor}`, spec: latest ?? 'latest', expectVersion: latest });
+  if (latestMajor !== '6') viteSpecs.push({ name: 'vite-6', spec: six ?? '^6', expectVersion: six });
+  if (!latest || !six) console.log('package: could not ask the registry for Vite versions; installing by tag/range');
+
+  const dep = `file:${packed.tarball}`;
+  const apps = [
+    ...viteSpecs.map((v) => ({
+      name: v.name,
+      kind: 'vite',
+      expectVersion: v.expectVersion,
+      dir: path.join(tmp, v.name),
+      deps: { 'nylas-pkce': dep, vite: v.spec },
+      files: { 'index.html': VITE_INDEX_HTML, 'main.js': MAIN_JS },
+    })),
+    {
+      name: 'import-map', kind: 'import-map', dir: path.join(tmp, 'import-map'),
+      deps: { 'nylas-pkce': dep }, files: { 'index.html': IMPORT_MAP_INDEX_HTML, 'main.js': MAIN_JS },
+    },
+    {
+      name: 'node-esm', kind: 'node', dir: path.join(tmp, 'node-esm'),
+      deps: { 'nylas-pkce': dep }, files: { 'main.mjs': NODE_MAIN_MJS },
+    },
+  ];
+
+  // Installs run together (mostly I/O); the logins one at a time.
+  await Promise.all(apps.map(async (app) => {
+    try {
+      writeApp(app.dir, app.deps, app.files);
+      app.installMs = await npmInstall(app.dir);
+    } catch (e) {
+      app.installError = e;
+    }
+  }));
+
+  const checks = { vite: viteApp, 'import-map': importMapApp, node: nodeApp };
+  for (const app of apps) {
+    if (aborting) break;
+    try {
+      if (app.installError) throw new Error(`npm install failed: ${app.installError.message}`);
+      const { summary, details } = await checks[app.kind](app, packed);
+      report(app.name, true, summary, details);
+    } catch (e) {
+      report(app.name, false, `    ${e.message.split('\n').join('\n    ')}\n    (app: ${app.dir}; NYLAS_PKCE_KEEP_APPS=1 keeps it)`);
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed${aborting ? ', aborted' : ''} (${secs(Date.now() - t0)})`);
+  return failed || aborting ? 1 : 0;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (e) {
+  console.error(`package: ${e.stack ?? e}`);
+} finally {
+  await cleanup();
+}
+process.exit(code);

@@ -275,7 +275,7 @@ pub fn authorization_options(o: &Json) -> Result<AuthorizationOptions, Error> {
         challenge_encoding: None,
         extra_params,
         allow_scope_conflicts: opt_bool(o, "allowScopeConflicts", false)?.unwrap_or(false),
-        app_state: member(o, "appState").map(|v| {
+        app_state: o.get("appState").map(|v| {
             let mut text = String::new();
             json::write_value(&mut text, v);
             text

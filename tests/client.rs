@@ -293,6 +293,29 @@ fn app_state_comes_back_with_the_result_and_is_never_sent() {
 }
 
 #[test]
+fn provider_detection_sends_the_email_and_client_id_and_no_secret() {
+    let (c, http, _) = client();
+    http.answer(
+        200,
+        r#"{"request_id":"r","data":{"provider":"google","type":"google","email":"a@gmail.com","detected":true}}"#,
+    );
+    let found = block_on(c.detect_provider("a@gmail.com")).unwrap();
+    assert_eq!((found.str_of("provider"), found.get("detected")), (Some("google"), Some(&json::Json::Bool(true))));
+    let sent = http.sent.borrow();
+    assert_eq!(sent[0].method, Method::Get);
+    assert_eq!(sent[0].url, "http://127.0.0.1:4010/v3/providers/detect?email=a%40gmail.com&client_id=cid");
+    assert!(sent[0].headers.iter().all(|(k, _)| *k != "Authorization"), "no Basic auth, no secret");
+    drop(sent);
+    // A server that wants an API key: a typed error with the status.
+    http.answer(401, r#"{"success":false,"error":{"type":"invalid_request_error","http_code":401,"event_code":401}}"#);
+    let e = block_on(c.detect_provider("a@gmail.com")).unwrap_err();
+    assert_eq!((e.code(), e.status()), ("api_error", Some(401)));
+    for bad in ["", "nobody", "@x", "a@", "a b@c.d"] {
+        assert_eq!(block_on(c.detect_provider(bad)).unwrap_err().field(), Some("email"), "{bad:?}");
+    }
+}
+
+#[test]
 fn google_scope_conflicts_are_refused_before_the_redirect() {
     let (c, _, _) = client();
     let scopes = vec![

@@ -516,7 +516,7 @@ export class NylasAuth {
 
   /** Revokes the current token at Nylas (`POST /connect/revoke`); local tokens are kept. */
   revoke() {
-    return this.#run(this.#call(0, this.#record).then(() => undefined));
+    return this.#run(this.#call(0, this.#record));
   }
 
   /**
@@ -537,7 +537,7 @@ export class NylasAuth {
         await this.#call(0, old).catch((e) => failures.push(e));
         const s = await engine();
         const refresh = check(s.request(this.#settingsText, 3, old));
-        if (refresh) await this.#send(JSON.parse(refresh), s).catch((e) => failures.push(e));
+        if (refresh) await this.#send(JSON.parse(refresh), s, true).catch((e) => failures.push(e));
       }
       if (failures.length) throw failures[0];
     };
@@ -557,13 +557,14 @@ export class NylasAuth {
   /** A request about the tokens in `record` (0 revoke, 1 token info, 2 grant info), sent and read. */
   async #call(kind, record) {
     const s = await engine();
-    return this.#send(JSON.parse(check(s.request(this.#settingsText, kind, record))), s);
+    return this.#send(JSON.parse(check(s.request(this.#settingsText, kind, record))), s, kind === 0);
   }
 
-  /** Sends an API request and reads its answer. */
-  async #send(request, s) {
+  /** Sends an API request and reads its answer (a revocation's: `undefined` for any 2xx, RFC 7009 §2.2). */
+  async #send(request, s, revocation = false) {
     const { status, body } = await this.#fetch(request);
-    return JSON.parse(check(s.apiResult(status, body)));
+    const text = check(revocation ? s.revoked(status, body) : s.apiResult(status, body));
+    return revocation ? undefined : JSON.parse(text);
   }
 
   /**

@@ -282,7 +282,7 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
 
     async fn send_revocation(&self, req: HttpRequest) -> Result<(), Error> {
         let resp = self.http.send(req).await?;
-        token::parse_api_response(resp.status, resp.body.as_ref()).map(|_| ())
+        token::parse_revocation_response(resp.status, resp.body.as_ref())
     }
 
     /// `GET /connect/tokeninfo` for the current access token: the `data` object.

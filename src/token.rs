@@ -353,8 +353,21 @@ pub fn parse_token_response(status: u16, body: Option<&Json>, now_ms: u64) -> Re
     })
 }
 
-/// Parses an answer of an API endpoint (tokeninfo, grants/me, revoke): the `data` member of a 2xx JSON
-/// body (or the body itself), or the error.
+/// A revocation's answer: any 2xx is success, whatever its body (RFC 7009 §2.2: "the content of the
+/// response body is ignored by the client"; Nylas answers JSON, some servers an empty 200).
+///
+/// # Errors
+/// The server's error for anything else.
+pub fn parse_revocation_response(status: u16, body: Option<&Json>) -> Result<(), Error> {
+    if (200..300).contains(&status) {
+        Ok(())
+    } else {
+        Err(parse_error(status, body))
+    }
+}
+
+/// Parses an answer of an API endpoint (tokeninfo, grants/me): the `data` member of a 2xx JSON body (or
+/// the body itself), or the error.
 pub fn parse_api_response(status: u16, body: Option<&Json>) -> Result<Json, Error> {
     if !(200..300).contains(&status) {
         return Err(parse_error(status, body));

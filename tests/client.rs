@@ -243,6 +243,75 @@ fn revoke_info_logout() {
 }
 
 #[test]
+fn logout_at_a_generic_server_revokes_both_tokens_per_rfc_7009_and_forgets_pending_logins() {
+    let endpoints = nylas_pkce::Endpoints {
+        authorization: "https://idp.example/authorize".into(),
+        token: "https://idp.example/token".into(),
+        revocation: Some("https://idp.example/revoke".into()),
+        token_info: None,
+        grant_info: None,
+        provider_detect: None,
+        issuer: None,
+    };
+    let config = Config::new("cid", "https://app.example.com/cb", endpoints, nylas_pkce::Flavor::Generic).unwrap();
+    let transactions = common::Shared::default();
+    let http = FakeHttp::default();
+    let c = Client::new(
+        config,
+        Box::new(transactions.clone()),
+        None,
+        http.clone(),
+        FakeClock(Rc::new(Cell::new(1_700_000_000_000))),
+        Box::new(rng()) as Box<dyn FnMut(&mut [u8]) -> Result<(), Error>>,
+        ClientOptions::default(),
+    );
+    let state = state_of(&c.authorize(&AuthorizationOptions::default()).unwrap().url);
+    http.answer(200, r#"{"access_token":"at1","token_type":"Bearer","expires_in":60,"refresh_token":"rt1"}"#);
+    block_on(c.handle_callback(&format!("?code=c&state={state}"))).unwrap();
+    c.authorize(&AuthorizationOptions::default()).unwrap(); // a login still pending at logout
+    assert_eq!(transactions.keys(nylas_pkce::transaction::KEY_PREFIX).unwrap().len(), 1);
+    http.answer(200, "");
+    http.answer(200, "");
+    block_on(c.logout()).unwrap();
+    let sent = http.sent.borrow();
+    let forms: Vec<Vec<(String, String)>> =
+        sent[1..].iter().map(|r| nylas_pkce::encode::parse_query(r.body.as_deref().unwrap()).unwrap()).collect();
+    let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+    assert_eq!(sent[1].url, "https://idp.example/revoke");
+    assert!(sent[1].headers.contains(&("Content-Type", "application/x-www-form-urlencoded".into())));
+    assert_eq!(forms[0], [pair("token", "at1"), pair("token_type_hint", "access_token"), pair("client_id", "cid")]);
+    assert_eq!(forms[1], [pair("token", "rt1"), pair("token_type_hint", "refresh_token"), pair("client_id", "cid")]);
+    assert!(transactions.keys(nylas_pkce::transaction::KEY_PREFIX).unwrap().is_empty(), "pending logins forgotten");
+}
+
+#[test]
+fn logout_reports_token_storage_that_cannot_forget() {
+    struct Stubborn;
+    impl Storage for Stubborn {
+        fn get(&self, _: &str) -> Result<Option<String>, Error> {
+            Ok(None)
+        }
+        fn set(&self, _: &str, _: &str) -> Result<(), Error> {
+            Ok(())
+        }
+        fn remove(&self, _: &str) -> Result<(), Error> {
+            Err(Error::StorageUnavailable)
+        }
+        fn keys(&self, _: &str) -> Result<Vec<String>, Error> {
+            Ok(vec![])
+        }
+    }
+    let (c, http, _) = client_with(ClientOptions::default(), Some(Box::new(Stubborn)));
+    let state = state_of(&c.authorize(&AuthorizationOptions::default()).unwrap().url);
+    http.answer(200, TOKENS);
+    block_on(c.handle_callback(&format!("?code=c&state={state}"))).unwrap();
+    http.answer(200, "{}");
+    assert_eq!(block_on(c.logout()).unwrap_err().code(), "storage_unavailable");
+    assert!(c.tokens().is_none(), "memory forgot them anyway");
+    assert_eq!(http.sent.borrow().len(), 2, "and the token was still revoked");
+}
+
+#[test]
 fn logout_clears_even_when_revocation_fails() {
     let (c, http, _) = logged_in(ClientOptions::default(), TOKENS);
     http.answers.borrow_mut().push(Err(Error::Network("offline")));

@@ -76,6 +76,12 @@ pub fn detect(settings: &str, email: &str) -> String {
     out(engine::detect(&input(settings), email))
 }
 
+/// See [`engine::revoked`].
+#[wasm_bindgen]
+pub fn revoked(status: u16, body: &str) -> String {
+    out(engine::revoked(status, body))
+}
+
 /// See [`engine::api_result`].
 #[wasm_bindgen(js_name = "apiResult")]
 pub fn api_result(status: u16, body: &str) -> String {

@@ -272,7 +272,15 @@ pub fn detect(settings: &Json, email: &str) -> Result<String, Error> {
     Ok(super::http_request(&token::provider_detect_request(&config, email)?))
 }
 
-/// An API endpoint's answer (revoke, tokeninfo, grants/me, providers/detect): its `data` as JSON text.
+/// A revocation's answer: `null` for any 2xx (RFC 7009 §2.2 ignores the body).
+///
+/// # Errors
+/// The server's error.
+pub fn revoked(status: u16, body: &str) -> Result<String, Error> {
+    token::parse_revocation_response(status, json::parse(body).as_ref()).map(|()| "null".into())
+}
+
+/// An API endpoint's answer (tokeninfo, grants/me, providers/detect): its `data` as JSON text.
 ///
 /// # Errors
 /// The server's error, `invalid_response`.

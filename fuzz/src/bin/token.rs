@@ -2,7 +2,7 @@
 //! and the npm engine's steps that read them (with and without a previous token record to merge).
 use nylas_pkce::api::engine;
 use nylas_pkce::json;
-use nylas_pkce::token::{parse_api_response, parse_token_response, TokenSet};
+use nylas_pkce::token::{parse_api_response, parse_revocation_response, parse_token_response, TokenSet};
 
 fn main() {
     afl::fuzz!(|data: &[u8]| {
@@ -22,6 +22,7 @@ fn main() {
             assert_eq!(back.access_token, t.access_token);
         }
         let _ = parse_api_response(status, parsed.as_ref());
+        let _ = parse_revocation_response(status, parsed.as_ref());
         let _ = engine::exchanged(status, body, 1_000, previous);
         let _ = engine::api_result(status, body);
         let _ = engine::restore(body, 1_000, 30_000);

@@ -49,6 +49,23 @@ pub enum Callback {
     },
 }
 
+/// The parameters an authorization response puts in the redirect URI (OAuth, RFC 9207, Nylas hosted auth
+/// and admin consent): what a callback page removes from its address bar once handled.
+pub const CALLBACK_PARAMS: &[&str] = &[
+    "code",
+    "state",
+    "error",
+    "error_description",
+    "error_uri",
+    "iss",
+    "admin_consent",
+    "success",
+    "grant_id",
+    "provider",
+    "email",
+    "session_state",
+];
+
 const KNOWN: &[&str] = &[
     "code",
     "state",
@@ -106,6 +123,15 @@ pub fn callback_params(input: &str) -> Result<Vec<(String, String)>, Error> {
         return Err(Error::InvalidCallback("a parameter appears more than once"));
     }
     Ok(params)
+}
+
+/// Whether `input` (a page URL) is an authorization callback: it carries `code`, `error`, `state`,
+/// `admin_consent` or `success`. A malformed one still counts (handling it reports what is wrong).
+pub fn is_callback(input: &str) -> bool {
+    match callback_params(input) {
+        Ok(params) => has_result(&params),
+        Err(_) => true,
+    }
 }
 
 fn has_result(params: &[(String, String)]) -> bool {
@@ -301,6 +327,22 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(cb, Callback::AdminConsent { .. }));
+    }
+
+    #[test]
+    fn callback_pages_are_recognised() {
+        for yes in [
+            "https://a/cb?code=c&state=s",
+            "https://a/?state=s",
+            "#error=x",
+            "https://a/cb?code=%FF",
+            "?admin_consent=true",
+        ] {
+            assert!(is_callback(yes), "{yes}");
+        }
+        for no in ["https://a/", "https://a/?tab=2", "https://a/#section", ""] {
+            assert!(!is_callback(no), "{no}");
+        }
     }
 
     #[test]

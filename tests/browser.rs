@@ -74,6 +74,28 @@ async fn callback_url(c: &BrowserClient) -> String {
 }
 
 #[wasm_bindgen_test]
+fn a_callback_page_is_recognised_and_its_address_bar_cleaned() {
+    let window = web_sys::window().unwrap();
+    let history = window.history().unwrap();
+    let original = browser::current_url().unwrap();
+    let base = original.split(['?', '#']).next().unwrap().to_string();
+    history
+        .replace_state_with_url(&JsValue::NULL, "", Some(&[&base, "?keep=1&code=c&state=s&iss=i"].concat()))
+        .unwrap();
+    assert!(browser::is_callback());
+    assert!(browser::clean_address_bar());
+    assert_eq!(browser::current_url().unwrap(), [&base, "?keep=1"].concat());
+    assert!(!browser::is_callback());
+    assert!(!browser::clean_address_bar(), "nothing left to remove");
+    history
+        .replace_state_with_url(&JsValue::NULL, "", Some(&[&base, "#state=s&error=access_denied"].concat()))
+        .unwrap();
+    assert!(browser::is_callback() && browser::clean_address_bar());
+    assert_eq!(browser::current_url().unwrap(), base);
+    history.replace_state_with_url(&JsValue::NULL, "", Some(&original)).unwrap();
+}
+
+#[wasm_bindgen_test]
 fn randomness_comes_from_the_browser_csprng() {
     let (mut a, mut b) = ([0u8; 32], [0u8; 32]);
     CryptoRng.fill(&mut a).unwrap();

@@ -77,6 +77,34 @@ pub fn current_url() -> Option<String> {
     web_sys::window()?.location().href().ok()
 }
 
+/// Whether this page load is an authorization callback (see [`crate::callback::is_callback`]).
+pub fn is_callback() -> bool {
+    current_url().is_some_and(|url| crate::callback::is_callback(&url))
+}
+
+/// Removes the authorization response (`code`, `state`, `error`, `iss`, …) from the address bar with
+/// `history.replaceState`, so a reload or a shared link does not carry it. Call it once the callback is
+/// handled, whatever the outcome. Returns whether the address bar changed.
+pub fn clean_address_bar() -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    let Ok(href) = window.location().href() else { return false };
+    let Ok(url) = web_sys::Url::new(&href) else { return false };
+    let query = url.search_params();
+    let in_fragment = crate::callback::is_callback(&url.hash());
+    for p in crate::callback::CALLBACK_PARAMS {
+        query.delete(p);
+    }
+    url.set_search(&String::from(query.to_string()));
+    if in_fragment {
+        url.set_hash("");
+    }
+    let clean = url.href();
+    if clean == href {
+        return false;
+    }
+    window.history().is_ok_and(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&clean)).is_ok())
+}
+
 /// `crypto.getRandomValues` through getrandom.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CryptoRng;

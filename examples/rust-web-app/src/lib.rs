@@ -26,8 +26,6 @@ use web_sys::{Document, Element, HtmlElement, Url, UrlSearchParams, Window};
 const CLIENT_ID: &str = "demo-client";
 /// Where a `?api=` override is remembered for the tab.
 const API_KEY: &str = "rust-web-app:api";
-/// Query parameters of an authorization response; any of them makes a load a callback.
-const CALLBACK_PARAMS: [&str; 3] = ["code", "state", "error"];
 
 /// Starts the app when the module is initialised (`init()` in index.html).
 #[wasm_bindgen(start)]
@@ -60,14 +58,13 @@ struct App {
 impl App {
     /// First render: completes a callback if this load is one, else shows the stored login (if any).
     async fn boot(&self) {
-        let view = match self.page.callback_url() {
+        let callback = browser::is_callback().then(browser::current_url).flatten();
+        let view = match callback {
             Some(url) => {
                 let outcome = self.client.handle_callback(&url).await;
                 // The code is single-use and the state is spent either way: don't leave them in the address
                 // bar (a reload would replay them) or in the history.
-                if let Err(e) = self.page.clean_address_bar() {
-                    log_error(&e);
-                }
+                browser::clean_address_bar();
                 match outcome {
                     Ok(CallbackOutcome::Tokens { tokens, .. }) => View::signed_in(&tokens),
                     Ok(CallbackOutcome::AdminConsent { .. }) => View::SignedOut,
@@ -264,17 +261,6 @@ impl Page {
 
     fn query(&self) -> Option<UrlSearchParams> {
         UrlSearchParams::new_with_str(&self.window.location().search().ok()?).ok()
-    }
-
-    /// `location.href` if this load carries an authorization response.
-    fn callback_url(&self) -> Option<String> {
-        let query = self.query()?;
-        CALLBACK_PARAMS.iter().any(|p| query.has(p)).then(browser::current_url).flatten()
-    }
-
-    /// Replaces the address bar's URL (and this history entry) with the bare page URL.
-    fn clean_address_bar(&self) -> Result<(), JsValue> {
-        self.window.history()?.replace_state_with_url(&JsValue::NULL, "", Some(&self.own_url))
     }
 
     /// The API base: a `?api=` link (remembered for the tab), a remembered one, else `<body data-api>`.

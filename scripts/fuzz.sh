@@ -52,7 +52,9 @@ for t in "${TARGETS[@]}"; do
     cmin="$(ls -d "$HOME"/.local/share/afl.rs/*/*/afl/bin | tail -1)/afl-cmin.bash"
     (cd fuzz && "$cmin" -i "$out/default/queue" -o "$min" -- "target/release/$t" >/dev/null 2>&1)
     if [ -n "$(ls -A "$min" 2>/dev/null)" ]; then
-      rm -rf "fuzz/corpus/$t" && cp -r "$min" "fuzz/corpus/$t"
+      rm -rf "fuzz/corpus/$t" && mkdir -p "fuzz/corpus/$t"
+      # Plain names: AFL's (`id:000001,src:…`) cannot be checked out on every file system.
+      i=0; for f in "$min"/*; do i=$((i + 1)); cp "$f" "$(printf 'fuzz/corpus/%s/input-%04d' "$t" "$i")"; done
       echo "fuzz $t: corpus minimised to $(ls "fuzz/corpus/$t" | wc -l) inputs"
     else
       echo "fuzz $t: afl-cmin kept nothing; fuzz/corpus/$t left as it was"; failed=1

@@ -50,7 +50,8 @@ pub enum Callback {
 }
 
 /// The parameters an authorization response puts in the redirect URI (OAuth, RFC 9207, Nylas hosted auth
-/// and admin consent): what a callback page removes from its address bar once handled.
+/// and admin consent): what a callback page removes from its address bar once handled. `session_state`
+/// stays last (see `KNOWN`).
 pub const CALLBACK_PARAMS: &[&str] = &[
     "code",
     "state",
@@ -66,19 +67,12 @@ pub const CALLBACK_PARAMS: &[&str] = &[
     "session_state",
 ];
 
-const KNOWN: &[&str] = &[
-    "code",
-    "state",
-    "error",
-    "error_description",
-    "error_uri",
-    "iss",
-    "admin_consent",
-    "success",
-    "grant_id",
-    "provider",
-    "email",
-];
+/// The parameters a callback's result is read from (all of [`CALLBACK_PARAMS`] but `session_state`, the
+/// last); any other is handed back as an extra.
+const KNOWN: &[&str] = match CALLBACK_PARAMS.split_last() {
+    Some((_, known)) => known,
+    None => &[],
+};
 
 /// Longest callback URL accepted (bytes). A real one is a few hundred.
 pub const MAX_CALLBACK_LEN: usize = 16 * 1024;

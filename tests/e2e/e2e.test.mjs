@@ -1,9 +1,9 @@
 // End-to-end tests: the real demo page (www/) with the built package (pkg/) in headless Chromium, against the
 // mock Nylas. Run: bash scripts/build.sh && node --test tests/e2e/
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  WAIT_MS, startEnv, resetMock, configureMock, mockStats, demoUrl, newContext, openDemo, waitReady, decide,
+  WAIT_MS, suiteEnv, configureMock, mockStats, demoUrl, newContext, openDemo, waitReady, decide,
   nextCallbackRequest, loginWithRedirect, waitStatus, readError, errorVisible, readTokens, readResult, readEvents,
 } from './harness.mjs';
 
@@ -13,19 +13,7 @@ const T = { timeout: 60_000 };
 const MASKED = /^[A-Za-z0-9._~+/=-]{4}…$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-let env;
-
-before(async () => {
-  env = await startEnv();
-});
-
-after(async () => {
-  await env?.close();
-});
-
-beforeEach(async () => {
-  await resetMock(env);
-});
+const env = suiteEnv();
 
 /** A fresh browser context for this test, closed when the test ends. */
 async function contextFor(t) {

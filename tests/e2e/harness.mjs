@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after, beforeEach } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startMockServer } from '../mock-server/server.mjs';
 import { startStaticServer } from '../mock-server/static.mjs';
@@ -46,6 +47,30 @@ export function makeSiteRoot() {
   for (const f of files) fs.copyFileSync(path.join(pkg, f), path.join(root, 'pkg', f));
   return root;
 }
+
+/**
+ * A suite's environment: started once before the file's tests, closed after them, the mock reset before
+ * each test. Call it at the top of a test file; the returned object is filled in by the time tests run.
+ */
+export function suiteEnv() {
+  const env = {};
+  before(async () => {
+    Object.assign(env, await startEnv());
+  });
+  after(async () => {
+    await env.close?.();
+  });
+  beforeEach(async () => {
+    await resetMock(env);
+  });
+  return env;
+}
+
+/**
+ * The mock's URLs for logins that `follow` a redirect: a fetch may follow a cross-origin redirect only to a
+ * server that answers CORS, so they come back to the mock's echo page.
+ */
+export const mockUrls = (env) => ({ mock: env.mock.url, api: `${env.mock.url}/v3`, echo: `${env.mock.url}/callback-echo` });
 
 /** Starts everything; `env.close()` stops it and removes the temporary root. */
 export async function startEnv() {

@@ -1,24 +1,14 @@
 // Scopes and providers in headless Chromium through the built package, against the mock Nylas: provider
 // scope strings, Google's conflict check, incremental consent end to end (a resource call answered 403,
 // requestScopes, a token covering both), appState, and provider detection.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEnv, resetMock, configureMock, mockStats, pageWithPackage } from './harness.mjs';
+import { suiteEnv, mockUrls, configureMock, mockStats, pageWithPackage } from './harness.mjs';
 
 const T = { timeout: 60_000 };
-let env;
+const env = suiteEnv();
 
-before(async () => {
-  env = await startEnv();
-});
-after(async () => {
-  await env?.close();
-});
-beforeEach(async () => {
-  await resetMock(env);
-});
-
-const base = () => ({ mock: env.mock.url, api: `${env.mock.url}/v3`, echo: `${env.mock.url}/callback-echo` });
+const base = () => mockUrls(env);
 
 test('providerScopes gives Google scope strings; a metadata conflict is refused before the redirect', T, async (t) => {
   const { run } = await pageWithPackage(env, t);

@@ -2,26 +2,14 @@
 // the mock Nylas: RFC 9207 `iss` (match, mismatch, missing with requireIss), exact redirect registration,
 // grant substitution, two clients on one page (mix-up), unknown options, popup window names, and logout
 // while a popup login is pending. Run: bash scripts/build.sh && node --test tests/e2e/
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEnv, resetMock, configureMock, mockStats, newContext, openDemo, pageWithPackage } from './harness.mjs';
+import { suiteEnv, mockUrls, configureMock, mockStats, newContext, openDemo, pageWithPackage } from './harness.mjs';
 
 const T = { timeout: 60_000 };
-let env;
+const env = suiteEnv();
 
-before(async () => {
-  env = await startEnv();
-});
-after(async () => {
-  await env?.close();
-});
-beforeEach(async () => {
-  await resetMock(env);
-});
-
-// Logins that `follow` redirect to the mock's echo page: a fetch may follow a cross-origin redirect only
-// to a server that answers CORS.
-const base = () => ({ mock: env.mock.url, api: `${env.mock.url}/v3`, echo: `${env.mock.url}/callback-echo` });
+const base = () => mockUrls(env);
 
 test('RFC 9207: a matching iss completes; a wrong iss is issuer_mismatch; none with requireIss is missing_issuer', T, async (t) => {
   const { run } = await pageWithPackage(env, t);

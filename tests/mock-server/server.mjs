@@ -33,6 +33,10 @@ const CODE_CHALLENGE_RE = /^[A-Za-z0-9\-._~+/=]{20,256}$/;
 const LOOPBACK_ORIGIN_RE = /^http:\/\/(127\.0\.0\.1|localhost)(:\d{1,5})?$/;
 /** Printable ASCII without spaces: anything else cannot go into a Location header. */
 const HEADER_SAFE_RE = /^[\x21-\x7e]+$/;
+/** Cross-Origin-Opener-Policy values the `coop` switch accepts. */
+const COOP_VALUES = ['same-origin', 'same-origin-allow-popups', 'noopener-allow-popups', 'unsafe-none'];
+/** Largest `consentDelayMs`: setTimeout's limit (a larger delay would fire at once). */
+const MAX_CONSENT_DELAY_MS = 2_147_483_647;
 
 /** Event codes from the reference's event-code table (type -> code, HTTP status, default message). */
 const EVENTS = {
@@ -83,6 +87,8 @@ function defaultConfig() {
     autoApprove: false,
     corsOrigins: 'loopback',
     iss: null,
+    coop: null,
+    consentDelayMs: null,
     messagesScopes: ['https://www.googleapis.com/auth/gmail.readonly', 'https://www.googleapis.com/auth/gmail.modify'],
     faults: {},
   };
@@ -116,6 +122,8 @@ const CONFIG_VALIDATORS = {
   autoApprove: (v) => typeof v === 'boolean',
   corsOrigins: (v) => v === 'loopback' || isStringArray(v),
   iss: (v) => v === null || typeof v === 'string',
+  coop: (v) => v === null || COOP_VALUES.includes(v),
+  consentDelayMs: (v) => v === null || (Number.isInteger(v) && v >= 0 && v <= MAX_CONSENT_DELAY_MS),
   messagesScopes: isStringArray,
   faults: isValidFaults,
 };
@@ -259,10 +267,12 @@ function sendJson(res, status, body) {
   res.end(JSON.stringify(body));
 }
 
-function sendHtml(res, status, html) {
+/** Sends an HTML page; `scriptNonce` lets that page's one inline script run (nothing else can). */
+function sendHtml(res, status, html, { scriptNonce } = {}) {
+  const script = scriptNonce ? `; script-src 'nonce-${scriptNonce}'` : '';
   res.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+    'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'${script}`,
     'X-Frame-Options': 'DENY',
   });
   res.end(html);
@@ -378,7 +388,11 @@ function providerSelectHtml() {
   return `<label for="provider">Provider</label><select id="provider" name="provider">${options}</select>`;
 }
 
-function consentPage({ request, requestId, prefix }) {
+/**
+ * The consent page. With `autoApproveMs` (a number) it approves itself that many ms after loading, by
+ * clicking #approve from an inline script that only `scriptNonce` lets run; #auto-approve says so.
+ */
+function consentPage({ request, requestId, prefix, autoApproveMs = null, scriptNonce }) {
   const showSelect = !request.provider && request.prompt.includes('select_provider');
   const field = (id, label, value) => `<dt>${label}</dt><dd id="${id}">${escapeHtml(value)}</dd>`;
   return page('Mock Nylas consent', `<h1>Mock Nylas: authorize application</h1>
@@ -394,7 +408,13 @@ ${showSelect ? providerSelectHtml() : ''}
 <label for="email">Email</label><input id="email" name="email" value="${escapeHtml(request.loginHint ?? DEFAULT_EMAIL)}">
 <div class="actions"><button id="approve" name="decision" value="approve">Approve</button>
 <button id="deny" name="decision" value="deny">Deny</button></div>
-</form>`);
+</form>${autoApproveMs === null ? '' : autoApproveScript(autoApproveMs, scriptNonce)}`);
+}
+
+function autoApproveScript(ms, nonce) {
+  return `
+<p id="auto-approve" data-delay-ms="${ms}">Approving automatically after ${ms} ms.</p>
+<script nonce="${escapeHtml(nonce)}">setTimeout(function () { document.getElementById('approve').click(); }, ${ms});</script>`;
 }
 
 // ---------------------------------------------------------------------------
@@ -616,6 +636,10 @@ class MockNylas {
       throw new NylasError('method_not_allowed');
     }
     if (Object.hasOwn(this.stats.requests, route.endpoint)) this.stats.requests[route.endpoint] += 1;
+    // Every response a popup navigates through here (pages, error pages, redirects) carries the COOP.
+    if (this.config.coop !== null && (route.endpoint === 'auth' || route.endpoint === 'decision')) {
+      res.setHeader('Cross-Origin-Opener-Policy', this.config.coop);
+    }
     if (await this.applyFault(req, res, route.endpoint)) return;
     await route.handler({ req, res, url, prefix: route.prefix });
   }
@@ -674,13 +698,16 @@ class MockNylas {
       return this.redirectError(res, params.redirect_uri, params.state, 'invalid_request', problem, prefix);
     }
     const request = { ...normaliseAuthRequest(params), prefix };
-    if (this.config.autoApprove) {
+    const autoApproveMs = this.config.consentDelayMs;
+    if (this.config.autoApprove && autoApproveMs === null) {
       return this.approve(res, request, { provider: request.provider, email: request.loginHint });
     }
     this.prunePendingConsents();
     const requestId = randomToken();
-    this.pendingConsents.set(requestId, { request, prefix, expiresAt: Date.now() + PENDING_CONSENT_TTL_MS });
-    sendHtml(res, 200, consentPage({ request, requestId, prefix }));
+    const expiresAt = Date.now() + (autoApproveMs ?? 0) + PENDING_CONSENT_TTL_MS;
+    this.pendingConsents.set(requestId, { request, prefix, expiresAt });
+    const scriptNonce = autoApproveMs === null ? undefined : randomToken();
+    sendHtml(res, 200, consentPage({ request, requestId, prefix, autoApproveMs, scriptNonce }), { scriptNonce });
   }
 
   prunePendingConsents() {
@@ -1091,7 +1118,11 @@ export async function startMockServer(options = {}) {
 
 const USAGE = `usage: node tests/mock-server/server.mjs [--port 4010] [--client-id demo-client]
   [--redirect-uri URI]... [--cors-origin ORIGIN]... [--auto-approve] [--public-refresh]
-  [--challenge-encoding nylas|rfc7636|any]`;
+  [--challenge-encoding nylas|rfc7636|any] [--exact-redirects] [--iss auto|VALUE]
+  [--coop same-origin|same-origin-allow-popups|noopener-allow-popups|unsafe-none] [--consent-delay-ms N]`;
+
+/** A flag's value as a number if it is all digits, else NaN (which the config validators refuse). */
+const wholeNumber = (text) => (/^\d{1,10}$/.test(text) ? Number(text) : Number.NaN);
 
 /** Parses CLI flags into startMockServer options. Throws on unknown or incomplete flags. */
 function parseCliArgs(argv) {
@@ -1118,6 +1149,8 @@ function parseCliArgs(argv) {
       case '--public-refresh': options.publicRefresh = true; break;
       case '--exact-redirects': options.allowAnyLoopbackRedirect = false; break;
       case '--iss': options.iss = value(); break;
+      case '--coop': options.coop = value(); break;
+      case '--consent-delay-ms': options.consentDelayMs = wholeNumber(value()); break;
       default: throw new Error(`unknown argument: ${flag}`);
     }
   }

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
+import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { startMockServer } from './server.mjs';
 import { startStaticServer } from './static.mjs';
@@ -401,6 +402,145 @@ describe('authorization request', () => {
   it('accepts a state of 1024 characters and any provider string', async () => {
     const q = await authorize({ state: 's'.repeat(1024), provider: 'some-new-provider' });
     assert.equal(q.get('state').length, 1024);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Cross-Origin-Opener-Policy (coop) and a consent page that approves itself (consentDelayMs)
+// ---------------------------------------------------------------------------
+
+describe('coop and consentDelayMs', () => {
+  const COOP = 'cross-origin-opener-policy';
+
+  /** Runs a delayed consent page's inline script against a stand-in document; returns what it did. */
+  function runConsentScript(html) {
+    const script = /<script nonce="([^"]+)">([^]*?)<\/script>/.exec(html);
+    assert.ok(script, 'the page has one nonce-bearing inline script');
+    const clicked = [];
+    const timers = [];
+    const document = { getElementById: (id) => ({ click: () => clicked.push(id) }) };
+    vm.runInNewContext(script[2], { document, setTimeout: (fn, ms) => timers.push({ fn, ms }) });
+    return { nonce: script[1], clicked, timers };
+  }
+
+  it('off by default: no Cross-Origin-Opener-Policy on the consent page or the auto-approve redirect', async () => {
+    assert.equal((await request(authPath())).headers.get(COOP), null);
+    await control('config', { autoApprove: true });
+    assert.equal((await request(authPath())).headers.get(COOP), null);
+  });
+
+  it('coop: "same-origin" is on the consent page (/v3 and legacy), its error pages and the decision redirect', async () => {
+    const config = await control('config', { coop: 'same-origin' });
+    assert.equal(config.coop, 'same-origin');
+    for (const prefix of ['/v3', '']) {
+      const page = await request(authPath({ state: 's' }, prefix));
+      assert.equal(page.status, 200);
+      assert.equal(page.headers.get(COOP), 'same-origin', `consent page at ${prefix}/connect/auth`);
+      const requestId = /name="request_id" value="([^"]+)"/.exec(await page.text())[1];
+      const decided = await decide(requestId, 'approve', {}, prefix);
+      assert.equal(decided.status, 302);
+      assert.equal(decided.headers.get(COOP), 'same-origin', 'the redirect to the app carries it too');
+    }
+    const badClient = await request(authPath({ client_id: 'nope' }));
+    assert.equal(badClient.status, 400);
+    assert.equal(badClient.headers.get(COOP), 'same-origin', 'error pages are pages the popup shows');
+    const badParam = await request(authPath({ response_type: 'token' }));
+    assert.equal(badParam.status, 302);
+    assert.equal(badParam.headers.get(COOP), 'same-origin');
+    assert.equal((await request('/v3/connect/tokeninfo?access_token=x')).headers.get(COOP), null, 'APIs are not pages');
+  });
+
+  it('coop with autoApprove: the immediate redirect carries the header; other values are sent as given', async () => {
+    await control('config', { autoApprove: true, coop: 'same-origin' });
+    for (const prefix of ['/v3', '']) {
+      const res = await request(authPath({ state: 's' }, prefix));
+      assert.equal(res.status, 302);
+      assert.ok(locationParams(res).get('code'));
+      assert.equal(res.headers.get(COOP), 'same-origin');
+    }
+    await control('config', { coop: 'same-origin-allow-popups' });
+    assert.equal((await request(authPath())).headers.get(COOP), 'same-origin-allow-popups');
+    await control('config', { coop: null });
+    assert.equal((await request(authPath())).headers.get(COOP), null, 'null switches it off');
+  });
+
+  it('consentDelayMs: the consent page stays up (even with autoApprove) and approves itself after the delay', async () => {
+    await control('config', { autoApprove: true, coop: 'same-origin', consentDelayMs: 20_000 });
+    const res = await request(authPath({ state: 'slow', login_hint: 'stay@example.com' }));
+    assert.equal(res.status, 200, 'no immediate redirect');
+    assert.equal(res.headers.get(COOP), 'same-origin');
+    const html = await res.text();
+    assert.match(html, /<p id="auto-approve" data-delay-ms="20000">/);
+    const { nonce, clicked, timers } = runConsentScript(html);
+    assert.equal(res.headers.get('content-security-policy'),
+      `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'`, 'only that script may run');
+    assert.match(nonce, /^[A-Za-z0-9_-]{43}$/);
+    assert.deepEqual(timers.map((t) => t.ms), [20_000], 'the wait happens in the page, not in the HTTP response');
+    assert.deepEqual(clicked, []);
+    timers[0].fn();
+    assert.deepEqual(clicked, ['approve'], 'then it clicks #approve, which posts the form');
+    // What that click posts: the form's request_id, the prefilled email and decision=approve.
+    const requestId = /name="request_id" value="([^"]+)"/.exec(html)[1];
+    const decided = await decide(requestId, 'approve', { email: 'stay@example.com' });
+    assert.equal(decided.status, 302);
+    assert.equal(decided.headers.get(COOP), 'same-origin');
+    const q = locationParams(decided);
+    assert.equal(q.get('state'), 'slow');
+    assert.equal((await postToken(codeFields(q.get('code')))).body.email, 'stay@example.com');
+  });
+
+  it('consentDelayMs without autoApprove also approves by itself; a new nonce per page', async () => {
+    await control('config', { consentDelayMs: 0 });
+    const first = await request(authPath());
+    const second = await request(authPath());
+    const a = runConsentScript(await first.text());
+    const b = runConsentScript(await second.text());
+    assert.deepEqual(a.timers.map((t) => t.ms), [0]);
+    assert.notEqual(a.nonce, b.nonce);
+    assert.equal(first.headers.get(COOP), null, 'the two switches are independent');
+  });
+
+  it('the plain consent page keeps its script-free CSP; reset clears both switches', async () => {
+    await control('config', { coop: 'same-origin', consentDelayMs: 500 });
+    const config = await control('reset');
+    assert.equal(config.coop, null);
+    assert.equal(config.consentDelayMs, null);
+    const res = await request(authPath());
+    assert.equal(res.headers.get(COOP), null);
+    assert.equal(res.headers.get('content-security-policy'), "default-src 'none'; style-src 'unsafe-inline'");
+    assert.doesNotMatch(await res.text(), /<script|auto-approve/);
+  });
+
+  it('refuses unknown coop values and delays that are not whole milliseconds in setTimeout\'s range', async () => {
+    for (const body of [{ coop: 'same_origin' }, { coop: 'SAME-ORIGIN' }, { coop: true }, { coop: '' },
+      { consentDelayMs: -1 }, { consentDelayMs: 1.5 }, { consentDelayMs: '20000' }, { consentDelayMs: 2 ** 31 }]) {
+      const res = await request('/__mock/config', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+      });
+      await assertNylasError(res, 'invalid_request_payload', 700, 400);
+    }
+    assert.equal(mock.config.coop, null);
+    assert.equal(mock.config.consentDelayMs, null);
+  });
+
+  it('CLI: --coop and --consent-delay-ms set the switches; bad values exit with status 2', async () => {
+    const cli = spawnCli('server.mjs', ['--port', '0', '--auto-approve', '--coop', 'same-origin', '--consent-delay-ms', '20000']);
+    try {
+      const url = (await cli.firstLine).slice('mock nylas listening on '.length);
+      const res = await fetch(`${url}/v3/connect/auth?client_id=${CLIENT}&redirect_uri=${encodeURIComponent(REDIRECT)}&response_type=code`,
+        { redirect: 'manual' });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get(COOP), 'same-origin');
+      assert.match(await res.text(), /data-delay-ms="20000"/);
+    } finally {
+      cli.child.kill('SIGTERM');
+    }
+    assert.equal((await cli.exited).code, 0);
+    for (const args of [['--coop', 'nope'], ['--consent-delay-ms', '5s'], ['--consent-delay-ms', '']]) {
+      const bad = spawnCli('server.mjs', ['--port', '0', ...args]);
+      bad.firstLine.catch(() => {});
+      assert.equal((await bad.exited).code, 2, args.join(' '));
+    }
   });
 });
 

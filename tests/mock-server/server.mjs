@@ -33,6 +33,8 @@ const CODE_CHALLENGE_RE = /^[A-Za-z0-9\-._~+/=]{20,256}$/;
 const LOOPBACK_ORIGIN_RE = /^http:\/\/(127\.0\.0\.1|localhost)(:\d{1,5})?$/;
 /** Printable ASCII without spaces: anything else cannot go into a Location header. */
 const HEADER_SAFE_RE = /^[\x21-\x7e]+$/;
+/** A Host header naming this machine: 127.0.0.1, localhost or [::1], with an optional port (group 1). */
+const LOOPBACK_HOST_RE = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::(\d{1,5}))?$/i;
 /** Cross-Origin-Opener-Policy values the `coop` switch accepts. */
 const COOP_VALUES = ['same-origin', 'same-origin-allow-popups', 'noopener-allow-popups', 'unsafe-none'];
 /** Largest `consentDelayMs`: setTimeout's limit (a larger delay would fire at once). */
@@ -43,6 +45,7 @@ const EVENTS = {
   bad_request: { code: 400, status: 400, message: 'Bad request' },
   invalid_request_error: { code: 401, status: 401, message: 'Authentication error' },
   not_found_error: { code: 404, status: 404, message: 'Resource not found' },
+  forbidden: { code: 403, status: 403, message: 'Forbidden' }, // mock-specific: Host is not a loopback name
   method_not_allowed: { code: 405, status: 405, message: 'Method not allowed' }, // mock-specific
   internal_error: { code: 500, status: 500, message: 'Internal error, contact administrator' },
   invalid_request_payload: { code: 700, status: 400, message: 'Invalid JSON payload format' },
@@ -507,6 +510,7 @@ class MockNylas {
     this.jwtKey = randomBytes(32);
     this.pendingTimers = new Set();
     this.baseUrl = '';
+    this.port = 0; // the port listened on, set once listening
     this.clearState();
     this.routes = this.buildRoutes();
   }
@@ -542,6 +546,15 @@ class MockNylas {
     return this.config.allowAnyLoopbackRedirect
       && this.config.redirectUriPrefixes.some((prefix) => uri.startsWith(prefix))
       && isSafePrefixedUri(uri);
+  }
+
+  /**
+   * Whether a Host header names this server on this machine: 127.0.0.1, localhost or [::1] (any case),
+   * with the port it listens on (no port means 80). Browsers always send this for a loopback URL.
+   */
+  isHostAllowed(host) {
+    const match = typeof host === 'string' ? LOOPBACK_HOST_RE.exec(host) : null;
+    return match !== null && (match[1] ?? '80') === String(this.port);
   }
 
   isOriginAllowed(origin) {
@@ -603,6 +616,10 @@ class MockNylas {
   async handle(req, res) {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Referrer-Policy', 'no-referrer');
+    if (!this.isHostAllowed(req.headers.host)) {
+      // DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 sends `Host: evil.example`.
+      return sendNylasError(res, new NylasError('forbidden', { message: 'Host must be 127.0.0.1, localhost or [::1] with this server\'s port' }));
+    }
     this.applyCors(req, res);
     try {
       await this.dispatch(req, res);
@@ -1098,6 +1115,7 @@ export async function startMockServer(options = {}) {
   });
   const actualPort = server.address().port;
   mock.baseUrl = `http://${HOST}:${actualPort}`;
+  mock.port = actualPort;
 
   let closing;
   const close = () => {

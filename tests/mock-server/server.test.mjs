@@ -1028,6 +1028,102 @@ describe('faults', () => {
 });
 
 // ---------------------------------------------------------------------------
+// Host check (DNS rebinding)
+// ---------------------------------------------------------------------------
+
+describe('Host check', () => {
+  /**
+   * A request with a Host header of our choosing (fetch always sends the URL's own host).
+   * `host: null` sends none. Resolves with { status, headers, body }.
+   */
+  function withHost(host, pathAndQuery, { method = 'GET', headers = {}, body } = {}) {
+    return new Promise((resolve, reject) => {
+      const req = http.request({
+        hostname: '127.0.0.1',
+        port: mock.port,
+        path: pathAndQuery,
+        method,
+        setHost: false, // else Node puts its own Host in place of an empty one
+        headers: { ...(host === null ? {} : { Host: host }), ...headers },
+      }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => { text += chunk; });
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: text }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  const postJson = (host, pathName, value) => withHost(host, pathName, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(value),
+  });
+
+  function assertForbidden(res, what) {
+    assert.equal(res.status, 403, what);
+    const body = JSON.parse(res.body);
+    assert.equal(body.success, false);
+    assert.equal(body.error.type, 'forbidden');
+    assert.equal(body.error.http_code, 403);
+    assert.match(body.error.message, /Host/);
+  }
+
+  it('a rebinding page (Host: evil.example:PORT) cannot change switches, reset or read stats', async () => {
+    const evil = `evil.example:${mock.port}`;
+    await login();
+    assertForbidden(await postJson(evil, '/__mock/config', { autoApprove: true }), 'config');
+    assert.equal(mock.config.autoApprove, false, 'the switch did not change');
+    assertForbidden(await postJson(evil, '/__mock/reset', {}), 'reset');
+    assertForbidden(await withHost(evil, '/__mock/stats'), 'stats');
+    assert.equal((await stats()).requests.token, 1, 'nothing was reset');
+    const preflight = await withHost(evil, '/__mock/config', {
+      method: 'OPTIONS', headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'POST' },
+    });
+    assert.equal(preflight.status, 403);
+    assert.equal(preflight.headers['access-control-allow-origin'], undefined);
+  });
+
+  it('the Nylas routes are checked too: no consent page, code or token for a foreign Host', async () => {
+    const evil = `evil.example:${mock.port}`;
+    assertForbidden(await withHost(evil, authPath()), 'auth');
+    await control('config', { autoApprove: true });
+    assertForbidden(await withHost(evil, authPath()), 'auth with autoApprove');
+    assertForbidden(await withHost(evil, '/v3/connect/token', {
+      method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'grant_type=x',
+    }), 'token');
+    assertForbidden(await withHost(evil, '/connect/tokeninfo?access_token=x'), 'legacy tokeninfo');
+    assertForbidden(await withHost(evil, '/v3/nothing'), 'unknown routes too');
+    assert.deepEqual(Object.values((await stats()).requests), [0, 0, 0, 0, 0, 0, 0], 'refused before routing');
+  });
+
+  it('accepts 127.0.0.1, localhost and [::1] in any case, with the port the server listens on', async () => {
+    for (const name of ['127.0.0.1', 'localhost', 'LOCALHOST', 'LocalHost', '[::1]']) {
+      const res = await withHost(`${name}:${mock.port}`, '/__mock/stats');
+      assert.equal(res.status, 200, name);
+      assert.deepEqual(Object.keys(JSON.parse(res.body)), ['requests', 'tokenRequests', 'clientSecretSeen']);
+    }
+    const changed = await postJson(`localhost:${mock.port}`, '/__mock/config', { autoApprove: true });
+    assert.equal(changed.status, 200);
+    assert.equal(mock.config.autoApprove, true);
+  });
+
+  it('refuses other names, look-alikes, another port, no port and no Host', async () => {
+    const p = mock.port;
+    const otherPort = p === 65535 ? p - 1 : p + 1;
+    const hosts = [
+      'evil.example', `evil.example:${p}`, `127.0.0.1.evil.example:${p}`, `localhost.evil.example:${p}`,
+      `evil.localhost:${p}`, `localhost.:${p}`, `127.0.0.2:${p}`, `0.0.0.0:${p}`, `[::ffff:127.0.0.1]:${p}`,
+      `2130706433:${p}`, `::1:${p}`, `[::1]x:${p}`, `localhost:${p}@evil.example`,
+      `127.0.0.1:${otherPort}`, `localhost:0${p}`, 'localhost', '127.0.0.1', '',
+    ];
+    for (const host of hosts) assertForbidden(await withHost(host, '/__mock/stats'), JSON.stringify(host));
+    const none = await withHost(null, '/__mock/stats');
+    assert.ok([400, 403].includes(none.status), `no Host -> ${none.status}`);
+  });
+});
+
+// ---------------------------------------------------------------------------
 // Control API and startMockServer()
 // ---------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+
 // Browser benchmark: nylas-pkce vs oauth4webapi, pkce-challenge and @nylas/connect, in headless Chromium
 // driven by playwright-core. All timings are taken in the page with performance.now(); pages are served
 // cross-origin isolated (COOP/COEP) so the clock resolution is 5 µs instead of 100 µs. Prints one markdown
@@ -20,13 +21,13 @@
 // nylas-pkce rows are skipped and only the peers are measured; if only target/npm-split/ is missing,
 // just the split rows are skipped.
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 
@@ -168,15 +169,30 @@ function pkgVersion(name) {
 
 /** Peer bundles: each is both measured (sizes) and served to the pages. */
 const PEER_BUNDLES = [
-  { lib: 'oauth4webapi', out: 'oauth4webapi.full.js', what: 'whole public API', contents: "export * from 'oauth4webapi';" },
-  { lib: 'oauth4webapi', out: 'oauth4webapi.pkce.js', what: 'PKCE flow only (3 helpers + URL)', entry: 'tests/bench/entries/oauth4webapi-pkce.js' },
+  {
+    lib: 'oauth4webapi',
+    out: 'oauth4webapi.full.js',
+    what: 'whole public API',
+    contents: "export * from 'oauth4webapi';",
+  },
+  {
+    lib: 'oauth4webapi',
+    out: 'oauth4webapi.pkce.js',
+    what: 'PKCE flow only (3 helpers + URL)',
+    entry: 'tests/bench/entries/oauth4webapi-pkce.js',
+  },
   {
     lib: 'pkce-challenge',
     out: 'pkce-challenge.full.js',
     what: 'whole public API',
     contents: "export * from 'pkce-challenge'; export { default } from 'pkce-challenge';",
   },
-  { lib: '@nylas/connect', out: 'nylas-connect.full.js', what: 'whole public API', contents: "export * from '@nylas/connect';" },
+  {
+    lib: '@nylas/connect',
+    out: 'nylas-connect.full.js',
+    what: 'whole public API',
+    contents: "export * from '@nylas/connect';",
+  },
 ];
 
 async function buildPeerBundles() {
@@ -237,7 +253,8 @@ async function snapshotOurs(variants) {
         }
       }
     } else {
-      if (!warned) process.stderr.write('bench: pkg/ is incomplete or pkg/.raw exists (a build running?), waiting for it...\n');
+      if (!warned)
+        process.stderr.write('bench: pkg/ is incomplete or pkg/.raw exists (a build running?), waiting for it...\n');
       warned = true;
       await sleep(2000);
     }
@@ -444,8 +461,16 @@ const COLD_PAGES = [
     variant: 'split',
     what: '`/pkg-split/index.js` → `error.js` + `login.wasm` (top-level await: fetch + compile + instantiate), `buildAuthorizationUrl()`',
   },
-  { name: '@nylas/connect', page: 'cold-nylas-connect.html', what: 'bundle, `new NylasConnect()` + `connect({ method: "inline" })`' },
-  { name: 'oauth4webapi (PKCE flow)', page: 'cold-oauth4webapi.html', what: 'PKCE-flow bundle, verifier + challenge + state + `URL`' },
+  {
+    name: '@nylas/connect',
+    page: 'cold-nylas-connect.html',
+    what: 'bundle, `new NylasConnect()` + `connect({ method: "inline" })`',
+  },
+  {
+    name: 'oauth4webapi (PKCE flow)',
+    page: 'cold-oauth4webapi.html',
+    what: 'PKCE-flow bundle, verifier + challenge + state + `URL`',
+  },
 ];
 const COLD_BASELINE = '@nylas/connect';
 
@@ -493,8 +518,18 @@ async function benchMemory(browser, base) {
     return {
       points: [
         { label: 'after init', calls: 0, bytes: afterInit },
-        { label: 'after 10,000 `buildAuthorizationUrl`', calls: 10_000, bytes: first.bytes, usPerCall: (first.ms * 1000) / 10_000 },
-        { label: 'after 100,000 `buildAuthorizationUrl`', calls: 100_000, bytes: rest.bytes, usPerCall: (rest.ms * 1000) / 90_000 },
+        {
+          label: 'after 10,000 `buildAuthorizationUrl`',
+          calls: 10_000,
+          bytes: first.bytes,
+          usPerCall: (first.ms * 1000) / 10_000,
+        },
+        {
+          label: 'after 100,000 `buildAuthorizationUrl`',
+          calls: 100_000,
+          bytes: rest.bytes,
+          usPerCall: (rest.ms * 1000) / 90_000,
+        },
       ],
     };
   } finally {
@@ -511,8 +546,14 @@ function report({ opts, machine, withOurs, ours, variants, build, pairs, cold, m
   const push = (...blocks) => out.push(blocks.join('\n\n'), ''); // blank line between blocks (GFM tables)
   const has = (key) => variants.some((v) => v.key === key);
   push('# nylas-pkce benchmark');
-  if (!withOurs) push('> **pkg/index.js not found — nylas-pkce rows skipped** (run `bash scripts/build.sh --split target/npm-split`).');
-  else if (!has('split')) push('> **target/npm-split/ not found — split-variant rows skipped** (run `bash scripts/build.sh --split target/npm-split`).');
+  if (!withOurs)
+    push(
+      '> **pkg/index.js not found — nylas-pkce rows skipped** (run `bash scripts/build.sh --split target/npm-split`).',
+    );
+  else if (!has('split'))
+    push(
+      '> **target/npm-split/ not found — split-variant rows skipped** (run `bash scripts/build.sh --split target/npm-split`).',
+    );
   if (build?.splitStaleMin > 1) {
     push(
       `> **target/npm-split/ is ${build.splitStaleMin.toFixed(0)} min older than pkg/**: it may come from an older build than the ` +
@@ -521,19 +562,42 @@ function report({ opts, machine, withOurs, ours, variants, build, pairs, cold, m
   }
 
   const buildRow = withOurs
-    ? [['nylas-pkce build', variants.map((v) => `\`${v.srcRel}/index.js\` ${new Date(build.mtimes[v.key]).toISOString()}`).join(', ')]]
+    ? [
+        [
+          'nylas-pkce build',
+          variants.map((v) => `\`${v.srcRel}/index.js\` ${new Date(build.mtimes[v.key]).toISOString()}`).join(', '),
+        ],
+      ]
     : [];
-  push('## 1. Machine', table(['', ''], [
-    ['Date', machine.date],
-    ['CPU', `${machine.cpu} × ${machine.cores} logical cores`],
-    ['OS', machine.os],
-    ['Load average (1 min)', `${machine.loadStart.toFixed(2)} at start, ${machine.loadEnd.toFixed(2)} at end (other processes compete for the ${machine.cores} cores)`],
-    ['Node', machine.node],
-    ['Browser', `${machine.chromiumLine ?? 'chromium'} (Playwright \`browser.version()\`: ${machine.browserVersion}), headless`],
-    ['Page clock', `crossOriginIsolated=${pairs.info.crossOriginIsolated}, performance.now() step ≈ ${us2(pairs.info.timerResolutionUs)} µs`],
-    ['Settings', `PKCE pair: ${opts.warmup} warm-up + ${opts.runs} runs × ${int(opts.ops)} ops; cold start: ${opts.loads} loads (+1 discarded) per page`],
-    ...buildRow,
-  ]));
+  push(
+    '## 1. Machine',
+    table(
+      ['', ''],
+      [
+        ['Date', machine.date],
+        ['CPU', `${machine.cpu} × ${machine.cores} logical cores`],
+        ['OS', machine.os],
+        [
+          'Load average (1 min)',
+          `${machine.loadStart.toFixed(2)} at start, ${machine.loadEnd.toFixed(2)} at end (other processes compete for the ${machine.cores} cores)`,
+        ],
+        ['Node', machine.node],
+        [
+          'Browser',
+          `${machine.chromiumLine ?? 'chromium'} (Playwright \`browser.version()\`: ${machine.browserVersion}), headless`,
+        ],
+        [
+          'Page clock',
+          `crossOriginIsolated=${pairs.info.crossOriginIsolated}, performance.now() step ≈ ${us2(pairs.info.timerResolutionUs)} µs`,
+        ],
+        [
+          'Settings',
+          `PKCE pair: ${opts.warmup} warm-up + ${opts.runs} runs × ${int(opts.ops)} ops; cold start: ${opts.loads} loads (+1 discarded) per page`,
+        ],
+        ...buildRow,
+      ],
+    ),
+  );
 
   const sizeRows = [];
   const baseBrotli = withOurs ? ours.variants.inline.beforeLogin.brotli : null;
@@ -543,9 +607,19 @@ function report({ opts, machine, withOurs, ours, variants, build, pairs, cold, m
       const s = ours.variants[v.key];
       const lib = `nylas-pkce ${ours.version} (${v.key})`;
       for (const f of s.files) {
-        sizeRows.push([lib, `\`${v.srcRel}/${f.name}\`: ${v.roles[f.name]}`, bytesCell(f.raw), bytesCell(f.gzip), bytesCell(f.brotli), '']);
+        sizeRows.push([
+          lib,
+          `\`${v.srcRel}/${f.name}\`: ${v.roles[f.name]}`,
+          bytesCell(f.raw),
+          bytesCell(f.gzip),
+          bytesCell(f.brotli),
+          '',
+        ]);
       }
-      for (const [label, t] of [['before login', s.beforeLogin], ['whole login', s.wholeLogin]]) {
+      for (const [label, t] of [
+        ['before login', s.beforeLogin],
+        ['whole login', s.wholeLogin],
+      ]) {
         sizeRows.push([
           `**${lib}**`,
           `**${label}** (${t.files.join(' + ')})`,
@@ -558,7 +632,14 @@ function report({ opts, machine, withOurs, ours, variants, build, pairs, cold, m
     }
   }
   for (const b of PEER_BUNDLES) {
-    sizeRows.push([`${b.lib} ${b.version}`, `${b.what} (esbuild, minified)`, bytesCell(b.sizes.raw), bytesCell(b.sizes.gzip), bytesCell(b.sizes.brotli), vs(b.sizes.brotli)]);
+    sizeRows.push([
+      `${b.lib} ${b.version}`,
+      `${b.what} (esbuild, minified)`,
+      bytesCell(b.sizes.raw),
+      bytesCell(b.sizes.gzip),
+      bytesCell(b.sizes.brotli),
+      vs(b.sizes.brotli),
+    ]);
   }
   let inlineCost = '';
   if (withOurs && has('split')) {
@@ -570,8 +651,13 @@ function report({ opts, machine, withOurs, ours, variants, build, pairs, cold, m
   }
   push(
     '## 2. Sizes',
-    table(['Library', 'Artifact', 'Raw bytes', 'gzip -9', 'brotli q11', 'brotli ÷ nylas-pkce before login (inline)'], sizeRows),
-    'Peers: esbuild ' + esbuild.version + ' (`bundle`, `format: esm`, `platform: browser`, `minify`) of `export * from \'<peer>\'` ' +
+    table(
+      ['Library', 'Artifact', 'Raw bytes', 'gzip -9', 'brotli q11', 'brotli ÷ nylas-pkce before login (inline)'],
+      sizeRows,
+    ),
+    'Peers: esbuild ' +
+      esbuild.version +
+      " (`bundle`, `format: esm`, `platform: browser`, `minify`) of `export * from '<peer>'` " +
       '(plus the default export for pkce-challenge). nylas-pkce: the files as built by `scripts/build.sh --split target/npm-split`, ' +
       'unbundled (snapshotted at start and served from that copy); "inline" is `pkg/` (what npm ships, wasm inlined in the JS), ' +
       '"split" is `target/npm-split/` (the same modules with separate `.wasm` files). "before login" = what a page loads to build an ' +
@@ -584,7 +670,12 @@ function report({ opts, machine, withOurs, ours, variants, build, pairs, cold, m
   const oursUs = withOurs ? median(pairs.samples['nylas-pkce']) : null;
   const pairRows = Object.entries(pairs.samples).map(([name, xs]) => {
     const m = median(xs);
-    return [name, `**${us2(m)}**`, `${us2(min(xs))} – ${us2(max(xs))}`, name === 'nylas-pkce' ? '1.00×' : oursUs ? ratio(m / oursUs) : 'n/a'];
+    return [
+      name,
+      `**${us2(m)}**`,
+      `${us2(min(xs))} – ${us2(max(xs))}`,
+      name === 'nylas-pkce' ? '1.00×' : oursUs ? ratio(m / oursUs) : 'n/a',
+    ];
   });
   push(
     '## 3. PKCE pair time (verifier + S256 challenge, one page)',
@@ -632,8 +723,11 @@ function report({ opts, machine, withOurs, ours, variants, build, pairs, cold, m
     '"import+init+first URL" = `performance.now()` when the URL is ready minus `performance.now()` at the top of an inline classic ' +
       'script placed before the module script (covers fetching and evaluating the module graph, for nylas-pkce the wasm compile + ' +
       'instantiate — synchronous from the inlined bytes, or fetch + compile behind a top-level await for split — and the first URL). ' +
-      '"page load → first URL" = the same end time with navigation start as origin. "÷ ' + COLD_BASELINE + '" = that median ÷ ' +
-      COLD_BASELINE + '\'s median in this run (lower = faster). "Requests" = what the page fetched besides itself (last load). ' +
+      '"page load → first URL" = the same end time with navigation start as origin. "÷ ' +
+      COLD_BASELINE +
+      '" = that median ÷ ' +
+      COLD_BASELINE +
+      '\'s median in this run (lower = faster). "Requests" = what the page fetched besides itself (last load). ' +
       'Served from 127.0.0.1, so network time is near zero. @nylas/connect makes no network request to build the URL ' +
       '(it reads/writes localStorage and uses crypto.subtle); it was given `debug: false` to keep its console logging out of the timing.',
   );
@@ -650,7 +744,7 @@ function report({ opts, machine, withOurs, ours, variants, build, pairs, cold, m
     push(
       '## 5. nylas-pkce wasm memory',
       table(['Point', 'wasmMemoryBytes()', 'MiB', 'growth vs init (bytes)', 'µs per call in this batch'], memRows),
-      'Fresh page importing `/pkg/index.js` (inline variant); `wasmMemoryBytes()` is the login half\'s linear memory (the session ' +
+      "Fresh page importing `/pkg/index.js` (inline variant); `wasmMemoryBytes()` is the login half's linear memory (the session " +
         'half is not loaded). `buildAuthorizationUrl({ clientId, redirectUri, region: "us", provider: "google", scopes: ["email"] })` in a loop. ' +
         'Linear memory never shrinks, so this is the high-water mark.',
     );
@@ -672,8 +766,11 @@ async function main() {
   const withOurs = fs.existsSync(path.join(PKG_DIR, 'index.js'));
   if (!withOurs) process.stderr.write('bench: pkg/index.js not found, skipping nylas-pkce rows\n');
   // The split variant is optional (a build without --split leaves it out); it needs the inline one as the baseline.
-  const variants = VARIANTS.filter((v) => withOurs && (v.key === 'inline' || fs.existsSync(path.join(v.src, 'index.js'))));
-  if (withOurs && variants.length < VARIANTS.length) process.stderr.write('bench: target/npm-split/ not found, skipping split rows\n');
+  const variants = VARIANTS.filter(
+    (v) => withOurs && (v.key === 'inline' || fs.existsSync(path.join(v.src, 'index.js'))),
+  );
+  if (withOurs && variants.length < VARIANTS.length)
+    process.stderr.write('bench: target/npm-split/ not found, skipping split rows\n');
 
   process.stderr.write('bench: bundling peers with esbuild...\n');
   await buildPeerBundles(); // (re)creates BUILD_DIR
@@ -683,7 +780,9 @@ async function main() {
     // build.sh writes pkg/ and then target/npm-split/ within seconds; a split dir older than pkg/ is left over.
     build = { mtimes, splitStaleMin: mtimes.split === undefined ? 0 : (mtimes.inline - mtimes.split) / 60_000 };
     if (build.splitStaleMin > 1) {
-      process.stderr.write(`bench: warning: target/npm-split/ is ${build.splitStaleMin.toFixed(0)} min older than pkg/ (stale split build?)\n`);
+      process.stderr.write(
+        `bench: warning: target/npm-split/ is ${build.splitStaleMin.toFixed(0)} min older than pkg/ (stale split build?)\n`,
+      );
     }
   }
   const ours = withOurs ? oursSizes(variants) : null;
@@ -708,7 +807,12 @@ async function main() {
     process.stderr.write('bench: PKCE pairs...\n');
     const pairs = await benchPairs(browser, server.url, opts, withOurs);
     process.stderr.write('bench: cold starts...\n');
-    const cold = await benchCold(browser, server.url, opts, variants.map((v) => v.key));
+    const cold = await benchCold(
+      browser,
+      server.url,
+      opts,
+      variants.map((v) => v.key),
+    );
     let memory = null;
     if (withOurs) {
       process.stderr.write('bench: memory...\n');

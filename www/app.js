@@ -57,7 +57,11 @@ function loadOverrides() {
   if (q.has('fetchTimeoutMs')) fresh.fetchTimeoutMs = q.get('fetchTimeoutMs');
   const merged = { ...readSessionJson(OVERRIDES_KEY), ...fresh };
   if (Object.keys(fresh).length) {
-    try { sessionStorage.setItem(OVERRIDES_KEY, JSON.stringify(merged)); } catch { /* used for this load only */ }
+    try {
+      sessionStorage.setItem(OVERRIDES_KEY, JSON.stringify(merged));
+    } catch {
+      /* used for this load only */
+    }
   }
   return merged;
 }
@@ -74,7 +78,9 @@ function isLoopback(hostname) {
 function checkApiOverride(value) {
   const problem = checkApiBase(value);
   if (problem) return problem;
-  return isLoopback(new URL(value).hostname) ? null : '?api= may only name a server on this machine (127.0.0.1, localhost, [::1]); set other servers in the settings panel';
+  return isLoopback(new URL(value).hostname)
+    ? null
+    : '?api= may only name a server on this machine (127.0.0.1, localhost, [::1]); set other servers in the settings panel';
 }
 
 /** The origin the page's API calls go to: the configured API base, or the region's. */
@@ -125,7 +131,8 @@ function buildOptions(settings, overrides) {
     options.region = settings.region;
   }
   if (overrides.storage !== undefined) {
-    if (!STORAGE_KINDS.includes(overrides.storage)) throw new Error(`?storage= must be one of ${STORAGE_KINDS.join(', ')}`);
+    if (!STORAGE_KINDS.includes(overrides.storage))
+      throw new Error(`?storage= must be one of ${STORAGE_KINDS.join(', ')}`);
     options.storage = overrides.storage;
   }
   if (overrides.fetchTimeoutMs !== undefined) {
@@ -171,8 +178,16 @@ function showResult(title, value) {
 
 function clearError() {
   $('error').hidden = true;
-  for (const id of ['error-message', 'error-name', 'error-code', 'error-error', 'error-description',
-    'error-event-code', 'error-status']) $(id).textContent = '';
+  for (const id of [
+    'error-message',
+    'error-name',
+    'error-code',
+    'error-error',
+    'error-description',
+    'error-event-code',
+    'error-status',
+  ])
+    $(id).textContent = '';
   delete $('error').dataset.code;
 }
 
@@ -232,7 +247,10 @@ function render(auth) {
   for (const id of SESSION_BUTTONS) $(id).disabled = !usable || !t;
   if (!auth) return;
   if (t && auth.isAuthenticated()) {
-    setStatus('signed-in', `Connected: ${t.email ?? 'unknown email'} (${t.provider ?? 'unknown provider'}), token valid until ${new Date(t.expiresAt).toLocaleTimeString()}.`);
+    setStatus(
+      'signed-in',
+      `Connected: ${t.email ?? 'unknown email'} (${t.provider ?? 'unknown provider'}), token valid until ${new Date(t.expiresAt).toLocaleTimeString()}.`,
+    );
   } else if (t) {
     setStatus('expired', 'The access token has expired: connect again.');
   } else {
@@ -244,7 +262,14 @@ function render(auth) {
 function describeOutcome(r) {
   switch (r?.type) {
     case 'tokens':
-      return { type: 'tokens', grantId: r.grantId, email: r.email, provider: r.provider, scope: r.scope, expiresAt: r.expiresAt };
+      return {
+        type: 'tokens',
+        grantId: r.grantId,
+        email: r.email,
+        provider: r.provider,
+        scope: r.scope,
+        expiresAt: r.expiresAt,
+      };
     case 'admin_consent':
       return { type: 'admin_consent', admin_consent: true };
     default:
@@ -284,8 +309,11 @@ function wireSettings(settings) {
       scopes: form.elements.scopes.value.trim(),
       credentialId: form.elements.credentialId.value.trim(),
     };
-    const problem = !next.clientId ? 'the client id is required'
-      : next.region === 'custom' ? checkApiBase(next.apiBase) : null;
+    const problem = !next.clientId
+      ? 'the client id is required'
+      : next.region === 'custom'
+        ? checkApiBase(next.apiBase)
+        : null;
     $('settings-problem').hidden = !problem;
     $('settings-problem').textContent = problem ?? '';
     if (problem) return;
@@ -342,7 +370,9 @@ async function main() {
     return;
   }
 
-  auth.on('tokens', (t) => logEvent('tokens', `grant ${t?.grantId ?? '?'} · ${t?.email ?? '?'} · ${t?.provider ?? '?'}`));
+  auth.on('tokens', (t) =>
+    logEvent('tokens', `grant ${t?.grantId ?? '?'} · ${t?.email ?? '?'} · ${t?.provider ?? '?'}`),
+  );
   auth.on('expired', () => logEvent('expired', 'the access token expired'));
   auth.on('logout', () => logEvent('logout', 'local tokens cleared'));
   auth.on('error', (e) => logEvent('error', e?.code ?? 'unknown'));
@@ -364,10 +394,13 @@ async function main() {
     render(auth);
   };
   // Back from the consent page through the back/forward cache: the page is live again, not busy.
-  addEventListener('pageshow', (e) => { if (e.persisted) render(auth); });
+  addEventListener('pageshow', (e) => {
+    if (e.persisted) render(auth);
+  });
 
   $('login-redirect').addEventListener('click', () =>
-    run('Redirecting to Nylas…', () => auth.loginWithRedirect(), { navigates: true }));
+    run('Redirecting to Nylas…', () => auth.loginWithRedirect(), { navigates: true }),
+  );
 
   $('login-popup').addEventListener('click', () => {
     // No await before this call: the browser only lets a click open a window synchronously.
@@ -378,37 +411,56 @@ async function main() {
     });
   });
 
-  $('admin-consent').addEventListener('click', () => run('Redirecting to Microsoft admin consent…', () =>
-    auth.loginWithRedirect({ responseType: 'adminconsent', credentialId: settings.credentialId, provider: 'microsoft' }),
-  { navigates: true }));
+  $('admin-consent').addEventListener('click', () =>
+    run(
+      'Redirecting to Microsoft admin consent…',
+      () =>
+        auth.loginWithRedirect({
+          responseType: 'adminconsent',
+          credentialId: settings.credentialId,
+          provider: 'microsoft',
+        }),
+      { navigates: true },
+    ),
+  );
 
-  $('grant-info').addEventListener('click', () => run('Fetching the grant…', async () => {
-    showResult('grant info: GET /grants/me', await auth.grantInfo());
-  }));
+  $('grant-info').addEventListener('click', () =>
+    run('Fetching the grant…', async () => {
+      showResult('grant info: GET /grants/me', await auth.grantInfo());
+    }),
+  );
 
-  $('token-info').addEventListener('click', () => run('Fetching token info…', async () => {
-    showResult('token info: GET /connect/tokeninfo', await auth.tokenInfo());
-  }));
+  $('token-info').addEventListener('click', () =>
+    run('Fetching token info…', async () => {
+      showResult('token info: GET /connect/tokeninfo', await auth.tokenInfo());
+    }),
+  );
 
-  $('reauth').addEventListener('click', () => run('Redirecting to Nylas…', () => auth.reauthenticate(), { navigates: true }));
+  $('reauth').addEventListener('click', () =>
+    run('Redirecting to Nylas…', () => auth.reauthenticate(), { navigates: true }),
+  );
 
-  $('revoke').addEventListener('click', () => run('Revoking…', async () => {
-    await auth.revoke();
-    showResult('revoke: POST /connect/revoke', {
-      revoked: true,
-      note: 'Revoked at Nylas; the local token set is kept, so Grant info and Token info now fail.',
-    });
-  }));
+  $('revoke').addEventListener('click', () =>
+    run('Revoking…', async () => {
+      await auth.revoke();
+      showResult('revoke: POST /connect/revoke', {
+        revoked: true,
+        note: 'Revoked at Nylas; the local token set is kept, so Grant info and Token info now fail.',
+      });
+    }),
+  );
 
-  $('logout').addEventListener('click', () => run('Logging out…', async () => {
-    try {
-      await auth.logout();
-      showResult('log out', { loggedOut: true, revokedAtNylas: true });
-    } catch (e) {
-      showResult('log out', { loggedOut: true, revokedAtNylas: false }); // local tokens are gone regardless
-      throw e;
-    }
-  }));
+  $('logout').addEventListener('click', () =>
+    run('Logging out…', async () => {
+      try {
+        await auth.logout();
+        showResult('log out', { loggedOut: true, revokedAtNylas: true });
+      } catch (e) {
+        showResult('log out', { loggedOut: true, revokedAtNylas: false }); // local tokens are gone regardless
+        throw e;
+      }
+    }),
+  );
 
   // Tokens expire silently. Once they have, ask the SDK for one: it refreshes where the server allows it, or
   // forgets them and fires 'expired' (and rejects with login_required), so the page can say so.
@@ -416,9 +468,13 @@ async function main() {
   setInterval(() => {
     if (checking || !auth.getTokenSet() || auth.isAuthenticated()) return;
     checking = true;
-    auth.getAccessToken()
+    auth
+      .getAccessToken()
       .catch(showError)
-      .finally(() => { checking = false; render(auth); });
+      .finally(() => {
+        checking = false;
+        render(auth);
+      });
   }, 1000);
 
   if (isCallback()) {

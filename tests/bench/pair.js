@@ -62,7 +62,12 @@ async function load() {
     if (len < 43 || len > 128) throw new Error(`${name}: verifier length ${len}`);
     checks[name] = { rfc7636: true, verifierLength: len };
   }
-  return { libs: [...libs.keys()], checks, crossOriginIsolated: self.crossOriginIsolated, timerResolutionUs: timerResolutionUs() };
+  return {
+    libs: [...libs.keys()],
+    checks,
+    crossOriginIsolated: self.crossOriginIsolated,
+    timerResolutionUs: timerResolutionUs(),
+  };
 }
 
 /** Smallest non-zero step of performance.now() seen, in µs (5 µs when cross-origin isolated, else 100 µs). */

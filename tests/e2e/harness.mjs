@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before, beforeEach } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { before, after, beforeEach } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startMockServer } from '../mock-server/server.mjs';
 import { startStaticServer } from '../mock-server/static.mjs';
@@ -36,8 +36,10 @@ export function makeSiteRoot() {
   waitForQuietPkg(pkg);
   const files = pkgFiles(pkg);
   if (!files.includes('index.js') || !files.includes('callback.js')) {
-    throw new Error('pkg/ is not built (pkg/index.js or pkg/callback.js is missing): run `bash scripts/build.sh` first '
-      + '(npm test builds it before this suite)');
+    throw new Error(
+      'pkg/ is not built (pkg/index.js or pkg/callback.js is missing): run `bash scripts/build.sh` first ' +
+        '(npm test builds it before this suite)',
+    );
   }
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nylas-pkce-e2e-'));
   for (const f of WWW_FILES) fs.copyFileSync(path.join(ROOT, 'www', f), path.join(root, f));
@@ -70,7 +72,11 @@ export function suiteEnv() {
  * The mock's URLs for logins that `follow` a redirect: a fetch may follow a cross-origin redirect only to a
  * server that answers CORS, so they come back to the mock's echo page.
  */
-export const mockUrls = (env) => ({ mock: env.mock.url, api: `${env.mock.url}/v3`, echo: `${env.mock.url}/callback-echo` });
+export const mockUrls = (env) => ({
+  mock: env.mock.url,
+  api: `${env.mock.url}/v3`,
+  echo: `${env.mock.url}/callback-echo`,
+});
 
 /** Starts everything; `env.close()` stops it and removes the temporary root. */
 export async function startEnv() {
@@ -84,8 +90,15 @@ export async function startEnv() {
       headless: true,
       // Keep Chromium's popup blocker on (Playwright turns it off by default): a popup must come from a click.
       ignoreDefaultArgs: ['--disable-popup-blocking'],
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     });
   } catch (e) {
     await closeEnv(env);
@@ -168,11 +181,14 @@ export async function decide(env, page, { decision = 'approve', email } = {}) {
 
 /** The next navigation of `page` back to the demo that carries callback parameters. */
 export function nextCallbackRequest(env, page) {
-  return page.waitForRequest((r) => {
-    if (!r.isNavigationRequest() || !r.url().startsWith(`${env.site.url}/`)) return false;
-    const q = new URL(r.url()).searchParams;
-    return q.has('state') || q.has('code') || q.has('error') || q.has('admin_consent');
-  }, { timeout: WAIT_MS });
+  return page.waitForRequest(
+    (r) => {
+      if (!r.isNavigationRequest() || !r.url().startsWith(`${env.site.url}/`)) return false;
+      const q = new URL(r.url()).searchParams;
+      return q.has('state') || q.has('code') || q.has('error') || q.has('admin_consent');
+    },
+    { timeout: WAIT_MS },
+  );
 }
 
 /** Redirect login through the consent page; resolves with the callback URL the browser loaded. */
@@ -240,14 +256,20 @@ export async function pageWithPackage(env, t) {
   const context = await newContext(env);
   t.after(() => context.close());
   await context.addInitScript(() => {
-    window.__pkg = async () => ({ ...(await import(new URL('./pkg/index.js', location.href).href)), ...window.__helpers });
+    window.__pkg = async () => ({
+      ...(await import(new URL('./pkg/index.js', location.href).href)),
+      ...window.__helpers,
+    });
     window.__helpers = {
       follow: async (auth, options) => (await fetch(auth.authorizationUrl(options))).url,
-      code: (p) => p.then((r) => ({ ok: r.type }), (e) => ({ code: e.code, field: e.field, name: e.name })),
+      code: (p) =>
+        p.then(
+          (r) => ({ ok: r.type }),
+          (e) => ({ code: e.code, field: e.field, name: e.name }),
+        ),
     };
   });
   const page = await openDemo(env, context);
   const run = (fn, arg) => page.evaluate(fn, arg);
   return { page, context, run };
 }
-

@@ -1,14 +1,15 @@
 // End-to-end: the Rust web app example (examples/rust-web-app: nylas-pkce's browser client, built with plain
 // wasm-bindgen) in headless Chromium against the mock Nylas, consent auto-approved. This suite builds nothing:
 // run `bash scripts/build-rust-example.sh` first, then `node --test tests/e2e/rust-app.test.mjs`.
-import { test, before, after, beforeEach } from 'node:test';
+
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { after, before, beforeEach, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startMockServer } from '../mock-server/server.mjs';
 import { startStaticServer } from '../mock-server/static.mjs';
-import { ROOT, WAIT_MS, newContext, resetMock, configureMock, mockStats } from './harness.mjs';
+import { configureMock, mockStats, newContext, ROOT, resetMock, WAIT_MS } from './harness.mjs';
 
 const APP = path.join(ROOT, 'examples', 'rust-web-app');
 const BUILT = ['rust_web_app.js', 'rust_web_app_bg.wasm'];
@@ -23,8 +24,10 @@ let env;
 before(async () => {
   const missing = BUILT.filter((f) => !fs.existsSync(path.join(APP, 'pkg', f)));
   if (missing.length) {
-    throw new Error(`examples/rust-web-app/pkg is not built (${missing.join(', ')} missing): `
-      + 'run `bash scripts/build-rust-example.sh` first');
+    throw new Error(
+      `examples/rust-web-app/pkg is not built (${missing.join(', ')} missing): ` +
+        'run `bash scripts/build-rust-example.sh` first',
+    );
   }
   env = {};
   env.mock = await startMockServer({ port: 0 });
@@ -32,8 +35,14 @@ before(async () => {
   env.browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 });
 
@@ -77,8 +86,10 @@ test('Connect logs in with a redirect, shows the grant email, survives a reload;
   await waitState(page, 'signed-out');
 
   const authRequest = page.waitForRequest((r) => r.url().startsWith(`${env.mock.url}/v3/connect/auth?`));
-  const callbackRequest = page.waitForRequest((r) => r.isNavigationRequest()
-    && r.url().startsWith(`${env.site.url}/?`) && new URL(r.url()).searchParams.has('code'));
+  const callbackRequest = page.waitForRequest(
+    (r) =>
+      r.isNavigationRequest() && r.url().startsWith(`${env.site.url}/?`) && new URL(r.url()).searchParams.has('code'),
+  );
   await page.click('#connect');
   const auth = new URL((await authRequest).url()).searchParams;
   assert.equal(auth.get('client_id'), 'demo-client');

@@ -23,7 +23,10 @@ async function waitListening(port, child, ms = 20_000) {
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`${child.spawnfile} exited (${child.exitCode})`);
     const ok = await new Promise((resolve) => {
-      const c = net.connect(port, '127.0.0.1', () => { c.destroy(); resolve(true); });
+      const c = net.connect(port, '127.0.0.1', () => {
+        c.destroy();
+        resolve(true);
+      });
       c.once('error', () => resolve(false));
     });
     if (ok) return;
@@ -102,7 +105,10 @@ async function call(base, method, path, body) {
     signal: AbortSignal.timeout(WAIT_MS * 2),
   });
   const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(`WebDriver ${method} ${path}: ${res.status} ${json.value?.error ?? ''} ${json.value?.message ?? ''}`);
+  if (!res.ok)
+    throw new Error(
+      `WebDriver ${method} ${path}: ${res.status} ${json.value?.error ?? ''} ${json.value?.message ?? ''}`,
+    );
   return json.value;
 }
 

@@ -1,10 +1,11 @@
 // The built npm package (pkg/) imported from Node 20: both entries (nylas-pkce, nylas-pkce/callback),
 // vectors, typed errors, 30+ malformed inputs each with its specific code, and the NylasAuth flow
 // against the in-process mock Nylas server.
-import { test, before, after } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
 import { startMockServer } from '../mock-server/server.mjs';
 
 const np = await import('../../pkg/index.js').catch((e) => {
@@ -14,12 +15,19 @@ const cbm = await import('../../pkg/callback.js');
 const { NylasAuth, NylasPkceError } = np;
 
 let mock;
-before(async () => { mock = await startMockServer({ port: 0 }); });
-after(async () => { await mock?.close(); });
+before(async () => {
+  mock = await startMockServer({ port: 0 });
+});
+after(async () => {
+  await mock?.close();
+});
 
 const control = (path, body) =>
-  fetch(mock.url + path, { method: body ? 'POST' : 'GET', headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) })
-    .then((r) => r.json());
+  fetch(mock.url + path, {
+    method: body ? 'POST' : 'GET',
+    headers: { 'content-type': 'application/json' },
+    body: body && JSON.stringify(body),
+  }).then((r) => r.json());
 
 function codeOf(fn) {
   try {
@@ -42,16 +50,37 @@ test('package.json publishes pkg/ as an ESM package with types', async () => {
   assert.equal(pkg.exports['.'].import, './pkg/index.js');
   assert.equal(pkg.exports['./callback'].types, './pkg/callback.d.ts');
   assert.equal(pkg.exports['./callback'].import, './pkg/callback.js');
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  );
   const files = packed[0].files.map((f) => f.path).sort();
-  for (const f of ['pkg/index.js', 'pkg/index.d.ts', 'pkg/callback.js', 'pkg/callback.d.ts', 'pkg/error.js', 'package.json', 'README.md']) {
+  for (const f of [
+    'pkg/index.js',
+    'pkg/index.d.ts',
+    'pkg/callback.js',
+    'pkg/callback.d.ts',
+    'pkg/error.js',
+    'package.json',
+    'README.md',
+  ]) {
     assert.ok(files.includes(f), `${f} missing from the tarball: ${files}`);
   }
   assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('tests/')), 'sources must not be published');
 });
 
 test('every documented export is there and ready without an await', () => {
-  for (const name of ['generateCodeVerifier', 'codeChallenge', 'generatePkcePair', 'buildAuthorizationUrl', 'NylasAuth', 'NylasPkceError', 'wasmMemoryBytes']) {
+  for (const name of [
+    'generateCodeVerifier',
+    'codeChallenge',
+    'generatePkcePair',
+    'buildAuthorizationUrl',
+    'NylasAuth',
+    'NylasPkceError',
+    'wasmMemoryBytes',
+  ]) {
     assert.equal(typeof np[name], 'function', name);
   }
   for (const name of ['parseCallback', 'tokenRequest', 'parseTokenResponse', 'NylasPkceError']) {
@@ -63,19 +92,43 @@ test('every documented export is there and ready without an await', () => {
 });
 
 test('PKCE vectors: Nylas hex encoding and RFC 7636 Appendix B', () => {
-  assert.equal(np.codeChallenge('nylas'), 'ZTk2YmY2Njg2YTNjMzUxMGU5ZTkyN2RiNzA2OWNiMWNiYTliOTliMDIyZjQ5NDgzYTZjZTMyNzA4MDllNjhhMg');
-  assert.equal(np.codeChallenge('nylas', { method: 'S256', encoding: 'nylas' }), 'ZTk2YmY2Njg2YTNjMzUxMGU5ZTkyN2RiNzA2OWNiMWNiYTliOTliMDIyZjQ5NDgzYTZjZTMyNzA4MDllNjhhMg');
-  assert.equal(np.codeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', { encoding: 'rfc7636' }), 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+  assert.equal(
+    np.codeChallenge('nylas'),
+    'ZTk2YmY2Njg2YTNjMzUxMGU5ZTkyN2RiNzA2OWNiMWNiYTliOTliMDIyZjQ5NDgzYTZjZTMyNzA4MDllNjhhMg',
+  );
+  assert.equal(
+    np.codeChallenge('nylas', { method: 'S256', encoding: 'nylas' }),
+    'ZTk2YmY2Njg2YTNjMzUxMGU5ZTkyN2RiNzA2OWNiMWNiYTliOTliMDIyZjQ5NDgzYTZjZTMyNzA4MDllNjhhMg',
+  );
+  assert.equal(
+    np.codeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', { encoding: 'rfc7636' }),
+    'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+  );
   assert.equal(np.codeChallenge('x'.repeat(43), { method: 'plain' }), 'x'.repeat(43));
   const pair = np.generatePkcePair({ encoding: 'rfc7636' });
   assert.equal(pair.codeChallenge, np.codeChallenge(pair.codeVerifier, { encoding: 'rfc7636' }));
   assert.equal(pair.codeChallengeMethod, 'S256');
   assert.equal(np.generatePkcePair({ length: 128 }).codeVerifier.length, 128);
-  assert.equal(codeOf(() => np.codeChallenge('x', { method: 'S512' })), 'invalid_option');
-  assert.equal(codeOf(() => np.generatePkcePair({ encoding: 'hex' })), 'invalid_option');
-  assert.equal(codeOf(() => np.generatePkcePair({ method: 'toString' })), 'invalid_option');
-  assert.equal(codeOf(() => np.generatePkcePair({ encoding: '__proto__' })), 'invalid_option');
-  assert.equal(codeOf(() => np.generatePkcePair({ length: 42 })), 'invalid_verifier');
+  assert.equal(
+    codeOf(() => np.codeChallenge('x', { method: 'S512' })),
+    'invalid_option',
+  );
+  assert.equal(
+    codeOf(() => np.generatePkcePair({ encoding: 'hex' })),
+    'invalid_option',
+  );
+  assert.equal(
+    codeOf(() => np.generatePkcePair({ method: 'toString' })),
+    'invalid_option',
+  );
+  assert.equal(
+    codeOf(() => np.generatePkcePair({ encoding: '__proto__' })),
+    'invalid_option',
+  );
+  assert.equal(
+    codeOf(() => np.generatePkcePair({ length: 42 })),
+    'invalid_verifier',
+  );
   assert.equal(np.generatePkcePair({ method: 'plain' }).codeChallenge.length, 43);
   const seen = new Set();
   for (let i = 0; i < 200; i++) {
@@ -88,12 +141,29 @@ test('PKCE vectors: Nylas hex encoding and RFC 7636 Appendix B', () => {
 
 test('the reference PKCE authorization request', () => {
   const r = np.buildAuthorizationUrl({
-    clientId: '<your_nylas_app_client_id>', redirectUri: 'https://myapp.com/callback-handler', apiBase: 'https://myapp.us.nylas.com',
-    provider: 'google', scopes: ['https://www.googleapis.com/auth/gmail.readonly', 'profile'], state: 'sQ6vFQN',
+    clientId: '<your_nylas_app_client_id>',
+    redirectUri: 'https://myapp.com/callback-handler',
+    apiBase: 'https://myapp.us.nylas.com',
+    provider: 'google',
+    scopes: ['https://www.googleapis.com/auth/gmail.readonly', 'profile'],
+    state: 'sQ6vFQN',
   });
   const u = new URL(r.url);
   assert.equal(u.origin + u.pathname, 'https://myapp.us.nylas.com/connect/auth');
-  assert.deepEqual([...u.searchParams.keys()], ['client_id', 'redirect_uri', 'response_type', 'provider', 'scope', 'access_type', 'state', 'code_challenge', 'code_challenge_method']);
+  assert.deepEqual(
+    [...u.searchParams.keys()],
+    [
+      'client_id',
+      'redirect_uri',
+      'response_type',
+      'provider',
+      'scope',
+      'access_type',
+      'state',
+      'code_challenge',
+      'code_challenge_method',
+    ],
+  );
   assert.equal(u.searchParams.get('scope'), 'https://www.googleapis.com/auth/gmail.readonly profile');
   assert.ok(r.url.includes('scope=https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fgmail.readonly%20profile&'));
   assert.equal(u.searchParams.get('access_type'), 'online');
@@ -124,7 +194,7 @@ test('at least 30 malformed inputs, each with its specific code', () => {
     [() => np.buildAuthorizationUrl({ ...cfg, responseType: 'adminconsent' }), 'invalid_option'],
     [() => np.buildAuthorizationUrl({ ...cfg, extraParams: { code_challenge: 'x' } }), 'invalid_option'],
     [() => np.buildAuthorizationUrl({ ...cfg, codeVerifier: 'too-short' }), 'invalid_verifier'],
-    [() => np.buildAuthorizationUrl({ ...cfg, codeVerifier: 'a'.repeat(42) + '+' }), 'invalid_verifier'],
+    [() => np.buildAuthorizationUrl({ ...cfg, codeVerifier: `${'a'.repeat(42)}+` }), 'invalid_verifier'],
     [() => np.generateCodeVerifier(200), 'invalid_verifier'],
     // callbacks
     [() => cbm.parseCallback('https://a.com/cb?code=x', S), 'missing_state'],
@@ -134,20 +204,50 @@ test('at least 30 malformed inputs, each with its specific code', () => {
     [() => cbm.parseCallback('https://a.com/cb?code=x&error=e&state=st', S), 'invalid_callback'],
     [() => cbm.parseCallback('https://a.com/cb', S), 'invalid_callback'],
     [() => cbm.parseCallback('https://a.com/cb?code=%E0%A4%A&state=st', S), 'invalid_callback'],
-    [() => cbm.parseCallback('https://a.com/cb?code=x&state=st&iss=https%3A%2F%2Fevil', { state: 'st', issuer: 'https://good' }), 'issuer_mismatch'],
+    [
+      () =>
+        cbm.parseCallback('https://a.com/cb?code=x&state=st&iss=https%3A%2F%2Fevil', {
+          state: 'st',
+          issuer: 'https://good',
+        }),
+      'issuer_mismatch',
+    ],
     [() => cbm.parseCallback('https://a.com/cb?error=access_denied&state=st', S), 'authorization_error'],
-    [() => cbm.parseCallback('https://a.com/cb?success=false&error=auth_limit_reached&state=st', S), 'authorization_error'],
+    [
+      () => cbm.parseCallback('https://a.com/cb?success=false&error=auth_limit_reached&state=st', S),
+      'authorization_error',
+    ],
     // token bodies
     [() => cbm.parseTokenResponse(200, '{"token_type":"Bearer"}'), 'invalid_response'],
     [() => cbm.parseTokenResponse(200, '{"access_token":"a","token_type":"MAC"}'), 'invalid_response'],
-    [() => cbm.parseTokenResponse(200, '{"access_token":"a","token_type":"Bearer","expires_in":"later"}'), 'invalid_response'],
+    [
+      () => cbm.parseTokenResponse(200, '{"access_token":"a","token_type":"Bearer","expires_in":"later"}'),
+      'invalid_response',
+    ],
     [() => cbm.parseTokenResponse(200, 'not json'), 'invalid_response'],
     [() => cbm.parseTokenResponse(502, '<html><h1>502 Bad Gateway</h1></html>'), 'invalid_response'],
     [() => cbm.parseTokenResponse(400, '{"error":"invalid_grant"}'), 'invalid_grant'],
     [() => cbm.parseTokenResponse(401, '{"error":"invalid_client","error_code":45003}'), 'invalid_client'],
-    [() => cbm.parseTokenResponse(400, '{"success":false,"error":{"type":"invalid_token","event_code":45008}}'), 'invalid_token'],
-    [() => cbm.parseTokenResponse(500, '{"success":false,"error":{"type":"internal_error","event_code":500}}'), 'server_error'],
-    [() => cbm.parseTokenResponse(403, JSON.stringify({ message: "You provided a token which has the following scopes ['email.read_only', 'email.send']. You would need a token with at least one of the following scopes: ['email.modify']", type: 'api_error' })), 'insufficient_scope'],
+    [
+      () => cbm.parseTokenResponse(400, '{"success":false,"error":{"type":"invalid_token","event_code":45008}}'),
+      'invalid_token',
+    ],
+    [
+      () => cbm.parseTokenResponse(500, '{"success":false,"error":{"type":"internal_error","event_code":500}}'),
+      'server_error',
+    ],
+    [
+      () =>
+        cbm.parseTokenResponse(
+          403,
+          JSON.stringify({
+            message:
+              "You provided a token which has the following scopes ['email.read_only', 'email.send']. You would need a token with at least one of the following scopes: ['email.modify']",
+            type: 'api_error',
+          }),
+        ),
+      'insufficient_scope',
+    ],
   ];
   assert.ok(cases.length >= 30);
   for (const [fn, code] of cases) assert.equal(codeOf(fn), code, fn.toString());
@@ -156,12 +256,37 @@ test('at least 30 malformed inputs, each with its specific code', () => {
 test('errors carry OAuth and Nylas fields but never a secret', () => {
   const verifier = np.generateCodeVerifier();
   try {
-    cbm.parseTokenResponse(400, JSON.stringify({ error: 'invalid_grant', error_description: 'bad code', error_uri: 'https://x/#45004', error_code: 45004, request_id: 'req-1' }));
+    cbm.parseTokenResponse(
+      400,
+      JSON.stringify({
+        error: 'invalid_grant',
+        error_description: 'bad code',
+        error_uri: 'https://x/#45004',
+        error_code: 45004,
+        request_id: 'req-1',
+      }),
+    );
     assert.fail('should throw');
   } catch (e) {
     assert.deepEqual(
-      { code: e.code, error: e.error, errorDescription: e.errorDescription, status: e.status, eventCode: e.eventCode, requestId: e.requestId, type: e.type },
-      { code: 'invalid_grant', error: 'invalid_grant', errorDescription: 'bad code', status: 400, eventCode: 45004, requestId: 'req-1', type: 'invalid_grant' },
+      {
+        code: e.code,
+        error: e.error,
+        errorDescription: e.errorDescription,
+        status: e.status,
+        eventCode: e.eventCode,
+        requestId: e.requestId,
+        type: e.type,
+      },
+      {
+        code: 'invalid_grant',
+        error: 'invalid_grant',
+        errorDescription: 'bad code',
+        status: 400,
+        eventCode: 45004,
+        requestId: 'req-1',
+        type: 'invalid_grant',
+      },
     );
   }
   try {
@@ -171,7 +296,13 @@ test('errors carry OAuth and Nylas fields but never a secret', () => {
     assert.ok(!e.message.includes(verifier) && !JSON.stringify(e).includes(verifier));
   }
   try {
-    cbm.parseTokenResponse(403, JSON.stringify({ message: "You provided a token which has the following scopes: ['a']. You would need a token with at least one of the following scopes: ['b', 'c']" }));
+    cbm.parseTokenResponse(
+      403,
+      JSON.stringify({
+        message:
+          "You provided a token which has the following scopes: ['a']. You would need a token with at least one of the following scopes: ['b', 'c']",
+      }),
+    );
   } catch (e) {
     assert.deepEqual([e.providedScopes, e.requiredScopes, e.status], [['a'], ['b', 'c'], 403]);
   }
@@ -181,12 +312,29 @@ test('token request as data: JSON by default for Nylas, form on request, never a
   const v = np.generateCodeVerifier();
   const json = cbm.tokenRequest({ clientId: 'c', redirectUri: 'https://a.com/cb', code: 'the-code', codeVerifier: v });
   assert.equal(json.headers['Content-Type'], 'application/json');
-  assert.deepEqual(JSON.parse(json.body), { client_id: 'c', grant_type: 'authorization_code', code: 'the-code', redirect_uri: 'https://a.com/cb', code_verifier: v });
-  const form = cbm.tokenRequest({ clientId: 'c', redirectUri: 'https://a.com/cb', code: 'the-code', codeVerifier: v, tokenBody: 'form' });
+  assert.deepEqual(JSON.parse(json.body), {
+    client_id: 'c',
+    grant_type: 'authorization_code',
+    code: 'the-code',
+    redirect_uri: 'https://a.com/cb',
+    code_verifier: v,
+  });
+  const form = cbm.tokenRequest({
+    clientId: 'c',
+    redirectUri: 'https://a.com/cb',
+    code: 'the-code',
+    codeVerifier: v,
+    tokenBody: 'form',
+  });
   assert.equal(form.headers['Content-Type'], 'application/x-www-form-urlencoded');
   assert.equal(new URLSearchParams(form.body).get('code_verifier'), v);
   assert.ok(!form.body.includes('client_secret'));
-  const generic = cbm.tokenRequest({ clientId: 'c', redirectUri: 'https://a.com/cb', endpoints: { authorizationEndpoint: 'https://idp/a', tokenEndpoint: 'https://idp/t' }, refreshToken: 'rt' });
+  const generic = cbm.tokenRequest({
+    clientId: 'c',
+    redirectUri: 'https://a.com/cb',
+    endpoints: { authorizationEndpoint: 'https://idp/a', tokenEndpoint: 'https://idp/t' },
+    refreshToken: 'rt',
+  });
   assert.equal(generic.url, 'https://idp/t');
   assert.equal(generic.body, 'client_id=c&grant_type=refresh_token&refresh_token=rt');
 });
@@ -201,7 +349,12 @@ async function callbackFor(auth, options = {}) {
 test('NylasAuth in Node: redirect flow against the mock, dedupe, replay, lifecycle, events', async () => {
   await control('/__mock/reset', {});
   await control('/__mock/config', { autoApprove: true });
-  const auth = new NylasAuth({ clientId: 'demo-client', redirectUri: 'http://127.0.0.1:5173/callback.html', apiBase: mock.url + '/v3', scopes: ['email'] });
+  const auth = new NylasAuth({
+    clientId: 'demo-client',
+    redirectUri: 'http://127.0.0.1:5173/callback.html',
+    apiBase: `${mock.url}/v3`,
+    scopes: ['email'],
+  });
   const events = [];
   for (const e of ['tokens', 'expired', 'logout', 'error']) auth.on(e, (p) => events.push([e, p?.code ?? typeof p]));
   const cb = await callbackFor(auth);
@@ -227,15 +380,28 @@ test('NylasAuth in Node: redirect flow against the mock, dedupe, replay, lifecyc
   await auth.logout();
   assert.equal(auth.getTokenSet(), null);
   await assert.rejects(auth.getAccessToken(), (e) => e.code === 'login_required');
-  assert.deepEqual(events.map((e) => e[0]), ['tokens', 'error', 'error', 'logout', 'error']);
+  assert.deepEqual(
+    events.map((e) => e[0]),
+    ['tokens', 'error', 'error', 'logout', 'error'],
+  );
   assert.ok(events.filter((e) => e[0] === 'error').every((e) => typeof e[1] === 'string'));
 });
 
 test('NylasAuth: admin consent, hosted results, expired transactions, form bodies', async () => {
   await control('/__mock/reset', {});
   await control('/__mock/config', { autoApprove: true });
-  const auth = new NylasAuth({ clientId: 'demo-client', redirectUri: 'com.example.app:/oauth/callback', apiBase: mock.url + '/v3', tokenBody: 'form', transactionTtlMs: 60_000 });
-  const consent = await callbackFor(auth, { responseType: 'adminconsent', credentialId: 'cred-1', provider: 'microsoft' });
+  const auth = new NylasAuth({
+    clientId: 'demo-client',
+    redirectUri: 'com.example.app:/oauth/callback',
+    apiBase: `${mock.url}/v3`,
+    tokenBody: 'form',
+    transactionTtlMs: 60_000,
+  });
+  const consent = await callbackFor(auth, {
+    responseType: 'adminconsent',
+    credentialId: 'cred-1',
+    provider: 'microsoft',
+  });
   assert.match(consent, /^com\.example\.app:\/oauth\/callback\?admin_consent=true&state=/);
   assert.deepEqual(await auth.handleRedirectCallback(consent), { type: 'admin_consent' });
   const cb = await callbackFor(auth);
@@ -243,41 +409,90 @@ test('NylasAuth: admin consent, hosted results, expired transactions, form bodie
   assert.equal(tokens.type, 'tokens');
   const stats = await control('/__mock/stats');
   assert.equal(stats.tokenRequests.at(-1).contentType, 'application/x-www-form-urlencoded');
-  const short = new NylasAuth({ clientId: 'demo-client', redirectUri: 'com.example.app:/oauth/callback', apiBase: mock.url + '/v3', transactionTtlMs: 1 });
+  const short = new NylasAuth({
+    clientId: 'demo-client',
+    redirectUri: 'com.example.app:/oauth/callback',
+    apiBase: `${mock.url}/v3`,
+    transactionTtlMs: 1,
+  });
   const late = await callbackFor(short);
   await new Promise((r) => setTimeout(r, 20));
-  await assert.rejects(short.handleRedirectCallback(late), (e) => ['transaction_expired', 'no_transaction'].includes(e.code));
+  await assert.rejects(short.handleRedirectCallback(late), (e) =>
+    ['transaction_expired', 'no_transaction'].includes(e.code),
+  );
 });
 
 test('NylasAuth: user storage adapters, and storage that throws', async () => {
   const m = new Map();
-  const adapter = { get: (k) => m.get(k) ?? null, set: (k, v) => m.set(k, v), remove: (k) => m.delete(k), keys: (p) => [...m.keys()].filter((k) => k.startsWith(p)) };
+  const adapter = {
+    get: (k) => m.get(k) ?? null,
+    set: (k, v) => m.set(k, v),
+    remove: (k) => m.delete(k),
+    keys: (p) => [...m.keys()].filter((k) => k.startsWith(p)),
+  };
   const auth = new NylasAuth({ clientId: 'c', redirectUri: 'https://a.com/cb', storage: adapter });
   auth.authorizationUrl();
   auth.authorizationUrl();
   assert.equal(m.size, 2, 'one transaction per flow, keyed by state');
   assert.ok([...m.keys()].every((k) => k.startsWith('nylas-pkce:tx:')));
   assert.ok(![...m.values()].some((v) => v.includes('client_secret')));
-  const broken = new NylasAuth({ clientId: 'c', redirectUri: 'https://a.com/cb', storage: { get() { throw new Error('no'); }, set() { throw new Error('no'); }, remove() {}, keys: () => [] } });
-  assert.equal(codeOf(() => broken.authorizationUrl()), 'storage_unavailable');
-  const asyncAdapter = new NylasAuth({ clientId: 'c', redirectUri: 'https://a.com/cb', storage: { get: async () => null, set: async () => {}, remove: async () => {}, keys: () => [] } });
-  assert.equal(codeOf(() => asyncAdapter.authorizationUrl()), 'storage_unavailable');
+  const broken = new NylasAuth({
+    clientId: 'c',
+    redirectUri: 'https://a.com/cb',
+    storage: {
+      get() {
+        throw new Error('no');
+      },
+      set() {
+        throw new Error('no');
+      },
+      remove() {},
+      keys: () => [],
+    },
+  });
+  assert.equal(
+    codeOf(() => broken.authorizationUrl()),
+    'storage_unavailable',
+  );
+  const asyncAdapter = new NylasAuth({
+    clientId: 'c',
+    redirectUri: 'https://a.com/cb',
+    storage: { get: async () => null, set: async () => {}, remove: async () => {}, keys: () => [] },
+  });
+  assert.equal(
+    codeOf(() => asyncAdapter.authorizationUrl()),
+    'storage_unavailable',
+  );
 });
 
 test('NylasAuth: option errors in redirect and popup logins reject and emit "error"', async () => {
   const auth = new NylasAuth({ clientId: 'c', redirectUri: 'https://a.com/cb', storage: 'memory' });
   const seen = [];
   const off = auth.on('error', (e) => seen.push(e.code));
-  await assert.rejects(auth.loginWithRedirect({ responseType: 'adminconsent' }), (e) => e.code === 'invalid_option' && e.field === 'credentialId');
+  await assert.rejects(
+    auth.loginWithRedirect({ responseType: 'adminconsent' }),
+    (e) => e.code === 'invalid_option' && e.field === 'credentialId',
+  );
   await assert.rejects(auth.reauthenticate({ state: '' }), (e) => e.code === 'invalid_option' && e.field === 'state');
-  await assert.rejects(auth.loginWithPopup({ scopes: ['a b'] }), (e) => e.code === 'invalid_option' && e.field === 'scopes');
+  await assert.rejects(
+    auth.loginWithPopup({ scopes: ['a b'] }),
+    (e) => e.code === 'invalid_option' && e.field === 'scopes',
+  );
   assert.deepEqual(seen, ['invalid_option', 'invalid_option', 'invalid_option']);
   off();
   await assert.rejects(auth.loginWithRedirect({ responseType: 'adminconsent' }));
   assert.equal(seen.length, 3, 'unsubscribed listeners are not called');
   const opened = [];
-  const urlOnly = new NylasAuth({ clientId: 'c', redirectUri: 'com.example.app:/cb', storage: 'memory', openUrl: (u) => opened.push(u) });
+  const urlOnly = new NylasAuth({
+    clientId: 'c',
+    redirectUri: 'com.example.app:/cb',
+    storage: 'memory',
+    openUrl: (u) => opened.push(u),
+  });
   await urlOnly.loginWithRedirect({ provider: 'google', loginHint: 'a@b.c' });
-  assert.match(opened[0], /^https:\/\/api\.us\.nylas\.com\/v3\/connect\/auth\?client_id=c&redirect_uri=com\.example\.app%3A%2Fcb&response_type=code&provider=google&/);
+  assert.match(
+    opened[0],
+    /^https:\/\/api\.us\.nylas\.com\/v3\/connect\/auth\?client_id=c&redirect_uri=com\.example\.app%3A%2Fcb&response_type=code&provider=google&/,
+  );
   assert.ok(opened[0].includes('login_hint=a%40b.c'));
 });

@@ -43,10 +43,28 @@ const BUILD_MS = 3 * 60_000;
 const NODE_APP_MS = 60_000;
 const TOTAL_MS = 20 * 60_000; // watchdog for the whole run
 
-const REQUIRED_FILES = ['package.json', 'README.md', 'pkg/index.js', 'pkg/error.js', 'pkg/callback.js',
-  'pkg/index.d.ts', 'pkg/callback.d.ts'];
-const FORBIDDEN_PREFIXES = ['src/', 'tests/', 'js/', 'www/', 'examples/', 'fuzz/', 'scripts/', 'target/',
-  'docs/', 'npm/', 'node_modules/'];
+const REQUIRED_FILES = [
+  'package.json',
+  'README.md',
+  'pkg/index.js',
+  'pkg/error.js',
+  'pkg/callback.js',
+  'pkg/index.d.ts',
+  'pkg/callback.d.ts',
+];
+const FORBIDDEN_PREFIXES = [
+  'src/',
+  'tests/',
+  'js/',
+  'www/',
+  'examples/',
+  'fuzz/',
+  'scripts/',
+  'target/',
+  'docs/',
+  'npm/',
+  'node_modules/',
+];
 
 const t0 = Date.now();
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -66,7 +84,11 @@ function killChild(child) {
   try {
     process.kill(-child.pid, 'SIGKILL'); // its whole group: npm/vite start their own helpers
   } catch {
-    try { child.kill('SIGKILL'); } catch { /* gone */ }
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
 }
 
@@ -82,10 +104,13 @@ async function own(close) {
 
 /** Kills every child's process group and waits (bounded) until they are gone. */
 async function killAll() {
-  const gone = [...children].map((c) => new Promise((r) => {
-    if (c.exitCode !== null || c.signalCode !== null) r();
-    else c.once('exit', r);
-  }));
+  const gone = [...children].map(
+    (c) =>
+      new Promise((r) => {
+        if (c.exitCode !== null || c.signalCode !== null) r();
+        else c.once('exit', r);
+      }),
+  );
   for (const c of children) killChild(c);
   await Promise.race([Promise.all(gone), sleep(5000)]);
   await sleep(100); // their own children (npm's, vite's) were killed with the group
@@ -96,7 +121,10 @@ function cleanup() {
   aborting = true;
   cleaning ??= (async () => {
     await killAll();
-    while (closers.length) await closers.pop()().catch(() => {});
+    while (closers.length)
+      await closers
+        .pop()()
+        .catch(() => {});
     await killAll(); // any started while the closers ran
     if (tmp && !KEEP) {
       try {
@@ -137,8 +165,12 @@ function run(cmd, args, { cwd = ROOT, timeoutMs, env } = {}) {
     children.add(child);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     const timer = setTimeout(() => {
       killChild(child);
       reject(new Error(`${cmd} ${args.join(' ')}: timed out after ${secs(timeoutMs)}\n${tail(stdout + stderr)}`));
@@ -157,7 +189,12 @@ function run(cmd, args, { cwd = ROOT, timeoutMs, env } = {}) {
 }
 
 function tail(text, lines = 25) {
-  return text.trim().split('\n').slice(-lines).map((l) => `    ${l}`).join('\n');
+  return text
+    .trim()
+    .split('\n')
+    .slice(-lines)
+    .map((l) => `    ${l}`)
+    .join('\n');
 }
 
 async function runOk(cmd, args, opts) {
@@ -213,8 +250,9 @@ async function packTarball() {
   const dest = path.join(tmp, 'tarball');
   fs.mkdirSync(dest);
   // --ignore-scripts: pack what pkg/ holds now; this test never rebuilds.
-  const r = await runOk('npm', ['pack', '--pack-destination', dest, '--json', '--ignore-scripts', '--loglevel=error'],
-    { timeoutMs: 120_000 });
+  const r = await runOk('npm', ['pack', '--pack-destination', dest, '--json', '--ignore-scripts', '--loglevel=error'], {
+    timeoutMs: 120_000,
+  });
   const [info] = JSON.parse(r.stdout);
   const tarball = path.join(dest, info.filename);
   const listed = info.files.map((f) => f.path).sort();
@@ -226,14 +264,18 @@ async function packTarball() {
   const files = walk(path.join(extracted, 'package'));
 
   const problems = [];
-  if (JSON.stringify(files) !== JSON.stringify(listed)) problems.push(`npm pack listed ${listed}, the tarball holds ${files}`);
+  if (JSON.stringify(files) !== JSON.stringify(listed))
+    problems.push(`npm pack listed ${listed}, the tarball holds ${files}`);
   for (const f of REQUIRED_FILES) if (!files.includes(f)) problems.push(`${f} is missing`);
   for (const f of files) {
     if (FORBIDDEN_PREFIXES.some((p) => f.startsWith(p))) problems.push(`${f} must not be published`);
     if (/\.(wasm|tgz|map)$/.test(f)) problems.push(`${f} must not be published`);
   }
   const manifest = JSON.parse(fs.readFileSync(path.join(extracted, 'package', 'package.json'), 'utf8'));
-  for (const [sub, file] of [['.', './pkg/index.js'], ['./callback', './pkg/callback.js']]) {
+  for (const [sub, file] of [
+    ['.', './pkg/index.js'],
+    ['./callback', './pkg/callback.js'],
+  ]) {
     const target = manifest.exports?.[sub]?.import;
     if (target !== file) problems.push(`exports["${sub}"].import is ${target}, expected ${file}`);
     else if (!files.includes(file.slice(2))) problems.push(`exports["${sub}"] points at ${file}, not in the tarball`);
@@ -353,13 +395,15 @@ async function npmInstall(dir) {
 /** The installed nylas-pkce must be exactly the tarball's files. */
 function checkInstalled(dir, packed) {
   const installed = path.join(dir, 'node_modules', 'nylas-pkce');
-  if (fs.lstatSync(installed).isSymbolicLink()) throw new Error('node_modules/nylas-pkce is a symlink, not the tarball');
+  if (fs.lstatSync(installed).isSymbolicLink())
+    throw new Error('node_modules/nylas-pkce is a symlink, not the tarball');
   const files = walk(installed);
   if (JSON.stringify(files) !== JSON.stringify(packed.files)) {
     throw new Error(`installed files ${files} differ from the tarball's ${packed.files}`);
   }
   for (const f of files) {
-    if (sha256(path.join(installed, f)) !== packed.sums[f]) throw new Error(`installed ${f} differs from the tarball's`);
+    if (sha256(path.join(installed, f)) !== packed.sums[f])
+      throw new Error(`installed ${f} differs from the tarball's`);
   }
 }
 
@@ -392,8 +436,15 @@ async function getBrowser() {
     executablePath: CHROMIUM,
     headless: true,
     timeout: WAIT_MS,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   await own(() => browser.close());
   return browser;
@@ -411,7 +462,8 @@ async function mockStats(mock) {
 }
 
 function checkStats(stats) {
-  if (stats.requests.auth !== 1) throw new Error(`the mock saw ${stats.requests.auth} authorization requests, expected 1`);
+  if (stats.requests.auth !== 1)
+    throw new Error(`the mock saw ${stats.requests.auth} authorization requests, expected 1`);
   if (stats.requests.token !== 1) throw new Error(`the mock saw ${stats.requests.token} token requests, expected 1`);
   if (stats.clientSecretSeen) throw new Error('a client secret reached the token endpoint');
   const grant = stats.tokenRequests?.[0]?.grantType;
@@ -420,7 +472,8 @@ function checkStats(stats) {
 
 function checkResult(result, typeField) {
   const problems = [];
-  if (result[typeField] !== (typeField === 'type' ? 'tokens' : 'code')) problems.push(`${typeField} ${result[typeField]}`);
+  if (result[typeField] !== (typeField === 'type' ? 'tokens' : 'code'))
+    problems.push(`${typeField} ${result[typeField]}`);
   if (result.email !== EMAIL) problems.push(`email ${result.email}`);
   if (result.tokenType !== 'Bearer') problems.push(`tokenType ${result.tokenType}`);
   if (result.hasAccessToken !== true) problems.push('no access token');
@@ -441,7 +494,9 @@ async function browserLogin(siteUrl, mock) {
   const errors = [];
   const scripts = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('request', (r) => { if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname); });
+  page.on('request', (r) => {
+    if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+  });
   const started = Date.now();
   await page.goto(`${siteUrl}/?${new URLSearchParams({ api: `${mock.url}/v3` })}`);
   await page.waitForSelector('body[data-ready="true"]');
@@ -464,7 +519,15 @@ async function startVite(dir, viteBin, command) {
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     if (aborting) throw new Error('aborted');
-    const args = [viteBin, ...(command === 'dev' ? [] : [command]), '--host', '127.0.0.1', '--port', String(port), '--strictPort'];
+    const args = [
+      viteBin,
+      ...(command === 'dev' ? [] : [command]),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--strictPort',
+    ];
     const child = spawn(process.execPath, args, {
       cwd: dir,
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
@@ -473,8 +536,12 @@ async function startVite(dir, viteBin, command) {
     });
     children.add(child);
     let output = '';
-    child.stdout.on('data', (d) => { output += d; });
-    child.stderr.on('data', (d) => { output += d; });
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
     const stop = async () => {
       if (child.exitCode === null && child.signalCode === null) {
         const closed = new Promise((r) => child.once('close', r));
@@ -492,7 +559,9 @@ async function startVite(dir, viteBin, command) {
           await own(stop);
           return { url, stop };
         }
-      } catch { /* not up yet */ }
+      } catch {
+        /* not up yet */
+      }
       await sleep(150);
     }
     await stop();
@@ -527,7 +596,11 @@ function viteBinOf(dir) {
 
 /** Warnings in a build log, for the report (Vite prints them with "(!)" or "warning"). */
 function buildWarnings(log) {
-  return log.split('\n').filter((l) => /\(!\)|warn/i.test(l)).map((l) => l.trim()).filter(Boolean);
+  return log
+    .split('\n')
+    .filter((l) => /\(!\)|warn/i.test(l))
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -536,7 +609,8 @@ function buildWarnings(log) {
 
 async function viteApp(app, packed) {
   const { version, bin } = viteBinOf(app.dir);
-  if (app.expectVersion && version !== app.expectVersion) throw new Error(`installed vite ${version}, expected ${app.expectVersion}`);
+  if (app.expectVersion && version !== app.expectVersion)
+    throw new Error(`installed vite ${version}, expected ${app.expectVersion}`);
   checkInstalled(app.dir, packed);
   for (const f of fs.readdirSync(app.dir)) {
     if (/^vite\.config\./.test(f)) throw new Error(`${f} exists: this app must have no Vite config`);
@@ -563,9 +637,10 @@ async function viteApp(app, packed) {
   await mock.close();
   const warnings = buildWarnings(build.stdout + build.stderr);
   return {
-    summary: `vite ${version}, no config; install ${secs(app.installMs)}, build ${secs(build.ms)}, `
-      + `login ${secs(login.ms)} (preview), ${secs(devLogin.ms)} (dev server); `
-      + `dist: ${dist.js.length} js, ${kb(dist.raw)} (${kb(dist.gz)} gzip), no .wasm`,
+    summary:
+      `vite ${version}, no config; install ${secs(app.installMs)}, build ${secs(build.ms)}, ` +
+      `login ${secs(login.ms)} (preview), ${secs(devLogin.ms)} (dev server); ` +
+      `dist: ${dist.js.length} js, ${kb(dist.raw)} (${kb(dist.gz)} gzip), no .wasm`,
     details: [
       `dist js: ${dist.sizes.join(', ')}`,
       `scripts before login: ${login.beforeLogin.join(', ')}; on the callback: ${login.afterLogin.join(', ')}`,
@@ -602,7 +677,8 @@ async function nodeApp(app, packed) {
   checkResult(result, 'callbackType');
   const installed = fs.realpathSync(path.join(app.dir, 'node_modules', 'nylas-pkce'));
   for (const u of result.resolved) {
-    if (!fileURLToPath(u).startsWith(`${installed}${path.sep}`)) throw new Error(`resolved ${u}, outside the installed tarball`);
+    if (!fileURLToPath(u).startsWith(`${installed}${path.sep}`))
+      throw new Error(`resolved ${u}, outside the installed tarball`);
   }
   checkStats(await mockStats(mock));
   await mock.close();
@@ -654,24 +730,32 @@ async function main() {
       files: { 'index.html': VITE_INDEX_HTML, 'main.js': MAIN_JS },
     })),
     {
-      name: 'import-map', kind: 'import-map', dir: path.join(tmp, 'import-map'),
-      deps: { 'nylas-pkce': dep }, files: { 'index.html': IMPORT_MAP_INDEX_HTML, 'main.js': MAIN_JS },
+      name: 'import-map',
+      kind: 'import-map',
+      dir: path.join(tmp, 'import-map'),
+      deps: { 'nylas-pkce': dep },
+      files: { 'index.html': IMPORT_MAP_INDEX_HTML, 'main.js': MAIN_JS },
     },
     {
-      name: 'node-esm', kind: 'node', dir: path.join(tmp, 'node-esm'),
-      deps: { 'nylas-pkce': dep }, files: { 'main.mjs': NODE_MAIN_MJS },
+      name: 'node-esm',
+      kind: 'node',
+      dir: path.join(tmp, 'node-esm'),
+      deps: { 'nylas-pkce': dep },
+      files: { 'main.mjs': NODE_MAIN_MJS },
     },
   ];
 
   // Installs run together (mostly I/O); the logins one at a time.
-  await Promise.all(apps.map(async (app) => {
-    try {
-      writeApp(app.dir, app.deps, app.files);
-      app.installMs = await npmInstall(app.dir);
-    } catch (e) {
-      app.installError = e;
-    }
-  }));
+  await Promise.all(
+    apps.map(async (app) => {
+      try {
+        writeApp(app.dir, app.deps, app.files);
+        app.installMs = await npmInstall(app.dir);
+      } catch (e) {
+        app.installError = e;
+      }
+    }),
+  );
 
   const checks = { vite: viteApp, 'import-map': importMapApp, node: nodeApp };
   for (const app of apps) {
@@ -681,7 +765,11 @@ async function main() {
       const { summary, details } = await checks[app.kind](app, packed);
       report(app.name, true, summary, details);
     } catch (e) {
-      report(app.name, false, `    ${e.message.split('\n').join('\n    ')}\n    (app: ${app.dir}; NYLAS_PKCE_KEEP_APPS=1 keeps it)`);
+      report(
+        app.name,
+        false,
+        `    ${e.message.split('\n').join('\n    ')}\n    (app: ${app.dir}; NYLAS_PKCE_KEEP_APPS=1 keeps it)`,
+      );
     }
   }
   console.log(`${passed} passed, ${failed} failed${aborting ? ', aborted' : ''} (${secs(Date.now() - t0)})`);

@@ -6,9 +6,10 @@
 // their type arguments: `Promise<any>` is found, Promise's own `any`s are not ours. `unknown` is fine.
 //
 //   node tests/types/check-no-any.mjs [index.d.ts callback.d.ts …]   (default: the package's two)
-import ts from 'typescript';
-import { fileURLToPath } from 'node:url';
+
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DECLARATIONS = ['js/index.d.ts', 'js/callback.d.ts'].map((f) => path.join(root, f));
@@ -122,7 +123,10 @@ export function findAny(files = DECLARATIONS, overrides = {}) {
         for (const prop of checker.getPropertiesOfType(type)) {
           const decl = prop.valueDeclaration ?? prop.declarations?.[0];
           if (decl && !isOurs(decl)) continue; // inherited from a lib type (Error's message, stack, …)
-          walk(decl ? checker.getTypeOfSymbolAtLocation(prop, decl) : checker.getTypeOfSymbol(prop), `${where}.${prop.name}`);
+          walk(
+            decl ? checker.getTypeOfSymbolAtLocation(prop, decl) : checker.getTypeOfSymbol(prop),
+            `${where}.${prop.name}`,
+          );
         }
         for (const sig of type.getCallSignatures()) walkSignature(sig, `${where}()`);
         for (const sig of type.getConstructSignatures()) walkSignature(sig, `new ${where}()`);
@@ -141,7 +145,10 @@ export function findAny(files = DECLARATIONS, overrides = {}) {
         walk(checker.getDeclaredTypeOfSymbol(symbol), name);
       }
       if (symbol.flags & ts.SymbolFlags.Value && decl) {
-        walk(checker.getTypeOfSymbolAtLocation(symbol, decl), symbol.flags & ts.SymbolFlags.Class ? `typeof ${name}` : name);
+        walk(
+          checker.getTypeOfSymbolAtLocation(symbol, decl),
+          symbol.flags & ts.SymbolFlags.Class ? `typeof ${name}` : name,
+        );
       }
     }
   }
@@ -152,6 +159,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const files = process.argv.length > 2 ? process.argv.slice(2).map((f) => path.resolve(f)) : DECLARATIONS;
   const { findings, exportsWalked, diagnostics } = findAny(files);
   for (const line of [...diagnostics, ...findings]) console.error(line);
-  console.log(`no-any: ${exportsWalked} exports walked, ${findings.length} any, ${diagnostics.length} errors in the declarations`);
+  console.log(
+    `no-any: ${exportsWalked} exports walked, ${findings.length} any, ${diagnostics.length} errors in the declarations`,
+  );
   process.exit(findings.length || diagnostics.length ? 1 : 0);
 }

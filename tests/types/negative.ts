@@ -4,8 +4,17 @@
 // with the code its directive names (and, where a directive quotes `text`, with a message containing it),
 // so a case cannot pass by failing for an unrelated reason, such as a typo in the test itself. Keep each
 // case on the one line after its directive.
-import { NylasAuth, NylasPkceError, buildAuthorizationUrl, codeChallenge, generateCodeVerifier, generatePkcePair, providerScopes } from 'nylas-pkce';
+
 import type { NylasPkceErrorCode, TokenSet } from 'nylas-pkce';
+import {
+  buildAuthorizationUrl,
+  codeChallenge,
+  generateCodeVerifier,
+  generatePkcePair,
+  NylasAuth,
+  NylasPkceError,
+  providerScopes,
+} from 'nylas-pkce';
 import { parseApiResponse, parseCallback, tokenRequest } from 'nylas-pkce/callback';
 
 declare const clientId: string;
@@ -105,6 +114,7 @@ const data: string[] = parseApiResponse(200, '{"data":[]}');
 // @ts-expect-error TS2322: generatePkcePair's challenge is a string
 const challenge: number = generatePkcePair().codeChallenge;
 // @ts-expect-error TS2322: a token request's headers are strings
-const header: number | undefined = tokenRequest({ clientId, redirectUri, code: 'c', codeVerifier: verifier }).headers['Accept'];
+const header: number | undefined = tokenRequest({ clientId, redirectUri, code: 'c', codeVerifier: verifier }).headers
+  .Accept;
 
 void [notACode, data, challenge, header];

@@ -3,8 +3,17 @@
 // example is kept as written; where strict TypeScript needs more than the JavaScript (an `unknown` catch
 // variable, a union to narrow, the DOM's `string | null`), the change is marked `TS:`. Free variables of
 // the examples are declared. Every example sits in a block of its own so their names do not collide.
-import { NylasAuth, NylasPkceError, buildAuthorizationUrl, codeChallenge, generateCodeVerifier, generatePkcePair, providerScopes } from 'nylas-pkce';
+
 import type { LoginResult, RedirectCallbackResult, TokenSet } from 'nylas-pkce';
+import {
+  buildAuthorizationUrl,
+  codeChallenge,
+  generateCodeVerifier,
+  generatePkcePair,
+  NylasAuth,
+  NylasPkceError,
+  providerScopes,
+} from 'nylas-pkce';
 import { parseApiResponse, parseCallback, parseTokenResponse, tokenRequest } from 'nylas-pkce/callback';
 
 declare const button: HTMLButtonElement;
@@ -17,14 +26,18 @@ declare const redirectUri: string;
 {
   const auth = new NylasAuth({
     clientId: '<your Nylas application client id>',
-    redirectUri: location.origin + '/callback', // registered with your Nylas application
+    redirectUri: `${location.origin}/callback`, // registered with your Nylas application
     region: 'us', // or 'eu', or apiBase: 'https://{app}.us.nylas.com' (legacy) / a mock
     provider: 'google',
     scopes: ['https://www.googleapis.com/auth/gmail.readonly'],
   });
 
   // Log in with a popup: call it straight from the click handler.
-  button.onclick = () => auth.loginWithPopup().then((tokens) => show(tokens), (err) => showError(err.code));
+  button.onclick = () =>
+    auth.loginWithPopup().then(
+      (tokens) => show(tokens),
+      (err) => showError(err.code),
+    );
 
   // Or by redirect:
   await auth.loginWithRedirect();
@@ -101,6 +114,7 @@ declare const redirectUri: string;
       // Re-authenticates the same grant (login_hint = its email, include_grant_scopes=true) for exactly the
       // missing scopes; the new token covers both. From a click handler: { method: 'popup' }.
       const result: LoginResult = await auth.requestScopes(e.requiredScopes, { method: 'popup' });
+      // biome-ignore lint/suspicious/noConfusingVoidType: the declared result is Promise<void>, which this checks
       const redirect: void = await auth.requestScopes(e.requiredScopes);
       void [result, redirect];
     }
@@ -115,7 +129,7 @@ declare const redirectUri: string;
   if (result.type === 'tokens' || result.type === 'admin_consent') {
     const appState = result.appState;
     if (appState && typeof appState === 'object' && !Array.isArray(appState)) {
-      const returnTo = appState['returnTo'];
+      const returnTo = appState.returnTo;
       if (typeof returnTo === 'string') location.assign(returnTo);
     }
   }

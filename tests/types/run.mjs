@@ -33,10 +33,14 @@ if (run.error) throw run.error;
 if (run.status !== 0) fail(`tsc -p ${rel(here)} failed:\n${(run.stdout + run.stderr).trim()}`);
 
 // The project's files, options and directives.
-const parsed = ts.getParsedCommandLineOfConfigFile(path.join(here, 'tsconfig.json'), {}, {
-  ...ts.sys,
-  onUnRecoverableConfigFileDiagnostic: (d) => fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')),
-});
+const parsed = ts.getParsedCommandLineOfConfigFile(
+  path.join(here, 'tsconfig.json'),
+  {},
+  {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+  },
+);
 if (!parsed) {
   console.error(`FAIL cannot read ${rel(path.join(here, 'tsconfig.json'))}: ${failures.join('; ')}`);
   process.exit(1);
@@ -50,7 +54,10 @@ for (const file of files) {
       const m = DIRECTIVE.exec(line);
       if (!m) return;
       const tag = /^\s*TS(\d+)(?:\s+`([^`]+)`)?\s*:\s*(.+)$/.exec(m[1]);
-      if (!tag) return fail(`${rel(file)}:${i + 1}: a directive must name its error: // @ts-expect-error TSnnnn: why`);
+      if (!tag) {
+        fail(`${rel(file)}:${i + 1}: a directive must name its error: // @ts-expect-error TSnnnn: why`);
+        return;
+      }
       cases.push({ file, line: i + 1, code: Number(tag[1]), text: tag[2], why: tag[3].trim() });
     });
 }
@@ -69,7 +76,12 @@ for (const file of files) {
     const text = stripped.get(path.resolve(name));
     return text === undefined ? read(name, lang, onError, create) : ts.createSourceFile(name, text, lang, true);
   };
-  const program = ts.createProgram({ rootNames: files, options: parsed.options, host, projectReferences: parsed.projectReferences });
+  const program = ts.createProgram({
+    rootNames: files,
+    options: parsed.options,
+    host,
+    projectReferences: parsed.projectReferences,
+  });
   const found = new Map(); // "file:line" → [{ code, message }]
   for (const d of ts.getPreEmitDiagnostics(program)) {
     if (!d.file) continue;
@@ -82,7 +94,9 @@ for (const file of files) {
     const hit = got.some((d) => d.code === c.code && (!c.text || d.message.includes(c.text)));
     if (!hit) {
       const saw = got.length ? got.map((d) => `TS${d.code} ${d.message}`).join('; ') : 'no error at all (it compiles)';
-      fail(`${rel(c.file)}:${c.line + 1}: expected TS${c.code}${c.text ? ` with "${c.text}"` : ''} (${c.why}); got ${saw}`);
+      fail(
+        `${rel(c.file)}:${c.line + 1}: expected TS${c.code}${c.text ? ` with "${c.text}"` : ''} (${c.why}); got ${saw}`,
+      );
     }
   }
 }
@@ -98,8 +112,18 @@ for (const file of files) {
   for (const m of js.matchAll(/const (AUTH_DEFAULTS|PAGE_OPTIONS) = \[([^\]]*)\]/g)) {
     lists[m[1]] = [...m[2].matchAll(/'([^']+)'/g)].map((q) => q[1]);
   }
-  const want = ['CONFIG_OPTIONS', 'CLIENT_OPTIONS', 'AUTHORIZATION_OPTIONS', 'ENDPOINT_OPTIONS', 'TOKEN_REQUEST_OPTIONS', 'EXPECTATIONS', 'AUTH_DEFAULTS', 'PAGE_OPTIONS'];
-  for (const name of want) if (!lists[name]?.length) fail(`option names: cannot read ${name} from src/api/mod.rs or js/index.js`);
+  const want = [
+    'CONFIG_OPTIONS',
+    'CLIENT_OPTIONS',
+    'AUTHORIZATION_OPTIONS',
+    'ENDPOINT_OPTIONS',
+    'TOKEN_REQUEST_OPTIONS',
+    'EXPECTATIONS',
+    'AUTH_DEFAULTS',
+    'PAGE_OPTIONS',
+  ];
+  for (const name of want)
+    if (!lists[name]?.length) fail(`option names: cannot read ${name} from src/api/mod.rs or js/index.js`);
   const L = (...names) => names.flatMap((n) => lists[n] ?? []);
 
   const program = ts.createProgram(DECLARATIONS, { ...parsed.options, noEmit: true });
@@ -132,21 +156,47 @@ for (const file of files) {
     ['ClientConfig', names(declared('ClientConfig')), L('CONFIG_OPTIONS')],
     ['Endpoints', names(declared('Endpoints')), L('ENDPOINT_OPTIONS')],
     ['AuthorizationOptions', names(declared('AuthorizationOptions')), L('AUTHORIZATION_OPTIONS')],
-    ['NylasAuthOptions', names(declared('NylasAuthOptions')), L('CONFIG_OPTIONS', 'CLIENT_OPTIONS', 'AUTH_DEFAULTS', 'PAGE_OPTIONS')],
-    ['buildAuthorizationUrl(options)', names(param(valueType(indexExports, 'buildAuthorizationUrl'), 0)), L('CONFIG_OPTIONS', 'AUTHORIZATION_OPTIONS')],
+    [
+      'NylasAuthOptions',
+      names(declared('NylasAuthOptions')),
+      L('CONFIG_OPTIONS', 'CLIENT_OPTIONS', 'AUTH_DEFAULTS', 'PAGE_OPTIONS'),
+    ],
+    [
+      'buildAuthorizationUrl(options)',
+      names(param(valueType(indexExports, 'buildAuthorizationUrl'), 0)),
+      L('CONFIG_OPTIONS', 'AUTHORIZATION_OPTIONS'),
+    ],
     ['resolveConfig(options)', names(param(valueType(indexExports, 'resolveConfig'), 0)), L('CONFIG_OPTIONS')],
     ['NylasAuth#authorizationUrl(options)', names(param(method('authorizationUrl'), 0)), L('AUTHORIZATION_OPTIONS')],
-    ['NylasAuth#loginWithRedirect(options)', names(param(method('loginWithRedirect'), 0)), [...L('AUTHORIZATION_OPTIONS'), 'openUrl']],
-    ['NylasAuth#reauthenticate(options)', names(param(method('reauthenticate'), 0)), [...L('AUTHORIZATION_OPTIONS'), 'openUrl']],
-    ['NylasAuth#loginWithPopup(options)', names(param(method('loginWithPopup'), 0)), [...L('AUTHORIZATION_OPTIONS'), 'popup']],
+    [
+      'NylasAuth#loginWithRedirect(options)',
+      names(param(method('loginWithRedirect'), 0)),
+      [...L('AUTHORIZATION_OPTIONS'), 'openUrl'],
+    ],
+    [
+      'NylasAuth#reauthenticate(options)',
+      names(param(method('reauthenticate'), 0)),
+      [...L('AUTHORIZATION_OPTIONS'), 'openUrl'],
+    ],
+    [
+      'NylasAuth#loginWithPopup(options)',
+      names(param(method('loginWithPopup'), 0)),
+      [...L('AUTHORIZATION_OPTIONS'), 'popup'],
+    ],
     ['parseCallback(input, expected)', names(param(valueType(callbackExports, 'parseCallback'), 1)), L('EXPECTATIONS')],
-    ['tokenRequest(options)', names(param(valueType(callbackExports, 'tokenRequest'), 0)), L('CONFIG_OPTIONS', 'TOKEN_REQUEST_OPTIONS')],
+    [
+      'tokenRequest(options)',
+      names(param(valueType(callbackExports, 'tokenRequest'), 0)),
+      L('CONFIG_OPTIONS', 'TOKEN_REQUEST_OPTIONS'),
+    ],
   ];
   for (const [what, types, runtime] of checks) {
     const onlyTypes = types.filter((n) => !runtime.includes(n));
     const onlyRuntime = [...new Set(runtime)].filter((n) => !types.includes(n));
     if (onlyTypes.length || onlyRuntime.length) {
-      fail(`option names of ${what}: only in the types [${onlyTypes.join(', ')}], only in the runtime [${onlyRuntime.join(', ')}]`);
+      fail(
+        `option names of ${what}: only in the types [${onlyTypes.join(', ')}], only in the runtime [${onlyRuntime.join(', ')}]`,
+      );
     } else optionsMatched++;
   }
   optionChecks = checks.length;
@@ -165,10 +215,20 @@ for (const file of files) {
     [callback]: readFileSync(callback, 'utf8').replace('): unknown;', '): any;'),
   };
   const probe = findAny(DECLARATIONS, planted);
-  const wants = ['plantedWritten()(x)', 'plantedImplicit()(x)', 'PlantedNested.deep.deeper', 'PlantedUnresolved', 'parseApiResponse() →'];
+  const wants = [
+    'plantedWritten()(x)',
+    'plantedImplicit()(x)',
+    'PlantedNested.deep.deeper',
+    'PlantedUnresolved',
+    'parseApiResponse() →',
+  ];
   const missed = wants.filter((w) => !probe.findings.some((f) => f.includes(w)));
-  if (missed.length) fail(`check-no-any self-test: the planted any was not found in ${missed.join(', ')}:\n${probe.findings.join('\n')}`);
-  if (!probe.diagnostics.some((d) => d.includes('NoSuchType'))) fail('check-no-any self-test: errors in the declarations are not reported');
+  if (missed.length)
+    fail(
+      `check-no-any self-test: the planted any was not found in ${missed.join(', ')}:\n${probe.findings.join('\n')}`,
+    );
+  if (!probe.diagnostics.some((d) => d.includes('NoSuchType')))
+    fail('check-no-any self-test: errors in the declarations are not reported');
 }
 const { findings, exportsWalked, diagnostics } = findAny();
 for (const d of diagnostics) fail(`declarations: ${d}`);

@@ -2,17 +2,7 @@
 // narrower than the type written here), so a declaration that drifts from what the runtime returns, or
 // turns into `any`, fails to compile. The runtime shapes are the wasm's JSON (src/api/mod.rs,
 // src/api/engine.rs, src/token.rs) as js/index.js and js/callback.js hand them on.
-import {
-  NylasAuth,
-  NylasPkceError,
-  buildAuthorizationUrl,
-  codeChallenge,
-  generateCodeVerifier,
-  generatePkcePair,
-  providerScopes,
-  resolveConfig,
-  wasmMemoryBytes,
-} from 'nylas-pkce';
+
 import type {
   AuthorizationUrlResult,
   CallbackResult,
@@ -30,6 +20,17 @@ import type {
   TokenInfo,
   TokenSet,
 } from 'nylas-pkce';
+import {
+  buildAuthorizationUrl,
+  type codeChallenge,
+  type generateCodeVerifier,
+  type generatePkcePair,
+  NylasAuth,
+  NylasPkceError,
+  type providerScopes,
+  resolveConfig,
+  type wasmMemoryBytes,
+} from 'nylas-pkce';
 import * as callback from 'nylas-pkce/callback';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -42,7 +43,12 @@ declare const config: { clientId: string; redirectUri: string };
 assert<Equal<ReturnType<typeof generateCodeVerifier>, string>>();
 assert<Equal<Parameters<typeof generateCodeVerifier>, [length?: number]>>();
 assert<Equal<ReturnType<typeof codeChallenge>, string>>();
-assert<Equal<ReturnType<typeof generatePkcePair>, { codeVerifier: string; codeChallenge: string; codeChallengeMethod: ChallengeMethod }>>();
+assert<
+  Equal<
+    ReturnType<typeof generatePkcePair>,
+    { codeVerifier: string; codeChallenge: string; codeChallengeMethod: ChallengeMethod }
+  >
+>();
 assert<Equal<ReturnType<typeof buildAuthorizationUrl>, AuthorizationUrlResult>>();
 assert<Equal<ReturnType<typeof resolveConfig>, ResolvedConfig>>();
 assert<Equal<ReturnType<typeof providerScopes>, string[]>>();
@@ -62,7 +68,12 @@ const resolved = resolveConfig(config);
 assert<Equal<typeof resolved.endpoints, Endpoints>>();
 assert<Equal<typeof resolved.flavor, 'nylas' | 'generic'>>();
 assert<Equal<typeof resolved.requireIss, boolean>>();
-assert<Equal<keyof ResolvedConfig, 'clientId' | 'redirectUri' | 'endpoints' | 'flavor' | 'challengeEncoding' | 'tokenBody' | 'requireIss'>>();
+assert<
+  Equal<
+    keyof ResolvedConfig,
+    'clientId' | 'redirectUri' | 'endpoints' | 'flavor' | 'challengeEncoding' | 'tokenBody' | 'requireIss'
+  >
+>();
 
 // NylasAuth.
 assert<Equal<ReturnType<NylasAuth['authorizationUrl']>, string>>();
@@ -99,7 +110,7 @@ if (result.type === 'tokens') {
   assert<Equal<typeof result.scope, string[]>>();
   assert<Equal<typeof result.appState, JsonValue | undefined>>();
   assert<Equal<typeof result.idTokenClaims, TokenSet['idTokenClaims']>>();
-  const claim = result.idTokenClaims?.['name'];
+  const claim = result.idTokenClaims?.name;
   assert<Equal<typeof claim, unknown>>();
 }
 
@@ -126,7 +137,7 @@ assert<Equal<ReturnType<typeof callback.wasmMemoryBytes>, number>>();
 const cb = callback.parseCallback('?code=c&state=s', { state: 's', issuer: 'https://i', requireIss: true });
 if (cb.type === 'code') assert<Equal<typeof cb.code, string>>();
 if (cb.type === 'hosted') assert<Equal<typeof cb.grantId, string>>();
-const extra = cb.extras['session_state'];
+const extra = cb.extras.session_state;
 assert<Equal<typeof extra, string | undefined>>();
 const refresh = callback.tokenRequest({ ...config, refreshToken: 'r', scope: 'openid' });
 assert<Equal<typeof refresh.headers, Record<string, string>>>();
@@ -135,8 +146,18 @@ assert<Equal<typeof refresh.headers, Record<string, string>>>();
 const map = new Map<string, string>();
 new NylasAuth({
   ...config,
-  storage: { get: (k) => map.get(k), set: (k, v) => void map.set(k, v), remove: (k) => void map.delete(k), keys: () => map.keys() },
-  tokenStorage: { get: () => null, set() {}, remove() {}, keys: (prefix) => [...map.keys()].filter((k) => k.startsWith(prefix)) },
+  storage: {
+    get: (k) => map.get(k),
+    set: (k, v) => void map.set(k, v),
+    remove: (k) => void map.delete(k),
+    keys: () => map.keys(),
+  },
+  tokenStorage: {
+    get: () => null,
+    set() {},
+    remove() {},
+    keys: (prefix) => [...map.keys()].filter((k) => k.startsWith(prefix)),
+  },
 });
 new NylasAuth({
   ...config,

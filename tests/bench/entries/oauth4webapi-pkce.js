@@ -3,7 +3,10 @@
 // URL + searchParams, as below). esbuild tree-shakes the rest of the library away.
 import { calculatePKCECodeChallenge, generateRandomCodeVerifier, generateRandomState } from 'oauth4webapi';
 
-const AUTHORIZATION_ENDPOINT = { us: 'https://api.us.nylas.com/v3/connect/auth', eu: 'https://api.eu.nylas.com/v3/connect/auth' };
+const AUTHORIZATION_ENDPOINT = {
+  us: 'https://api.us.nylas.com/v3/connect/auth',
+  eu: 'https://api.eu.nylas.com/v3/connect/auth',
+};
 
 export { calculatePKCECodeChallenge, generateRandomCodeVerifier, generateRandomState };
 

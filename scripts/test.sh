@@ -21,6 +21,9 @@ done
 cargo build -p nylas-pkce --no-default-features --quiet # the core builds without std
 (cd examples/rust-web-app && cargo clippy --target wasm32-unknown-unknown --quiet -- -D warnings)
 
+step "JS format and lint (Biome)"
+node_modules/.bin/biome check .
+
 step "native tests (core protocol, flow steps, client, JS API shapes)"
 cargo test --workspace --quiet
 

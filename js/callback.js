@@ -1,10 +1,11 @@
-// nylas-pkce/callback: the second half of the package, loaded when a callback arrives or a token is used
-// (NylasAuth imports it on first use), or imported directly for the stateless functions below. Its wasm
-// checks callbacks, reads token and error answers (with the Nylas event catalogue) and runs the token
-// lifecycle.
-import * as wasm from './session_wasm.js';
-import { check, json } from './error.js';
+// nylas-pkce/callback: stateless functions over the second half of the package (./session.js, also
+// loaded by NylasAuth when a callback arrives or a token is used): checking a callback, the token request
+// as data, and reading token-endpoint and API answers.
+import * as wasm from './session.js';
+import { check } from './error.js';
+import { CONFIG, EXPECTATIONS, TOKEN_REQUEST } from './fields.js';
 import { resolveConfig } from './index.js';
+import { checkNames, object, pack } from './options.js';
 
 export { NylasPkceError } from './error.js';
 
@@ -13,23 +14,30 @@ export { NylasPkceError } from './error.js';
  * `expected.issuer`): `{ type: 'code' | 'admin_consent' | 'hosted', … }`, or throws.
  */
 export function parseCallback(url, expected) {
-  return JSON.parse(check(wasm.parseCallback(typeof url === 'string' ? url : '', json(expected))));
+  const o = object(expected, false);
+  checkNames(o, [EXPECTATIONS], false);
+  return JSON.parse(check(wasm.parseCallback(typeof url === 'string' ? url : '', pack(EXPECTATIONS, o, false))));
 }
 
 /** The token request as data: `{ url, method, headers, body }`; never a `client_secret`. */
 export function tokenRequest(options) {
-  const { code, codeVerifier, refreshToken, scope, ...config } = options ?? {};
-  const settings = json({ config: resolveConfig(config) });
-  return JSON.parse(check(wasm.tokenRequest(settings, json({ code, codeVerifier, refreshToken, scope }))));
+  const o = object(options, false);
+  checkNames(o, [CONFIG, TOKEN_REQUEST], false);
+  const { code, codeVerifier, refreshToken, scope, ...config } = o;
+  const settings = JSON.stringify({ config: resolveConfig(config) });
+  const own = { code, codeVerifier, refreshToken, scope, redirectUri: o.redirectUri };
+  return JSON.parse(check(wasm.tokenRequest(settings, pack(TOKEN_REQUEST, own, false))));
 }
+
+/** A server's answer body as text (`body`: text, or a parsed object). */
+const bodyText = (body) => (typeof body === 'string' ? body : body == null ? '' : (JSON.stringify(body) ?? ''));
 
 /**
  * Parses a token-endpoint answer (`body`: text or parsed object) into a token set; `now` (ms) defaults to
  * `Date.now()`. Throws the typed error for error answers.
  */
 export function parseTokenResponse(status, body, now = Date.now()) {
-  const text = typeof body === 'string' ? body : body == null ? '' : json(body);
-  return JSON.parse(check(wasm.parseTokenResponse(Number(status) | 0, text, Number(now) || 0)));
+  return JSON.parse(check(wasm.parseTokenResponse(Number(status) | 0, bodyText(body), Number(now) || 0)));
 }
 
 /**
@@ -38,14 +46,10 @@ export function parseTokenResponse(status, body, now = Date.now()) {
  * `NylasAuth.requestScopes`).
  */
 export function parseApiResponse(status, body) {
-  const text = typeof body === 'string' ? body : body == null ? '' : json(body);
-  return JSON.parse(check(wasm.apiResult(Number(status) | 0, text)));
+  return JSON.parse(check(wasm.apiResult(Number(status) | 0, bodyText(body))));
 }
 
 /** The size of the second half's wasm linear memory in bytes (diagnostics, benchmarks). */
 export function wasmMemoryBytes() {
   return wasm.memoryBytes();
 }
-
-/** @internal NylasAuth's engine: the wasm's flow steps. Not part of the public API. */
-export const __engine = wasm;

@@ -1,5 +1,6 @@
-// The package's error class, shared by both halves (index.js and callback.js), and the reading of wasm
-// results: a result is its text, or `!` followed by the error's JSON, which is thrown.
+// The package's error class, shared by both halves (index.js and session.js), and the reading of wasm
+// results: a result is its value, or the error form `!code␀field␀message` (and `␀details`, JSON, in the
+// second half), which is thrown.
 
 /** Every error this package throws or rejects with. `code` is stable; see the README's error table. */
 export class NylasPkceError extends Error {
@@ -10,17 +11,11 @@ export class NylasPkceError extends Error {
   }
 }
 
-/** A NylasPkceError from the JSON the wasm wrote (`{ code, message, …fields }`). */
-export function fromJson(json) {
-  const { message, ...fields } = JSON.parse(json);
-  return new NylasPkceError(message, fields);
-}
-
-/** A wasm result's text, or the error it carries, thrown. */
+/** A wasm result's value, or the error it carries, thrown. */
 export function check(text) {
-  if (text.charCodeAt(0) === 33 /* ! */) throw fromJson(text.slice(1));
-  return text;
+  if (text.charCodeAt(0) !== 33 /* ! */) return text;
+  const [code, field, message, details] = text.slice(1).split('\0');
+  const fields = { code };
+  if (field) fields.field = field;
+  throw new NylasPkceError(message, details ? Object.assign(fields, JSON.parse(details)) : fields);
 }
-
-/** JSON text of an option object for the wasm (`undefined` → `null`, which the wasm reads as "absent"). */
-export const json = (value) => JSON.stringify(value) ?? 'null';

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/ from the binding crate (npm/), in two halves:
-#   login   (what `import 'nylas-pkce'` loads: PKCE, authorization URLs, config checks, records)
-#   session (loaded on first use, or as `nylas-pkce/callback`: callbacks, token answers, token lifecycle)
+#   login   (what every page loads with `import 'nylas-pkce'`: PKCE, authorization URLs, config checks,
+#            records, the token's validity)
+#   session (loaded on first use: callbacks, token answers, refresh, revocation, token and grant info)
 # Each: release wasm (no_std, its own cargo feature) -> wasm-bindgen (--target web) -> wasm-opt -Oz; then
 # scripts/package.mjs inlines each wasm into its ES module and bundles the package's JS (js/) with
 # esbuild. Types: js/*.d.ts.

@@ -1,8 +1,10 @@
 // Assembles the npm package from the two optimised wasm halves in pkg/.raw/ (see scripts/build.sh):
 //
-//   pkg/index.js     the entry (js/index.js) + the first half's wasm-bindgen glue + its wasm, inlined
-//   pkg/callback.js  nylas-pkce/callback (js/callback.js) + the second half's glue + its wasm, inlined
-//   pkg/error.js     NylasPkceError, shared by both
+//   pkg/index.js     the entry (js/index.js, NylasAuth and the modules they use) + the first half's
+//                    wasm-bindgen glue + its wasm, inlined: what every page loads
+//   pkg/session.js   the second half's glue + its wasm, inlined: loaded by NylasAuth on first use
+//   pkg/callback.js  nylas-pkce/callback (js/callback.js): stateless functions over session.js
+//   pkg/error.js     NylasPkceError and the error form, shared by both halves
 //
 // Each wasm is inlined as a Latin-1 string literal (one character per byte; gzip sees the bytes, so it
 // costs ~1.4 KB gzip more than a separate .wasm file, where base64 would cost ~9 KB) and compiled
@@ -12,7 +14,7 @@
 //
 // Usage: node scripts/package.mjs [--dev] [--split DIR]
 import { build } from 'esbuild';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -37,8 +39,8 @@ function latin1Literal(bytes) {
 }
 
 const inlineLoader = (half) => `// The ${half} half's wasm, inlined (one character per byte) and compiled synchronously on import.
-import { initSync } from './${half}.js';
-export * from './${half}.js';
+import { initSync } from './${half}_glue.js';
+export * from './${half}_glue.js';
 const text = ${latin1Literal(readFileSync(join(raw, `${half}.wasm`)))};
 const bytes = new Uint8Array(text.length);
 for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
@@ -46,8 +48,8 @@ initSync({ module: bytes });
 `;
 
 const fileLoader = (half) => `// The ${half} half's wasm as a separate file, fetched and compiled by a top-level await.
-import init from './${half}.js';
-export * from './${half}.js';
+import init from './${half}_glue.js';
+export * from './${half}_glue.js';
 const url = new URL('./${half}.wasm', import.meta.url);
 const fs = url.protocol === 'file:' ? globalThis.process?.getBuiltinModule?.('node:fs/promises') : undefined;
 await init({ module_or_path: fs ? await fs.readFile(url) : url });
@@ -58,16 +60,19 @@ async function assemble(outdir, loader) {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   for (const half of HALVES) {
-    copyFileSync(join(raw, `${half}.js`), join(work, `${half}.js`));
+    copyFileSync(join(raw, `${half}.js`), join(work, `${half}_glue.js`));
     writeFileSync(join(work, `${half}_wasm.js`), loader(half));
   }
-  for (const f of ['index.js', 'callback.js', 'error.js']) copyFileSync(join('js', f), join(work, f));
+  for (const f of readdirSync('js')) if (f.endsWith('.js')) copyFileSync(join('js', f), join(work, f));
   // wasm-bindgen's inline_js snippets (the glue imports them; esbuild bundles them in).
   if (existsSync(join(raw, 'snippets'))) cpSync(join(raw, 'snippets'), join(work, 'snippets'), { recursive: true });
   const common = { bundle: true, minify: !dev, format: 'esm', target: 'es2022', platform: 'neutral', charset: 'utf8', logLevel: 'warning', legalComments: 'none', ignoreAnnotations: true };
-  await build({ ...common, entryPoints: [join(work, 'index.js')], outfile: join(outdir, 'index.js'), external: ['./error.js', './callback.js'] });
-  await build({ ...common, entryPoints: [join(work, 'callback.js')], outfile: join(outdir, 'callback.js'), external: ['./error.js', './index.js'] });
-  await build({ ...common, entryPoints: [join(work, 'error.js')], outfile: join(outdir, 'error.js') });
+  const entry = (name, external) =>
+    build({ ...common, entryPoints: [join(work, name)], outfile: join(outdir, name), external });
+  await entry('index.js', ['./error.js', './session.js']);
+  await entry('session.js', ['./error.js']);
+  await entry('callback.js', ['./error.js', './index.js', './session.js']);
+  await entry('error.js', []);
   rmSync(work, { recursive: true, force: true });
 }
 

@@ -132,7 +132,8 @@ fn has_result(params: &[(String, String)]) -> bool {
     params.iter().any(|(k, _)| matches!(k.as_str(), "code" | "error" | "state" | "admin_consent" | "success"))
 }
 
-fn get<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
+/// A parameter's value.
+pub fn get<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
     params.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
 }
 
@@ -160,33 +161,45 @@ pub fn parse_callback(
     expected_issuer: Option<&str>,
     require_iss: bool,
 ) -> Result<Callback, Error> {
-    let params = callback_params(input)?;
-    let code = get(&params, "code");
-    let error = get(&params, "error");
-    let success = get(&params, "success");
+    check_callback(&callback_params(input)?, expected_state, expected_issuer, require_iss)
+}
+
+/// [`parse_callback`] for parameters already read by [`callback_params`] (a callback is parsed once).
+///
+/// # Errors
+/// As [`parse_callback`], except the percent-encoding and size errors [`callback_params`] reports.
+pub fn check_callback(
+    params: &[(String, String)],
+    expected_state: &str,
+    expected_issuer: Option<&str>,
+    require_iss: bool,
+) -> Result<Callback, Error> {
+    let code = get(params, "code");
+    let error = get(params, "error");
+    let success = get(params, "success");
     if code.is_some() && error.is_some() {
         return Err(Error::InvalidCallback("has both code and error"));
     }
-    if !has_result(&params) {
+    if !has_result(params) {
         return Err(Error::InvalidCallback("no code, error or state: not an authorization callback"));
     }
-    match (get(&params, "iss"), expected_issuer) {
+    match (get(params, "iss"), expected_issuer) {
         (Some(iss), Some(expected)) if iss != expected => return Err(Error::IssuerMismatch),
         (None, Some(_)) if require_iss => return Err(Error::MissingIssuer),
         _ => {}
     }
-    let state = get(&params, "state").ok_or(Error::MissingState)?;
+    let state = get(params, "state").ok_or(Error::MissingState)?;
     let checked = State::new(state.into());
     if !checked.ct_eq(expected_state) {
         return Err(Error::StateMismatch);
     }
     let extras = || -> Extras { params.iter().filter(|(k, _)| !KNOWN.contains(&k.as_str())).cloned().collect() };
     if error.is_some() || success == Some("false") {
-        let uri = get(&params, "error_uri").map(String::from);
+        let uri = get(params, "error_uri").map(String::from);
         let details = ErrorDetails {
             status: None,
             error: error.unwrap_or("authorization_failed").into(),
-            description: get(&params, "error_description").map(Into::into),
+            description: get(params, "error_description").map(Into::into),
             event_code: uri.as_deref().and_then(events::from_trailing_digits),
             uri,
             kind: None,
@@ -194,16 +207,16 @@ pub fn parse_callback(
         };
         return Err(Error::Authorization(Box::new(details.enrich())));
     }
-    if get(&params, "admin_consent") == Some("true") {
+    if get(params, "admin_consent") == Some("true") {
         return Ok(Callback::AdminConsent { state: checked, extras: extras() });
     }
     if success == Some("true") {
-        let grant_id = get(&params, "grant_id").filter(|g| !g.is_empty());
+        let grant_id = get(params, "grant_id").filter(|g| !g.is_empty());
         let grant_id = grant_id.ok_or(Error::InvalidCallback("success=true without grant_id"))?;
         return Ok(Callback::Hosted {
             grant_id: grant_id.into(),
-            provider: get(&params, "provider").map(Into::into),
-            email: get(&params, "email").map(Into::into),
+            provider: get(params, "provider").map(Into::into),
+            email: get(params, "email").map(Into::into),
             state: checked,
             extras: extras(),
         });

@@ -6,56 +6,25 @@
 use crate::prelude::*;
 
 use core::cell::RefCell;
-use core::future::Future;
 
 use crate::authorize::{build_authorization_request, AuthorizationOptions, AuthorizationRequest};
 use crate::config::Config;
 use crate::flow::{self, Access, CallbackStep};
+pub use crate::flow::{CallbackOutcome, ClientOptions};
+use crate::http::HttpRequest;
+pub use crate::http::{Http, HttpResponse};
 use crate::json::Json;
 use crate::pkce::RandomSource;
 use crate::secret::AccessToken;
 use crate::token::TokenHint;
-use crate::token::{self, HttpRequest, TokenSet};
-use crate::transaction::{namespace, prefix_for, Storage, TransactionStore, DEFAULT_TTL_MS};
+use crate::token::{self, TokenSet};
+use crate::transaction::{namespace, prefix_for, Storage, TransactionStore};
 use crate::Error;
-
-/// An HTTP answer: the status and the body parsed as JSON (`None` when it is not JSON).
-#[derive(Debug, Clone, PartialEq)]
-pub struct HttpResponse {
-    /// HTTP status.
-    pub status: u16,
-    /// Parsed JSON body.
-    pub body: Option<Json>,
-}
-
-/// Sends requests. Implementations must not send cookies and must not follow redirects; network
-/// failures are `network_error`, time-outs `timeout`.
-pub trait Http {
-    /// Sends `request`.
-    fn send(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse, Error>>;
-}
 
 /// The current time.
 pub trait Clock {
     /// Milliseconds since the Unix epoch.
     fn now_ms(&self) -> u64;
-}
-
-/// Tunables of a [`Client`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClientOptions {
-    /// How long a pending authorization stays valid (default 10 minutes).
-    pub transaction_ttl_ms: u64,
-    /// A token counts as expired this long before its `expires_at` (default 30 s).
-    pub clock_skew_ms: u64,
-    /// Whether the server lets a public client refresh without a secret (Nylas does not).
-    pub public_refresh: bool,
-}
-
-impl Default for ClientOptions {
-    fn default() -> Self {
-        ClientOptions { transaction_ttl_ms: DEFAULT_TTL_MS, clock_skew_ms: 30_000, public_refresh: false }
-    }
 }
 
 /// What happened, for the binding layer's event listeners.
@@ -67,23 +36,6 @@ pub enum Event {
     Expired,
     /// The user logged out.
     Logout,
-}
-
-/// The result of a callback.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CallbackOutcome {
-    /// The code was exchanged: the user is logged in.
-    Tokens {
-        /// The token set.
-        tokens: Box<TokenSet>,
-        /// The app's state given at the start (JSON text), if any.
-        app_state: Option<String>,
-    },
-    /// Microsoft admin consent was granted (`admin_consent=true`).
-    AdminConsent {
-        /// The app's state given at the start (JSON text), if any.
-        app_state: Option<String>,
-    },
 }
 
 /// Prefix of the key under which tokens are kept when token storage is enabled.

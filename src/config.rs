@@ -7,7 +7,6 @@
 use crate::prelude::*;
 
 use crate::encode::{is_loopback, url_parts};
-use crate::json::{Json, ObjectWriter};
 use crate::pkce::ChallengeEncoding;
 use crate::Error;
 
@@ -186,57 +185,6 @@ impl Config {
             challenge_encoding,
             token_body,
             require_iss: false,
-        })
-    }
-
-    /// The configuration as a record (JSON): `{ clientId, redirectUri, endpoints: { authorizationEndpoint,
-    /// tokenEndpoint, revocationEndpoint, tokenInfoEndpoint, grantInfoEndpoint, issuer }, flavor,
-    /// challengeEncoding, tokenBody }`, every endpoint resolved. The npm package's first half writes it
-    /// once; the second half reads it back with [`Config::from_record`] instead of validating the options
-    /// again.
-    pub fn to_record(&self) -> String {
-        let e = &self.endpoints;
-        let mut endpoints = ObjectWriter::default();
-        endpoints
-            .str("authorizationEndpoint", &e.authorization)
-            .str("tokenEndpoint", &e.token)
-            .opt_str("revocationEndpoint", e.revocation.as_deref())
-            .opt_str("tokenInfoEndpoint", e.token_info.as_deref())
-            .opt_str("grantInfoEndpoint", e.grant_info.as_deref())
-            .opt_str("providerDetectEndpoint", e.provider_detect.as_deref())
-            .opt_str("issuer", e.issuer.as_deref());
-        ObjectWriter::default()
-            .str("clientId", &self.client_id)
-            .str("redirectUri", &self.redirect_uri)
-            .value_text("endpoints", &endpoints.finish())
-            .str("flavor", if self.flavor == Flavor::Nylas { "nylas" } else { "generic" })
-            .str("challengeEncoding", self.challenge_encoding.as_str())
-            .str("tokenBody", self.token_body.as_str())
-            .bool("requireIss", self.require_iss)
-            .finish()
-    }
-
-    /// Reads what [`Config::to_record`] wrote. It is not validated again: only a record this crate wrote
-    /// (kept in memory by the package, never in storage) may come here.
-    pub fn from_record(j: &Json) -> Option<Config> {
-        let e = j.get("endpoints")?;
-        let text = |o: &Json, k: &str| o.str_of(k).map(String::from);
-        Some(Config {
-            client_id: text(j, "clientId")?,
-            redirect_uri: text(j, "redirectUri")?,
-            endpoints: Endpoints {
-                authorization: text(e, "authorizationEndpoint")?,
-                token: text(e, "tokenEndpoint")?,
-                revocation: text(e, "revocationEndpoint"),
-                token_info: text(e, "tokenInfoEndpoint"),
-                grant_info: text(e, "grantInfoEndpoint"),
-                provider_detect: text(e, "providerDetectEndpoint"),
-                issuer: text(e, "issuer"),
-            },
-            flavor: if j.str_of("flavor")? == "nylas" { Flavor::Nylas } else { Flavor::Generic },
-            challenge_encoding: ChallengeEncoding::parse(j.str_of("challengeEncoding")?)?,
-            token_body: TokenBody::parse(j.str_of("tokenBody")?)?,
-            require_iss: matches!(j.get("requireIss"), Some(Json::Bool(true))),
         })
     }
 

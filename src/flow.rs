@@ -11,13 +11,47 @@
 
 use crate::prelude::*;
 
-use crate::callback::{callback_state, parse_callback, Callback};
-use crate::client::{CallbackOutcome, ClientOptions};
+use crate::callback::{callback_params, check_callback, get, Callback};
 use crate::config::{Config, Flavor};
+use crate::http::HttpRequest;
 use crate::secret::AccessToken;
-use crate::token::{self, HttpRequest, TokenHint, TokenSet};
-use crate::transaction::{key_for, ResponseType, Transaction};
+use crate::token::{self, TokenHint, TokenSet};
+use crate::transaction::{key_for, ResponseType, Transaction, DEFAULT_TTL_MS};
 use crate::Error;
+
+/// Tunables of a [`crate::Client`] and the package's `NylasAuth`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientOptions {
+    /// How long a pending authorization stays valid (default 10 minutes).
+    pub transaction_ttl_ms: u64,
+    /// A token counts as expired this long before its `expires_at` (default 30 s).
+    pub clock_skew_ms: u64,
+    /// Whether the server lets a public client refresh without a secret (Nylas does not).
+    pub public_refresh: bool,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions { transaction_ttl_ms: DEFAULT_TTL_MS, clock_skew_ms: 30_000, public_refresh: false }
+    }
+}
+
+/// The result of a callback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallbackOutcome {
+    /// The code was exchanged: the user is logged in.
+    Tokens {
+        /// The token set.
+        tokens: Box<TokenSet>,
+        /// The app's state given at the start (JSON text), if any.
+        app_state: Option<String>,
+    },
+    /// Microsoft admin consent was granted (`admin_consent=true`).
+    AdminConsent {
+        /// The app's state given at the start (JSON text), if any.
+        app_state: Option<String>,
+    },
+}
 
 /// What to do after a callback was checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,11 +69,11 @@ pub enum CallbackStep {
 }
 
 /// The state of a callback, or the error that a callback without one is.
-fn state_of(url: &str) -> Result<String, Error> {
-    match callback_state(url)? {
+fn state_of(params: &[(String, String)]) -> Result<&str, Error> {
+    match get(params, "state") {
         Some(state) => Ok(state),
-        // Let the full parser say what is wrong (invalid_callback or missing_state).
-        None => Err(parse_callback(url, "", None, false).err().unwrap_or(Error::MissingState)),
+        // Let the full check say what is wrong (invalid_callback or missing_state).
+        None => Err(check_callback(params, "", None, false).err().unwrap_or(Error::MissingState)),
     }
 }
 
@@ -49,7 +83,15 @@ fn state_of(url: &str) -> Result<String, Error> {
 /// # Errors
 /// `invalid_callback` (malformed, not a callback), `missing_state`.
 pub fn callback_key(prefix: &str, url: &str) -> Result<String, Error> {
-    state_of(url).map(|state| key_for(prefix, &state))
+    key_of(prefix, &callback_params(url)?)
+}
+
+/// [`callback_key`] for parameters already read by [`callback_params`].
+///
+/// # Errors
+/// `invalid_callback`, `missing_state`.
+pub fn key_of(prefix: &str, params: &[(String, String)]) -> Result<String, Error> {
+    state_of(params).map(|state| key_for(prefix, state))
 }
 
 /// Whether any of `records` (stored transactions other than the callback's) is still pending: a callback
@@ -79,11 +121,26 @@ pub fn complete_callback(
     now_ms: u64,
     ttl_ms: u64,
 ) -> Result<CallbackStep, Error> {
-    let state = state_of(url)?;
+    complete(config, &callback_params(url)?, taken, others_pending, now_ms, ttl_ms)
+}
+
+/// [`complete_callback`] for parameters already read by [`callback_params`] (a callback is parsed once).
+///
+/// # Errors
+/// As [`complete_callback`].
+pub fn complete(
+    config: &Config,
+    params: &[(String, String)],
+    taken: Option<&str>,
+    others_pending: bool,
+    now_ms: u64,
+    ttl_ms: u64,
+) -> Result<CallbackStep, Error> {
+    let state = state_of(params)?;
     let Some(raw) = taken else {
         return Err(if others_pending { Error::StateMismatch } else { Error::NoTransaction });
     };
-    let tx = Transaction::read(raw).filter(|tx| tx.state.ct_eq(&state)).ok_or(Error::NoTransaction)?;
+    let tx = Transaction::read(raw).filter(|tx| tx.state.ct_eq(state)).ok_or(Error::NoTransaction)?;
     if tx.client_id != config.client_id || tx.token_endpoint != config.endpoints.token {
         return Err(Error::ClientMismatch);
     }
@@ -91,7 +148,7 @@ pub fn complete_callback(
         return Err(Error::TransactionExpired);
     }
     let require_iss = config.require_iss && tx.issuer.is_some();
-    let callback = parse_callback(url, tx.state.secret(), tx.issuer.as_deref(), require_iss)?;
+    let callback = check_callback(params, tx.state.secret(), tx.issuer.as_deref(), require_iss)?;
     Ok(match (tx.response_type, callback, &tx.code_verifier) {
         (ResponseType::Code, Callback::Code { code, .. }, Some(verifier)) => CallbackStep::Exchange {
             request: token::code_exchange_request(config, &code, verifier, &tx.redirect_uri, config.token_body),
@@ -136,6 +193,29 @@ pub fn access(
         (Some(refresh), true) => Access::Refresh(token::refresh_request(config, refresh, None, config.token_body)),
         _ => Access::Expired,
     })
+}
+
+/// What a stored token set, read field by field (the package reads its record with `JSON.parse` and hands
+/// over these fields), is worth: `None` when it is not a token set this crate would keep (a token that
+/// is not header-safe, a refresh token that is not `1*VSCHAR`, no `expiresAt`, not Bearer), else
+/// `Some(valid)`: whether the access token is still valid at `now_ms`, counting `skew_ms` early. The same
+/// checks as [`TokenSet::from_json`], for the page that only needs a valid token.
+pub fn restored(
+    access_token: &str,
+    token_type: &str,
+    expires_at: Option<u64>,
+    refresh_token: Option<&str>,
+    now_ms: u64,
+    skew_ms: u64,
+) -> Option<bool> {
+    let expires_at = expires_at?;
+    if !token::is_bearer_token(access_token)
+        || token_type != "Bearer"
+        || refresh_token.is_some_and(|r| !token::is_vschar(r))
+    {
+        return None;
+    }
+    Some(now_ms.saturating_add(skew_ms) < expires_at)
 }
 
 /// The revocations a logout sends: the access token; for a generic server also the refresh token (RFC

@@ -82,6 +82,15 @@ impl AuthorizationCode {
     pub(crate) fn new(value: String) -> Self {
         AuthorizationCode(value)
     }
+
+    /// Wraps a code that did not come from [`crate::parse_callback`], for callers that check callbacks
+    /// themselves (the package's stateless `tokenRequest`, a server that received the code).
+    ///
+    /// # Security
+    /// Nothing is checked: only send a code whose callback was checked against its `state` and issuer.
+    pub fn unchecked(value: String) -> Self {
+        AuthorizationCode(value)
+    }
 }
 
 impl AccessToken {

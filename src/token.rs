@@ -13,46 +13,7 @@ use crate::json::{self, Json, ObjectWriter};
 use crate::secret::{AccessToken, AuthorizationCode, CodeVerifier, IdToken, RefreshToken};
 use crate::Error;
 
-/// HTTP method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    /// GET
-    Get,
-    /// POST
-    Post,
-}
-
-impl Method {
-    /// `GET` / `POST`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-        }
-    }
-}
-
-/// A request to send. Send it without cookies and without following redirects.
-///
-/// # Security
-/// The body and URL may hold a code, verifier or token: never log them.
-#[derive(Clone, PartialEq, Eq)]
-pub struct HttpRequest {
-    /// GET or POST.
-    pub method: Method,
-    /// Full URL.
-    pub url: String,
-    /// Header names and values.
-    pub headers: Vec<(&'static str, String)>,
-    /// Body, for POST.
-    pub body: Option<String>,
-}
-
-impl core::fmt::Debug for HttpRequest {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("HttpRequest([redacted])")
-    }
-}
+pub use crate::http::{HttpRequest, Method};
 
 const CT_JSON: &str = "application/json";
 const CT_FORM: &str = "application/x-www-form-urlencoded";
@@ -295,7 +256,7 @@ pub fn is_bearer_token(token: &str) -> bool {
 }
 
 /// RFC 6749 §A.17: a refresh token is `1*VSCHAR` (printable ASCII, spaces allowed).
-fn is_vschar(s: &str) -> bool {
+pub(crate) fn is_vschar(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| (0x20..=0x7e).contains(&b))
 }
 

@@ -96,7 +96,7 @@ impl Transaction {
     /// Whether this transaction is older than `ttl_ms` at `now_ms` (or dated more than a minute in the
     /// future, which no clock of ours wrote).
     pub fn is_expired(&self, now_ms: u64, ttl_ms: u64) -> bool {
-        now_ms.saturating_sub(self.created_at) > ttl_ms || self.created_at > now_ms.saturating_add(60_000)
+        expired(self.created_at, now_ms, ttl_ms)
     }
 
     /// Reads a stored transaction; `None` where it is not one (corrupt or foreign data).
@@ -119,6 +119,12 @@ impl Transaction {
             app_state: value.get("appState").and_then(Json::as_str).map(Into::into),
         })
     }
+}
+
+/// Whether a transaction created at `created_at` is older than `ttl_ms` at `now_ms` (or dated more than a
+/// minute in the future, which no clock of ours wrote).
+pub fn expired(created_at: u64, now_ms: u64, ttl_ms: u64) -> bool {
+    now_ms.saturating_sub(created_at) > ttl_ms || created_at > now_ms.saturating_add(60_000)
 }
 
 /// A string key-value store (`sessionStorage`, `localStorage`, memory, or an adapter of the user's).

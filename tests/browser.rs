@@ -1,6 +1,7 @@
 //! The Rust browser client (cargo feature `browser`) in a real headless browser (wasm-bindgen-test +
 //! Chromium): `crypto.getRandomValues`, `sessionStorage`, and real `fetch` calls (gloo-net) to the local
 //! mock Nylas server, whose URL the test script passes at compile time as `NYLAS_PKCE_MOCK_URL`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests may panic
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::Reflect;

@@ -1,4 +1,5 @@
 //! The client flow end to end, natively: memory storage, a scripted HTTP fake, a settable clock.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests may panic
 
 mod common;
 

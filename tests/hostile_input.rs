@@ -1,7 +1,8 @@
 //! Untrusted input never panics (a panic would kill the wasm module): random and mutated callbacks, JSON
 //! bodies, URLs and options go through every parser, deterministically (xorshift, fixed seed).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests may panic
 
-use nylas_pkce::{api, callback, encode, json, token};
+use nylas_pkce::{callback, encode, json, token};
 
 struct Rng(u64);
 impl Rng {
@@ -133,10 +134,6 @@ fn parsers_survive_random_and_mutated_input() {
         let _ = token::scope_lists(&input);
         let _ = token::id_token_payload(&nylas_pkce::IdToken::new(input.clone()));
         if let Some(j) = &parsed {
-            let _ = api::config(j);
-            let _ = api::authorization_options(j);
-            let _ = api::client_options(j);
-            let _ = api::token_request(j);
             let mut out = String::new();
             json::write_value(&mut out, j);
             assert!(json::parse(&out).is_some(), "written JSON parses again");

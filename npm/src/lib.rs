@@ -1,35 +1,41 @@
-//! The npm package's WebAssembly: a thin binding over the `nylas-pkce` core. `no_std`, a small allocator,
-//! our own panic handler, wasm-bindgen without default features, and synchronous exports only: the
-//! package's JavaScript does every I/O (fetch, storage, popup, timers) and calls these exports for every
-//! decision.
+//! The npm package's WebAssembly: the binding between the package's JavaScript and the `nylas-pkce` core.
+//! It owns every JavaScript shape: option names and kinds ([`fields`]), how options are read
+//! ([`options`]), result values and the error form. `no_std`, a small allocator, our own panic handler,
+//! wasm-bindgen without default features, and synchronous exports only: the package's JavaScript does
+//! every I/O (fetch, storage, popup, timers) and calls these exports for every decision.
 //!
-//! The package is built twice from this crate ([`login`] and [`session`] are cargo features), so that what
-//! a page loads before login is only the first half.
+//! The package is built twice from this crate ([`login`] and [`session`] are cargo features), split by
+//! what a page does: every page of an app loads the first half (a URL, a valid token), and only a callback
+//! or a server's answer loads the second.
 //!
-//! Across the boundary: options and records go in as JSON text (`JSON.stringify`); results come out as JSON
-//! text (`JSON.parse`), or as plain strings where that is all they are. A failure comes out as `!` followed
-//! by the error's JSON (see [`nylas_pkce::api::engine::error`]), which the package throws as a
-//! `NylasPkceError`. No result can start with `!`: JSON text, verifiers and challenges never do.
+//! Across the boundary:
+//! - **In**: options as a packed string of typed fields ([`fields`]); plain strings and numbers.
+//! - **Out**: plain strings, numbers and booleans; several values packed with NUL between them; a few
+//!   results of the second half (token sets, requests, API data) as JSON text.
+//! - **Errors**: `!`, then the code, field and message separated by NUL, then (second half only) the
+//!   details as JSON: see [`error`]. The package throws them as `NylasPkceError`. No success value can
+//!   start with `!`.
 #![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
-#![deny(missing_docs, missing_debug_implementations)]
-#![cfg_attr(
-    not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::todo)
-)]
 
 extern crate alloc;
 
 use alloc::string::String;
 
-use nylas_pkce::api::engine;
-use nylas_pkce::json::{self, Json};
 use nylas_pkce::Error;
 use wasm_bindgen::prelude::*;
 
+pub mod fields;
+pub mod options;
+pub mod record;
+
+#[cfg(feature = "session")]
+pub mod engine;
 #[cfg(feature = "login")]
 pub mod login;
 #[cfg(feature = "session")]
 pub mod session;
+#[cfg(feature = "session")]
+pub mod shapes;
 
 #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
 #[panic_handler]
@@ -44,18 +50,35 @@ fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
 static ALLOC: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
-/// A result as the package reads it: the text, or `!` and the error's JSON.
-pub(crate) fn out(r: Result<String, Error>) -> String {
-    r.unwrap_or_else(|e| {
-        let mut s = String::from("!");
-        s.push_str(&engine::error(&e));
-        s
-    })
+/// Appends `s` with any NUL replaced (the error form separates its parts with NUL).
+fn push_clean(out: &mut String, s: &str) {
+    for c in s.chars() {
+        out.push(if c == '\0' { '\u{fffd}' } else { c });
+    }
 }
 
-/// JSON text from the package (`JSON.stringify` of an options object); anything unreadable is `null`.
-pub(crate) fn input(text: &str) -> Json {
-    json::parse(text).unwrap_or(Json::Null)
+/// The error form the package reads: `!code␀field␀message`, and in the second half `␀` and the details as
+/// JSON (`{ status, error, errorDescription, errorUri, eventCode, type, requestId, providedScopes,
+/// requiredScopes }`, absent members left out) where the error has any. No secret is ever part of an
+/// error.
+pub fn error(e: &Error) -> String {
+    let mut out = String::from("!");
+    out.push_str(e.code());
+    out.push('\0');
+    push_clean(&mut out, e.field().unwrap_or_default());
+    out.push('\0');
+    push_clean(&mut out, &e.message());
+    #[cfg(feature = "session")]
+    if let Some(details) = shapes::error_details(e) {
+        out.push('\0');
+        out.push_str(&details);
+    }
+    out
+}
+
+/// A result as the package reads it: the value, or the error form.
+pub(crate) fn out(r: Result<String, Error>) -> String {
+    r.unwrap_or_else(|e| error(&e))
 }
 
 /// Milliseconds from JavaScript (`Date.now()`, or a caller's `now`) as a whole number; negative and NaN → 0.
@@ -65,6 +88,22 @@ pub(crate) fn ms(v: f64) -> u64 {
     } else {
         0
     }
+}
+
+/// An error the page finds itself, in the error form: `code` 0 `popup_blocked`, 1 `popup_closed`,
+/// 2 `timeout`, 3 `network_error`, 4 `storage_unavailable`, 5 `login_required`. Its message comes from the
+/// core, like every other. (An option the JavaScript refuses by its name or type is made there: see
+/// `js/options.js`.)
+#[wasm_bindgen]
+pub fn fail(code: u8) -> String {
+    error(&match code {
+        0 => Error::PopupBlocked,
+        1 => Error::PopupClosed,
+        2 => Error::Timeout,
+        3 => Error::Network("fetch failed (offline, CORS, refused, or a redirect)"),
+        4 => Error::StorageUnavailable,
+        _ => Error::LoginRequired,
+    })
 }
 
 /// The size of this module's linear memory in bytes (diagnostics, benchmarks).

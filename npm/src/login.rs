@@ -1,16 +1,25 @@
-//! The first half: everything a page needs before login. PKCE verifiers and challenges, the authorization
-//! URL and its transaction record, configuration checks, and reading stored tokens.
+//! The first half: what every page of an app needs in steady state. PKCE verifiers and challenges, the
+//! authorization URL and its transaction record (with the purge of expired ones), configuration checks,
+//! and stored tokens: whether they are still valid, so that a logged-in page gets its access token
+//! without the second half.
 
 use alloc::string::String;
 use core::cell::UnsafeCell;
 
-use nylas_pkce::api::engine;
-use nylas_pkce::pkce::{code_challenge, ChallengeEncoding, ChallengeMethod, RandomSource};
+use alloc::vec::Vec;
+
+use nylas_pkce::authorize::build_authorization_request;
+use nylas_pkce::client::TOKEN_KEY_PREFIX;
+use nylas_pkce::json::ObjectWriter;
+use nylas_pkce::pkce::{code_challenge, random_token, ChallengeEncoding, ChallengeMethod, RandomSource};
+use nylas_pkce::scopes::{provider_scopes, ScopeProvider};
 use nylas_pkce::secret::CodeVerifier;
-use nylas_pkce::Error;
+use nylas_pkce::transaction::{expired, key_for, namespace, prefix_for};
+use nylas_pkce::{flow, Error};
 use wasm_bindgen::prelude::*;
 
-use crate::{input, ms, out};
+use crate::fields::{Fields, Packed, POPUP_STATE_PREFIX};
+use crate::{ms, options, out};
 
 // `crypto.getRandomValues` behind a function that reports failure as `false`: cheaper in the wasm than
 // `catch` (which brings the externref table for the thrown value), and the error is ours anyway.
@@ -115,40 +124,154 @@ pub fn pair(length: u32, method: u8, encoding: u8) -> String {
     }))
 }
 
-/// `new NylasAuth(options)`: see [`engine::settings`].
+/// `new NylasAuth(options)` and `resolveConfig`: checks the configuration (`config`, packed
+/// [`crate::fields::CONFIG`]) and the tunables (`client`, packed [`crate::fields::CLIENT`]) once, and returns
+/// the settings as JSON: `{ config, transactionPrefix, tokenKey, transactionTtlMs, clockSkewMs,
+/// fetchTimeoutMs, publicRefresh }`, where `config` is the resolved configuration record that the second
+/// half's steps take.
 #[wasm_bindgen]
-pub fn settings(options: &str) -> String {
-    out(engine::settings(&input(options)))
+pub fn configure(config: &str, client: &str) -> String {
+    out(settings(config, client))
 }
 
-/// `buildAuthorizationUrl` and `NylasAuth`'s logins: see [`engine::authorize`].
-#[wasm_bindgen]
-pub fn authorize(config: &str, options: &str, now: f64, reauthenticate: &str) -> String {
-    out(engine::authorize(&input(config), &input(options), &mut CryptoRng, ms(now), reauthenticate))
+/// [`configure`] as a Rust result.
+///
+/// # Errors
+/// `invalid_config` naming the field.
+pub fn settings(config: &str, client: &str) -> Result<String, Error> {
+    let config = options::config(config)?;
+    let (options, timeout) = options::client(client)?;
+    let mut token_key = String::from(TOKEN_KEY_PREFIX);
+    token_key.push_str(&namespace(&config));
+    Ok(ObjectWriter::default()
+        .value_text("config", &crate::record::write(&config))
+        .str("transactionPrefix", &prefix_for(&config))
+        .str("tokenKey", &token_key)
+        .num("transactionTtlMs", options.transaction_ttl_ms)
+        .num("clockSkewMs", options.clock_skew_ms)
+        .num("fetchTimeoutMs", timeout)
+        .bool("publicRefresh", options.public_refresh)
+        .finish())
 }
 
-/// The error for a failure only the page sees (`popup_blocked`, `popup_closed`, `timeout`,
-/// `network_error`, `storage_unavailable`, `login_required`; anything else is `invalid_config` for options
-/// that are not an object), as JSON: every message comes from the core.
+/// Starts an authorization, in one crossing: `buildAuthorizationUrl` and every `NylasAuth` login.
+///
+/// - `config`: the packed configuration; `defaults` and `call`: packed authorization options (`NylasAuth`'s
+///   login defaults and the call's; see [`options::merge`]).
+/// - `popup`: a popup login: the state carries [`POPUP_STATE_PREFIX`], and a window name is drawn.
+/// - `stored` / `ttl`: the creation times of this client's stored transactions (NaN where a record could
+///   not be read) and their time to live, to purge the expired ones in the same crossing.
+/// - `email` / `provider`: re-authentication of the current grant: `login_hint` and `provider` default to
+///   them.
+///
+/// Returns, packed: the storage key, the transaction record to keep under it, `url`, `state`,
+/// `codeVerifier`, `codeChallenge`, `codeChallengeMethod`, `redirectUri`, `createdAt`, `issuer`, the
+/// popup's window name, and one `1` (remove) or `0` (keep) per `stored` entry. Absent values are empty.
+#[allow(clippy::too_many_arguments)]
 #[wasm_bindgen]
-pub fn error(code: &str) -> String {
-    engine::page_error(code)
+pub fn authorize(
+    config: &str,
+    defaults: &str,
+    call: &str,
+    popup: bool,
+    now: f64,
+    stored: &[f64],
+    ttl: f64,
+    email: Option<String>,
+    provider: Option<String>,
+) -> String {
+    out(start(config, defaults, call, popup, ms(now), stored, ms(ttl), email, provider, &mut CryptoRng))
 }
 
-/// `providerScopes(provider, names, { required })`: see [`engine::scopes`].
+/// [`authorize`] as a Rust result.
+///
+/// # Errors
+/// `invalid_config`, `invalid_option`, `invalid_verifier`, `crypto_unavailable`.
+#[allow(clippy::too_many_arguments)]
+pub fn start(
+    config: &str,
+    defaults: &str,
+    call: &str,
+    popup: bool,
+    now: u64,
+    stored: &[f64],
+    ttl: u64,
+    email: Option<String>,
+    provider: Option<String>,
+    rng: &mut impl RandomSource,
+) -> Result<String, Error> {
+    let config = options::config(config)?;
+    let mut o = options::authorization(&options::merge(defaults, call))?;
+    if o.login_hint.is_none() && email.is_some() {
+        o.login_hint = email;
+        if o.provider.is_none() {
+            o.provider = provider;
+        }
+    }
+    let mut window = String::new();
+    if popup {
+        let mut state = String::from(POPUP_STATE_PREFIX);
+        match &o.state {
+            Some(s) => state.push_str(s),
+            None => state.push_str(&random_token(rng)?),
+        }
+        o.state = Some(state);
+        window.push_str("nylas-pkce-");
+        window.push_str(&random_token(rng)?);
+    }
+    let req = build_authorization_request(&config, &o, rng, now)?;
+    let tx = &req.transaction;
+    let stale: String =
+        stored.iter().map(|c| if *c >= 0.0 && !expired(*c as u64, now, ttl) { '0' } else { '1' }).collect();
+    Ok(Packed::default()
+        .push(&key_for(&prefix_for(&config), tx.state.secret()))
+        .push(&tx.to_json())
+        .push(&req.url)
+        .push(tx.state.secret())
+        .push(tx.code_verifier.as_ref().map(|v| v.secret()).unwrap_or_default())
+        .push(req.code_challenge.as_deref().unwrap_or_default())
+        .push(if req.code_challenge.is_some() { req.challenge_method.as_str() } else { "" })
+        .push(&tx.redirect_uri)
+        .num(tx.created_at)
+        .push(tx.issuer.as_deref().unwrap_or_default())
+        .push(&window)
+        .push(&stale)
+        .finish())
+}
+
+/// `providerScopes(provider, names, { required })`: Nylas scope names (and provider scopes, passed
+/// through) as the provider's scope strings; `names` is a packed list field. Returns them joined by NUL.
 #[wasm_bindgen]
 pub fn scopes(provider: &str, names: &str, required: bool) -> String {
-    out(engine::scopes(provider, &input(names), required))
+    out((|| {
+        let provider = ScopeProvider::parse(provider)
+            .ok_or(Error::InvalidOption { field: "provider", reason: "must be google or microsoft" })?;
+        let names = Fields::new(names).list(' ')?.unwrap_or_default();
+        let list: Vec<String> = provider_scopes(provider, &names, required)?;
+        let mut p = Packed::default();
+        for s in &list {
+            p.push(s);
+        }
+        Ok(p.finish())
+    })())
 }
 
-/// Whether a stored transaction record is expired or unreadable: see [`engine::stale`].
+/// What a stored token set is worth, from its fields as `JSON.parse` read them (see [`flow::restored`]):
+/// 0 not a token set (forget it), 1 expired, 2 valid. `expires_at` is negative when absent or not a whole
+/// number.
 #[wasm_bindgen]
-pub fn stale(record: &str, now: f64, ttl: f64) -> bool {
-    engine::stale(record, ms(now), ms(ttl))
-}
-
-/// Stored tokens as `{ authenticated, tokens }`, or `""`: see [`engine::restore`].
-#[wasm_bindgen]
-pub fn restore(record: &str, now: f64, skew: f64) -> String {
-    engine::restore(record, ms(now), ms(skew)).unwrap_or_default()
+pub fn restore(
+    access_token: &str,
+    token_type: &str,
+    expires_at: f64,
+    refresh_token: Option<String>,
+    now: f64,
+    skew: f64,
+) -> u8 {
+    let expires_at = (expires_at >= 0.0).then_some(expires_at as u64);
+    match flow::restored(access_token, token_type, expires_at, refresh_token.as_deref(), ms(now), ms(skew)) {
+        None => 0,
+        Some(false) => 1,
+        Some(true) => 2,
+    }
 }

@@ -1,48 +1,49 @@
-//! The second half, loaded when a callback arrives or a token is used: callback checks, token and error
-//! bodies (with the Nylas event catalogue), and the token lifecycle; also the stateless `parseCallback`,
-//! `tokenRequest` and `parseTokenResponse` of `nylas-pkce/callback`.
+//! The second half, loaded when a callback arrives or a server answers: callback checks, token and error
+//! bodies (with the Nylas event catalogue), refresh, revocation, token and grant info; also the stateless
+//! `parseCallback`, `tokenRequest`, `parseTokenResponse` and `parseApiResponse` of `nylas-pkce/callback`.
 
 use alloc::string::String;
 
-use nylas_pkce::api::{self, engine, engine::Call};
 use nylas_pkce::callback::parse_callback;
 use nylas_pkce::token;
 use wasm_bindgen::prelude::*;
 
-use crate::{input, ms, out};
+use crate::engine::{self, Call};
+use crate::fields::Fields;
+use crate::{ms, out, shapes};
 
-/// `parseCallback(url, { state, issuer })`.
+/// `parseCallback(url, { state, issuer, requireIss })`; `expected` is packed
+/// [`crate::fields::EXPECTATIONS`].
 #[wasm_bindgen(js_name = "parseCallback")]
 pub fn js_parse_callback(url: &str, expected: &str) -> String {
-    out(api::expectations(&input(expected))
-        .and_then(|(state, issuer, require_iss)| parse_callback(url, &state, issuer.as_deref(), require_iss))
-        .map(|cb| api::callback_result(&cb)))
+    out((|| {
+        let r = &mut Fields::new(expected);
+        let (state, issuer, require_iss) = (r.string(), r.string(), r.boolean().unwrap_or(false));
+        let state = state.ok_or(nylas_pkce::Error::InvalidOption { field: "state", reason: "is required" })?;
+        if require_iss && issuer.is_none() {
+            return Err(nylas_pkce::Error::InvalidOption { field: "requireIss", reason: "needs issuer" });
+        }
+        parse_callback(url, &state, issuer.as_deref(), require_iss).map(|cb| shapes::callback_result(&cb))
+    })())
 }
 
-/// `tokenRequest(options)`: `{ url, method, headers, body }`, for the configuration the first half resolved
-/// (`settings`); see [`engine::token_request`].
+/// `tokenRequest(options)`: `{ url, method, headers, body }`; see [`engine::token_request`].
 #[wasm_bindgen(js_name = "tokenRequest")]
 pub fn token_request(settings: &str, options: &str) -> String {
-    out(engine::token_request(&input(settings), &input(options)))
+    out(engine::token_request(settings, options))
 }
 
 /// `parseTokenResponse(status, body, now)`.
 #[wasm_bindgen(js_name = "parseTokenResponse")]
 pub fn parse_token_response(status: u16, body: &str, now: f64) -> String {
     let parsed = nylas_pkce::json::parse(body);
-    out(token::parse_token_response(status, parsed.as_ref(), ms(now)).map(|t| api::token_set(&t)))
-}
-
-/// See [`engine::callback_key`].
-#[wasm_bindgen(js_name = "callbackKey")]
-pub fn callback_key(settings: &str, url: &str) -> String {
-    out(engine::callback_key(&input(settings), url))
+    out(token::parse_token_response(status, parsed.as_ref(), ms(now)).map(|t| t.to_json()))
 }
 
 /// See [`engine::callback`].
 #[wasm_bindgen]
-pub fn callback(settings: &str, url: &str, taken: &str, others: &str, now: f64) -> String {
-    out(engine::callback(&input(settings), url, taken, others, ms(now)))
+pub fn callback(settings: &str, url: &str, stored: &str, popup_page: bool, now: f64) -> String {
+    engine::callback(settings, url, stored, popup_page, ms(now))
 }
 
 /// See [`engine::exchanged`].
@@ -54,7 +55,7 @@ pub fn exchanged(status: u16, body: &str, now: f64, previous: &str) -> String {
 /// See [`engine::access`].
 #[wasm_bindgen]
 pub fn access(settings: &str, record: &str, now: f64) -> String {
-    out(engine::access(&input(settings), record, ms(now)))
+    out(engine::access(settings, record, ms(now)))
 }
 
 /// See [`engine::request`]; `call`: 0 revoke, 1 token info, 2 grant info, 3 revoke the refresh token at
@@ -67,13 +68,13 @@ pub fn request(settings: &str, call: u8, record: &str) -> String {
         3 => Call::RevokeRefresh,
         _ => Call::GrantInfo,
     };
-    out(engine::request(&input(settings), call, record))
+    out(engine::request(settings, call, record))
 }
 
 /// See [`engine::detect`].
 #[wasm_bindgen]
 pub fn detect(settings: &str, email: &str) -> String {
-    out(engine::detect(&input(settings), email))
+    out(engine::detect(settings, email))
 }
 
 /// See [`engine::revoked`].

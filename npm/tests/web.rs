@@ -1,11 +1,15 @@
 //! The npm binding's exports in a real headless browser (wasm-bindgen-test + Chromium): the browser's
-//! `crypto.getRandomValues`, results and `!`-errors as the package reads them, and a whole login driven
-//! step by step the way the package's JavaScript drives it, with real `fetch` calls to the mock Nylas
-//! server (`NYLAS_PKCE_MOCK_URL`, set by scripts/test.sh).
+//! `crypto.getRandomValues`, results and the error form as the package reads them, and a whole login
+//! driven step by step the way the package's JavaScript drives it (options packed by the same rules as
+//! `js/options.js`), with real `fetch` calls to the mock Nylas server (`NYLAS_PKCE_MOCK_URL`, set by
+//! scripts/test.sh).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests may panic
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Reflect, JSON};
-use nylas_pkce_npm::{login, session};
+use nylas_pkce::json;
+use nylas_pkce_npm::fields::{pack_json, Field, AUTHORIZATION, CLIENT, CONFIG};
+use nylas_pkce_npm::{fail, login, session};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -50,10 +54,24 @@ fn s(v: &JsValue, key: &str) -> String {
     get(v, key).as_string().unwrap_or_else(|| panic!("{key} is not a string"))
 }
 
-/// The code of an `!`-error result (what the package throws as a NylasPkceError).
+/// The code and field of an error-form result (what the package throws as a NylasPkceError).
+fn error_of(text: &str) -> (String, String) {
+    let form = text.strip_prefix('!').unwrap_or_else(|| panic!("not an error: {text}"));
+    let mut parts = form.split('\0');
+    (parts.next().unwrap().into(), parts.next().unwrap().into())
+}
+
 fn code(text: &str) -> String {
-    let json = text.strip_prefix('!').unwrap_or_else(|| panic!("not an error: {text}"));
-    s(&JSON::parse(json).unwrap(), "code")
+    error_of(text).0
+}
+
+/// Options as the package's JavaScript packs them.
+fn pack(list: &[Field], options: &str, config: bool) -> String {
+    pack_json(list, &json::parse(options).unwrap(), &[list], config).unwrap()
+}
+
+fn configure(options: &str) -> String {
+    login::configure(&pack(CONFIG, options, true), &pack(CLIENT, options, true))
 }
 
 #[wasm_bindgen_test]
@@ -92,25 +110,21 @@ fn challenge_vectors_and_pairs() {
 
 #[wasm_bindgen_test]
 fn configuration_errors_name_the_field() {
-    let e = login::settings(r#"{"clientId":"c"}"#);
-    assert_eq!(code(&e), "invalid_config");
-    assert_eq!(s(&JSON::parse(&e[1..]).unwrap(), "field"), "redirectUri");
-    assert_eq!(code(&login::settings("not json")), "invalid_config");
-    let ok =
-        parse(&login::settings(r#"{"clientId":"c","redirectUri":"https://a.example/cb","transactionTtlMs":5000}"#));
+    let e = configure(r#"{"clientId":"c"}"#);
+    assert_eq!(error_of(&e), ("invalid_config".into(), "redirectUri".into()));
+    assert_eq!(code(&login::configure("+c\0+not a url", "")), "invalid_config");
+    let ok = parse(&configure(r#"{"clientId":"c","redirectUri":"https://a.example/cb","transactionTtlMs":5000}"#));
     let key = s(&ok, "tokenKey");
     assert!(key.starts_with("nylas-pkce:tokens:"), "{key}");
     // Keys are namespaced by server and client: another region's client never shares them.
-    let eu = parse(&login::settings(r#"{"clientId":"c","redirectUri":"https://a.example/cb","region":"eu"}"#));
+    let eu = parse(&configure(r#"{"clientId":"c","redirectUri":"https://a.example/cb","region":"eu"}"#));
     assert_ne!(s(&eu, "tokenKey"), key);
     assert_ne!(s(&eu, "transactionPrefix"), s(&ok, "transactionPrefix"));
-    // An option the SDK does not know is refused, by name.
-    let typo = login::settings(r#"{"clientId":"c","redirectUri":"https://a.example/cb","provder":"google"}"#);
-    assert_eq!(code(&typo), "invalid_config");
-    assert_eq!(s(&JSON::parse(&typo[1..]).unwrap(), "field"), "provder");
     assert_eq!(get(&ok, "transactionTtlMs").as_f64(), Some(5000.0));
-    let page = JSON::parse(&login::error("popup_blocked")).unwrap();
-    assert_eq!(s(&page, "code"), "popup_blocked");
+    assert_eq!(code(&fail(0)), "popup_blocked");
+    // The message comes from the core, with no NUL to break the form.
+    let form = fail(1);
+    assert_eq!(form.split('\0').count(), 3);
 }
 
 #[wasm_bindgen_test]
@@ -118,24 +132,37 @@ async fn a_whole_login_step_by_step_against_the_mock() {
     let base = mock_url();
     JsFuture::from(control(base, "/__mock/reset", "{}")).await.unwrap();
     JsFuture::from(control(base, "/__mock/config", r#"{"autoApprove":true}"#)).await.unwrap();
-    let config =
+    let options =
         [r#"{"clientId":"demo-client","redirectUri":""#, base, r#"/callback-echo","apiBase":""#, base, r#"/v3"}"#]
             .concat();
-    let settings = login::settings(&config);
+    let config = pack(CONFIG, &options, true);
+    let settings = configure(&options);
     assert!(!settings.starts_with('!'), "{settings}");
     let now = js_sys::Date::now();
-    // Before login (first half): the URL and the record to keep.
-    let start = parse(&login::authorize(&config, r#"{"provider":"google","scopes":["email"]}"#, now, ""));
-    let (key, record) = (s(&start, "key"), s(&start, "transaction"));
+    // Before login (first half): the URL and the record to keep, with the purge of what is expired in the
+    // same crossing (an old record, one that could not be read, and one still pending).
+    let call = pack(AUTHORIZATION, r#"{"provider":"google","scopes":["email"]}"#, false);
+    let started =
+        login::authorize(&config, "", &call, false, now, &[now - 700_000.0, f64::NAN, now], 600_000.0, None, None);
+    assert!(!started.starts_with('!'), "{started}");
+    let parts: Vec<&str> = started.split('\0').collect();
+    let (key, record, url) = (parts[0], parts[1], parts[2]);
     assert!(key.starts_with("nylas-pkce:tx:"));
-    assert!(!login::stale(&record, now, 600_000.0));
-    assert!(login::stale(&record, now + 700_000.0, 600_000.0));
-    let callback = JsFuture::from(follow(&s(&start, "url"))).await.unwrap().as_string().unwrap();
-    // The callback (second half): its key, the check against the taken record, the exchange.
-    assert_eq!(session::callback_key(&settings, &callback), key);
-    assert_eq!(code(&session::callback(&settings, &callback, "", "", now)), "no_transaction");
-    assert_eq!(code(&session::callback(&settings, &callback, "", &record, now)), "state_mismatch");
-    let step = parse(&session::callback(&settings, &callback, &record, "", now));
+    assert_eq!(parts[11], "110", "remove the expired and the unreadable record, keep the pending one");
+    let callback = JsFuture::from(follow(url)).await.unwrap().as_string().unwrap();
+    // The callback (second half), one crossing: which record to take, then the check against it.
+    let stored =
+        |records: &[(&str, &str)]| records.iter().map(|(k, r)| [*k, "\t", r].concat()).collect::<Vec<_>>().join("\n");
+    let nothing = session::callback(&settings, &callback, "", true, now);
+    assert_eq!(code(nothing.split_once('\0').unwrap().1), "no_transaction");
+    let other = session::callback(&settings, &callback, &stored(&[("nylas-pkce:tx:other", record)]), false, now);
+    assert_eq!(other.split_once('\0').unwrap().0, "r", "another state's record is not taken");
+    assert_eq!(code(other.split_once('\0').unwrap().1), "state_mismatch");
+    let step =
+        session::callback(&settings, &callback, &stored(&[("nylas-pkce:tx:other", "{}"), (key, record)]), true, now);
+    let (op, step) = step.split_once('\0').unwrap();
+    assert_eq!(op, ["r", key].concat(), "take the callback's own record");
+    let step = parse(step);
     let request = JSON::stringify(&get(&step, "exchange")).unwrap().as_string().unwrap();
     assert!(!request.contains("client_secret"));
     let answer = JsFuture::from(send(&request)).await.unwrap();
@@ -144,10 +171,11 @@ async fn a_whole_login_step_by_step_against_the_mock() {
     let set = parse(&tokens);
     assert_eq!(s(&set, "tokenType"), "Bearer");
     assert!(get(&set, "idTokenClaims").is_object());
-    // The token record restores in the first half, and drives the second.
-    let restored = parse(&login::restore(&tokens, now, 30_000.0));
-    assert_eq!(get(&restored, "authenticated").as_bool(), Some(true));
-    assert_eq!(login::restore("{}", now, 0.0), "");
+    // The token record's fields restore in the first half, and the record drives the second.
+    let at = get(&set, "expiresAt").as_f64().unwrap();
+    assert_eq!(login::restore(&s(&set, "accessToken"), "Bearer", at, None, now, 30_000.0), 2);
+    assert_eq!(login::restore(&s(&set, "accessToken"), "Bearer", at, None, at, 0.0), 1);
+    assert_eq!(login::restore("", "Bearer", at, None, now, 0.0), 0);
     let access = parse(&session::access(&settings, &tokens, now));
     assert_eq!(s(&access, "token"), s(&set, "accessToken"));
     let grant = parse(&session::request(&settings, 2, &tokens));

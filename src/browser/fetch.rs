@@ -3,8 +3,7 @@
 use gloo_net::http::{Method as GlooMethod, RequestBuilder};
 use web_sys::{AbortSignal, RequestCredentials, RequestRedirect};
 
-use crate::client::{Http, HttpResponse};
-use crate::token::{HttpRequest, Method};
+use crate::http::{Http, HttpRequest, HttpResponse, Method};
 use crate::Error;
 
 /// `fetch` with no cookies (`credentials: 'omit'`), redirects refused (`redirect: 'error'`), and a

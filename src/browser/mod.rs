@@ -29,8 +29,9 @@
 mod fetch;
 mod storage;
 
-use crate::client::{Client, ClientOptions, Clock};
+use crate::client::{Client, Clock};
 use crate::config::Config;
+use crate::flow::ClientOptions;
 use crate::pkce::RandomSource;
 use crate::transaction::{MemoryStorage, Storage};
 use crate::Error;

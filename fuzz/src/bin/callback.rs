@@ -1,16 +1,20 @@
-//! Callback URLs: the parameter parser, the full check against a state and issuer, and the flow step that
-//! checks a callback against a stored transaction. Nothing may panic; any code returned is a known one.
-use nylas_pkce::api::engine;
+//! Callback URLs: the parameter parser, the full check against a state and issuer, the core's flow step
+//! that checks a callback against a stored transaction, and the npm binding's one-crossing callback step.
+//! Nothing may panic; any code returned is a known one.
 use nylas_pkce::callback::{callback_params, parse_callback};
 use nylas_pkce::flow;
 use nylas_pkce::json;
+use nylas_pkce_npm::fields::{pack_json, CLIENT, CONFIG};
+use nylas_pkce_npm::{engine, login};
 
 fn main() {
-    let settings = engine::settings(
-        &json::parse(r#"{"clientId":"c","redirectUri":"https://a.example/cb","issuer":"https://i.example"}"#).unwrap(),
+    let options =
+        json::parse(r#"{"clientId":"c","redirectUri":"https://a.example/cb","issuer":"https://i.example"}"#).unwrap();
+    let settings = login::settings(
+        &pack_json(CONFIG, &options, &[CONFIG], true).unwrap(),
+        &pack_json(CLIENT, &options, &[CLIENT], true).unwrap(),
     )
     .unwrap();
-    let settings = json::parse(&settings).unwrap();
     let (config, _) = engine::session(&settings).unwrap();
     afl::fuzz!(|data: &[u8]| {
         let f = nylas_pkce_fuzz::fields(data, 3);
@@ -25,6 +29,9 @@ fn main() {
         }
         let _ = flow::callback_key("p:", url);
         let _ = flow::complete_callback(&config, url, Some(record), false, 1_000, 600_000);
-        let _ = engine::callback(&settings, url, record, record, 1_000);
+        for popup_page in [false, true] {
+            let out = engine::callback(&settings, url, record, popup_page, 1_000);
+            assert!(out.starts_with('r') || out.starts_with('p'), "a storage operation comes first");
+        }
     });
 }

@@ -1,7 +1,7 @@
 //! Token and error bodies: a status and a body through the token-answer parser, the API-answer parser,
-//! and the npm engine's steps that read them (with and without a previous token record to merge).
-use nylas_pkce::api::engine;
+//! and the npm binding's steps that read them (with and without a previous token record to merge).
 use nylas_pkce::json;
+use nylas_pkce_npm::{engine, login};
 use nylas_pkce::token::{parse_api_response, parse_revocation_response, parse_token_response, TokenSet};
 
 fn main() {
@@ -25,6 +25,10 @@ fn main() {
         let _ = parse_revocation_response(status, parsed.as_ref());
         let _ = engine::exchanged(status, body, 1_000, previous);
         let _ = engine::api_result(status, body);
-        let _ = engine::restore(body, 1_000, 30_000);
+        if let Some(t) = &parsed {
+            let at = t.get("expiresAt").and_then(json::Json::as_f64).unwrap_or(-1.0);
+            let (access, kind) = (t.str_of("accessToken").unwrap_or(""), t.str_of("tokenType").unwrap_or(""));
+            let _ = login::restore(access, kind, at, t.str_of("refreshToken").map(String::from), 1_000.0, 30_000.0);
+        }
     });
 }

@@ -3,17 +3,21 @@
 //! nothing is left half-done: no token kept, no transaction written by a refused start, and a
 //! transaction gone (used up) or intact exactly as the rules say.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use common::{block_on, rng, FakeClock, FakeHttp, Shared};
-use nylas_pkce::api::{self, engine};
 use nylas_pkce::client::{Client, ClientOptions};
 use nylas_pkce::json::{self, Json};
 use nylas_pkce::transaction::KEY_PREFIX;
 use nylas_pkce::{Config, Error, Storage};
+use nylas_pkce_npm::fields::{pack_json, Field, AUTHORIZATION, CLIENT, CONFIG, LOGIN_DEFAULTS, PAGE};
+use nylas_pkce_npm::{engine, login, options};
 
 type TestClient = Client<FakeHttp, FakeClock, Box<dyn FnMut(&mut [u8]) -> Result<(), Error>>>;
 
@@ -34,7 +38,39 @@ fn config(issuer: bool) -> Config {
         cfg.push_str(r#","issuer":"https://issuer.example","requireIss":true"#);
     }
     cfg.push('}');
-    api::config(&json::parse(&cfg).unwrap()).unwrap()
+    options::config(&pack_json(CONFIG, &json::parse(&cfg).unwrap(), &[CONFIG], true).unwrap()).unwrap()
+}
+
+/// `new NylasAuth(options)` as the package does it: names, types, then the wasm's `configure`.
+fn nylas_auth(o: &Json) -> Result<String, Error> {
+    if !matches!(o, Json::Object(_)) {
+        return Err(Error::InvalidConfig { field: "options", reason: "must be an object" });
+    }
+    let defaults: Vec<Field> = AUTHORIZATION.iter().copied().filter(|f| LOGIN_DEFAULTS.contains(&f.0)).collect();
+    let known: &[&[Field]] = &[CONFIG, CLIENT, &defaults, PAGE];
+    login::settings(&pack_json(CONFIG, o, known, true)?, &pack_json(CLIENT, o, known, true)?)
+}
+
+/// `nylasAuth.authorizationUrl(options)` as the package does it, for a configuration of `clientId` `c`.
+fn authorize(o: &Json) -> Result<String, Error> {
+    let config = pack_json(
+        CONFIG,
+        &json::parse(r#"{"clientId":"c","redirectUri":"https://a.example/cb"}"#).unwrap(),
+        &[CONFIG],
+        true,
+    )?;
+    login::start(
+        &config,
+        "",
+        &pack_json(AUTHORIZATION, o, &[AUTHORIZATION], false)?,
+        false,
+        NOW,
+        &[],
+        0,
+        None,
+        None,
+        &mut rng(),
+    )
 }
 
 fn setup_with(config: Config) -> Setup {
@@ -115,7 +151,7 @@ fn configurations() {
         (with(r#","publicRefresh":"yes""#), "invalid_config", "publicRefresh"),
     ];
     for (input, code, field) in &cases {
-        let e = engine::settings(&json::parse(input).unwrap()).unwrap_err();
+        let e = nylas_auth(&json::parse(input).unwrap()).unwrap_err();
         assert_eq!((e.code(), e.field()), (*code, Some(*field)), "{input}");
     }
     assert!(cases.len() >= 25);
@@ -154,18 +190,17 @@ fn per_call_options() {
         (r#"{"provder":"google"}"#, "invalid_option", Some("provder")),
         (r#"{"clientId":"other"}"#, "invalid_option", Some("clientId")),
     ];
-    let cfg = json::parse(r#"{"clientId":"c","redirectUri":"https://a.example/cb"}"#).unwrap();
     for (input, code, field) in cases {
         let s = setup_with(config(false));
         let options = json::parse(input).unwrap();
-        let mut rng = rng();
-        let e = engine::authorize(&cfg, &options, &mut rng, NOW, "").unwrap_err();
+        let e = authorize(&options).unwrap_err();
         assert_eq!((e.code(), e.field()), (*code, *field), "{input}");
-        // The same options through the Rust client (unknown names are the JSON layer's to refuse): refused
+        // The same options through the Rust client (names and types are the package's to refuse): refused
         // before anything is stored.
-        let known = api::known_options(&options, &[api::AUTHORIZATION_OPTIONS], false).is_ok();
-        if let (true, Ok(opts)) = (known, api::authorization_options(&options)) {
-            assert_eq!(s.client.authorize(&opts).unwrap_err().code(), *code, "{input}");
+        if let Ok(packed) = pack_json(AUTHORIZATION, &options, &[AUTHORIZATION], false) {
+            if let Ok(opts) = options::authorization(&packed) {
+                assert_eq!(s.client.authorize(&opts).unwrap_err().code(), *code, "{input}");
+            }
         }
         assert_eq!(pending(&s), 0, "a refused start stores nothing: {input}");
     }
@@ -375,25 +410,43 @@ fn no_verifier(r: &str) -> String {
 }
 
 /// Stored token records that were tampered with are not restored (the user is logged out, not handed a
-/// token that would break a request header).
+/// token that would break a request header): the first half's check of the fields the package reads with
+/// `JSON.parse`, and the second half's of the whole record.
 #[test]
 fn stored_token_records() {
     let good = r#"{"accessToken":"at","tokenType":"Bearer","expiresAt":1800000000000,"scope":[]}"#;
-    assert!(engine::restore(good, NOW, 0).is_some());
-    for bad in [
-        "{not json",
-        r#"{"accessToken":"at","tokenType":"Bearer","scope":[]}"#,
-        r#"{"accessToken":"a\r\nX: 1","tokenType":"Bearer","expiresAt":1800000000000}"#,
-        r#"{"accessToken":"a\u0000","tokenType":"Bearer","expiresAt":1800000000000}"#,
-        r#"{"accessToken":"at","tokenType":"MAC","expiresAt":1800000000000}"#,
-        r#"{"accessToken":"at","tokenType":"Bearer","expiresAt":1800000000000,"refreshToken":"r\n"}"#,
-        r#"{"accessToken":"at","accessToken":"bt","tokenType":"Bearer","expiresAt":1800000000000}"#,
+    assert_eq!(restore(good), 2);
+    for (bad, first_half) in [
+        ("{not json", true),
+        (r#"{"accessToken":"at","tokenType":"Bearer","scope":[]}"#, true),
+        (r#"{"accessToken":"a\r\nX: 1","tokenType":"Bearer","expiresAt":1800000000000}"#, true),
+        (r#"{"accessToken":"a\u0000","tokenType":"Bearer","expiresAt":1800000000000}"#, true),
+        (r#"{"accessToken":"at","tokenType":"MAC","expiresAt":1800000000000}"#, true),
+        (r#"{"accessToken":"at","tokenType":"Bearer","expiresAt":1800000000000,"refreshToken":"r\n"}"#, true),
+        // JSON.parse keeps the last of repeated keys: the first half sees a token set, the second refuses it.
+        (r#"{"accessToken":"at","accessToken":"bt","tokenType":"Bearer","expiresAt":1800000000000}"#, false),
     ] {
-        assert_eq!(engine::restore(bad, NOW, 0), None, "{bad}");
-        assert_eq!(engine::access(&json::parse(&settings()).unwrap(), bad, NOW).unwrap_err().code(), "login_required");
+        if first_half {
+            assert_eq!(restore(bad), 0, "{bad}");
+        }
+        assert_eq!(engine::access(&settings(), bad, NOW).unwrap_err().code(), "login_required");
     }
 }
 
+/// The first half's `restore` on a record's fields, read as the package reads them.
+fn restore(record: &str) -> u8 {
+    let Some(t) = json::parse(record) else { return 0 };
+    let at = t.get("expiresAt").and_then(Json::as_f64).unwrap_or(-1.0);
+    login::restore(
+        t.str_of("accessToken").unwrap_or_default(),
+        t.str_of("tokenType").unwrap_or_default(),
+        at,
+        t.str_of("refreshToken").map(String::from),
+        NOW as f64,
+        0.0,
+    )
+}
+
 fn settings() -> String {
-    engine::settings(&json::parse(r#"{"clientId":"c","redirectUri":"https://a.example/cb"}"#).unwrap()).unwrap()
+    nylas_auth(&json::parse(r#"{"clientId":"c","redirectUri":"https://a.example/cb"}"#).unwrap()).unwrap()
 }

@@ -1,0 +1,93 @@
+// Popup windows for NylasAuth: opening one inside the click, waiting for its callback (postMessage from
+// the same origin, or a BroadcastChannel for a popup whose opener was cut off), and, on the popup's
+// callback page, handing the callback to the opener.
+import { POPUP_STATE_PREFIX } from './fields.js';
+
+const MESSAGE_TYPE = 'nylas-pkce:callback';
+
+/** `popup=yes` window features of `size` ({ width, height }), centred on the opener. */
+export function features({ width, height }) {
+  const left = (globalThis.screenX ?? 0) + Math.max(0, ((globalThis.outerWidth ?? width) - width) / 2);
+  const top = (globalThis.screenY ?? 0) + Math.max(0, ((globalThis.outerHeight ?? height) - height) / 2);
+  return `popup=yes,width=${width},height=${height},left=${left},top=${top}`;
+}
+
+const close = (win) => {
+  try {
+    win.close();
+  } catch {
+    // already closed
+  }
+};
+
+/**
+ * Waits for the callback of the popup `win` opened for `state`: `accept(url)` gives the flow's result.
+ * Rejects with `fail(1)` (popup_closed) when the window closes without one, `fail(2)` (timeout) after
+ * `timeoutMs`. Returns `{ promise, win, cancel(keepWindow) }`; `cancel` ends the flow as if the popup
+ * closed (a newer login may keep the window).
+ */
+export function watch(win, state, timeoutMs, accept, fail) {
+  let cancel;
+  const promise = new Promise((resolve, reject) => {
+    const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(MESSAGE_TYPE + ':' + state) : null;
+    let closedSince = 0;
+    const done = (fn, value) => {
+      removeEventListener('message', onMessage);
+      channel?.close();
+      clearInterval(poll);
+      clearTimeout(timer);
+      fn(value);
+    };
+    cancel = (keepWindow) => {
+      if (!keepWindow) close(win);
+      done(reject, fail(1));
+    };
+    const take = (data) => {
+      if (!data || data.type !== MESSAGE_TYPE || data.state !== state || typeof data.url !== 'string') return;
+      done(resolve, accept(data.url));
+      close(win);
+    };
+    const onMessage = (e) => {
+      if (e.origin === location.origin) take(e.data);
+    };
+    addEventListener('message', onMessage);
+    if (channel) channel.onmessage = (e) => take(e.data);
+    // A closed popup may still have a message in flight: give it half a second.
+    const poll = setInterval(() => {
+      if (!win.closed) return;
+      closedSince ||= Date.now();
+      if (Date.now() - closedSince > 500) done(reject, fail(1));
+    }, 100);
+    const timer = setTimeout(() => {
+      close(win);
+      done(reject, fail(2));
+    }, timeoutMs);
+  });
+  return { promise, win, cancel };
+}
+
+/** On a popup's callback page: posts `url` to the opener (same origin) and on the flow's channel, then closes. */
+export function forward(url, state) {
+  const message = { type: MESSAGE_TYPE, state, url };
+  try {
+    globalThis.opener?.postMessage(message, location.origin);
+  } catch {
+    // opener gone
+  }
+  if (typeof BroadcastChannel === 'function') {
+    const channel = new BroadcastChannel(MESSAGE_TYPE + ':' + state);
+    channel.postMessage(message);
+    channel.close();
+  }
+  setTimeout(() => globalThis.close(), 50);
+}
+
+/** The `state` of a callback URL, if it is a popup login's (see POPUP_STATE_PREFIX). */
+export function popupState(url) {
+  const q = url.indexOf('?');
+  const h = url.indexOf('#');
+  const query = q < 0 ? '' : url.slice(q + 1, h > q ? h : undefined);
+  const hash = h < 0 ? '' : url.slice(h + 1);
+  const state = new URLSearchParams(query).get('state') ?? new URLSearchParams(hash).get('state');
+  return state?.startsWith(POPUP_STATE_PREFIX) ? state : null;
+}

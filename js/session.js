@@ -1,0 +1,4 @@
+// The second half of the package: its wasm (callback checks, token and error answers with the Nylas event
+// catalogue, refresh, revocation, token and grant info), instantiated on import. Internal: NylasAuth
+// imports it on first use, and nylas-pkce/callback's stateless functions call it.
+export * from './session_wasm.js';

@@ -1,18 +1,19 @@
 #!/usr/bin/env node
 
-// Browser benchmark: nylas-pkce vs oauth4webapi, pkce-challenge and @nylas/connect, in headless Chromium
-// driven by playwright-core. All timings are taken in the page with performance.now(); pages are served
-// cross-origin isolated (COOP/COEP) so the clock resolution is 5 µs instead of 100 µs. Prints one markdown
-// report and writes it to bench-results/latest.md (raw samples in bench-results/latest.json).
+// Browser benchmark: nylas-pkce vs oauth4webapi, pkce-challenge, @nylas/connect, oidc-client-ts and
+// @auth0/auth0-spa-js, in headless Chromium driven by playwright-core. All timings are taken in the page with
+// performance.now(); pages are served cross-origin isolated (COOP/COEP) so the clock resolution is 5 µs
+// instead of 100 µs. Prints one markdown report and writes it to bench-results/latest.md (raw samples in
+// bench-results/latest.json).
 //
 // nylas-pkce is measured in the two layouts `scripts/build.sh --split target/npm-split` produces:
-//   inline (pkg/, what npm ships): index.js (the entry; the login half's wasm inlined and compiled
-//     synchronously on import, no top-level await), error.js (shared by both halves) and callback.js
-//     (`nylas-pkce/callback`: the session half, wasm inlined; loaded lazily by NylasAuth). Served at /pkg/.
-//   split (target/npm-split/): the same modules with the wasm as separate files, login.wasm and
-//     session.wasm, fetched and compiled by a top-level await. Served at /pkg-split/.
-// "Before login" = index.js + error.js (+ login.wasm for split): what a page loads to build an
-// authorization URL. "Whole login" = all of the variant's files (adds callback.js, + session.wasm).
+//   inline (pkg/, what npm ships): the wasm inlined in the JS modules. Served at /pkg/.
+//   split (target/npm-split/): the same modules with the wasm as separate .wasm files. Served at /pkg-split/.
+// Each variant's package files are its top-level .js and .wasm files, whatever they are. Its sizes are
+// three page views, measured by what the browser fetches (tests/support/page-views.mjs): "before login"
+// (build an authorization URL), "logged-in page" (tokens in storage, get the access token) and "whole
+// login" (a real redirect login against the mock Nylas: start page + callback page). The peers are single
+// numbers: their bundle for the whole API or for a minimal login.
 // Both directories are snapshotted at start and served from the copies.
 //
 // usage: node scripts/bench.mjs [--runs 7] [--ops 10000] [--warmup 1000] [--loads 15]
@@ -27,9 +28,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import zlib from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
+import { compressedSizes, measurePageViews, packageFiles } from '../tests/support/page-views.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = path.join(ROOT, 'bench-results');
@@ -51,12 +52,11 @@ const VARIANTS = [
     srcRel: 'pkg',
     snapshot: path.join(BUILD_DIR, 'pkg'),
     mount: '/pkg/',
-    files: ['index.js', 'error.js', 'callback.js'],
-    beforeLogin: ['index.js', 'error.js'],
     roles: {
       'index.js': 'entry + login glue + login wasm inlined',
       'error.js': 'NylasPkceError, shared',
-      'callback.js': '`nylas-pkce/callback` + session glue + session wasm inlined (lazy)',
+      'callback.js': '`nylas-pkce/callback`',
+      'session.js': 'session glue + session wasm inlined (lazy)',
     },
   },
   {
@@ -66,8 +66,6 @@ const VARIANTS = [
     srcRel: 'target/npm-split',
     snapshot: path.join(BUILD_DIR, 'pkg-split'),
     mount: '/pkg-split/',
-    files: ['index.js', 'error.js', 'callback.js', 'login.wasm', 'session.wasm'],
-    beforeLogin: ['index.js', 'error.js', 'login.wasm'],
     roles: {
       'index.js': 'entry + login glue',
       'error.js': 'NylasPkceError, shared',
@@ -135,6 +133,8 @@ const int = (n) => n.toLocaleString('en-US');
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const bytesCell = (n) => `${int(n)} (${kib(n)})`;
 const ratio = (x) => `${x.toFixed(2)}×`;
+/** A table cell for a measurement the package failed. */
+const failedCell = (error) => `**failed**: ${String(error).replaceAll('|', '\\|')}`;
 
 function table(head, rows) {
   const line = (cells) => `| ${cells.join(' | ')} |`;
@@ -144,20 +144,6 @@ function table(head, rows) {
 // ---------------------------------------------------------------------------
 // sizes
 // ---------------------------------------------------------------------------
-
-function compressedSizes(buf) {
-  return {
-    raw: buf.length,
-    gzip: zlib.gzipSync(buf, { level: 9 }).length,
-    brotli: zlib.brotliCompressSync(buf, {
-      params: {
-        [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY,
-        [zlib.constants.BROTLI_PARAM_LGWIN]: zlib.constants.BROTLI_MAX_WINDOW_BITS,
-        [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length,
-      },
-    }).length,
-  };
-}
 
 function pkgVersion(name) {
   try {
@@ -182,6 +168,12 @@ const PEER_BUNDLES = [
     entry: 'tests/bench/entries/oauth4webapi-pkce.js',
   },
   {
+    lib: 'oauth4webapi',
+    out: 'oauth4webapi.login.js',
+    what: 'minimal login (PKCE + state, URL, callback check, code exchange)',
+    entry: 'tests/bench/entries/oauth4webapi-login.js',
+  },
+  {
     lib: 'pkce-challenge',
     out: 'pkce-challenge.full.js',
     what: 'whole public API',
@@ -192,6 +184,18 @@ const PEER_BUNDLES = [
     out: 'nylas-connect.full.js',
     what: 'whole public API',
     contents: "export * from '@nylas/connect';",
+  },
+  {
+    lib: 'oidc-client-ts',
+    out: 'oidc-client-ts.login.js',
+    what: 'minimal login (`new UserManager()`: `signinRedirect`, `signinRedirectCallback`, `getUser`)',
+    entry: 'tests/bench/entries/oidc-client-ts-login.js',
+  },
+  {
+    lib: '@auth0/auth0-spa-js',
+    out: 'auth0-spa-js.login.js',
+    what: 'minimal login (`createAuth0Client`: `loginWithRedirect`, `handleRedirectCallback`, `getTokenSilently`)',
+    entry: 'tests/bench/entries/auth0-spa-js-login.js',
   },
 ];
 
@@ -217,9 +221,10 @@ async function buildPeerBundles() {
 }
 
 /**
- * Copies each variant's files into its snapshot directory. If a build is rewriting them right now (pkg/.raw
- * exists, or a file is missing), waits (up to 5 min) until every file exists and all are unchanged for a
- * second, then copies and re-checks. Returns the source mtime of each variant's index.js (ms).
+ * Copies each variant's package files (its top-level .js and .wasm files: the layout is the build's business)
+ * into its snapshot directory. If a build is rewriting them right now (pkg/.raw exists, or index.js is
+ * missing), waits (up to 5 min) until index.js exists and every file is unchanged for a second, then copies
+ * and re-checks. Returns the source mtime of each variant's index.js (ms).
  */
 async function snapshotOurs(variants) {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -227,12 +232,14 @@ async function snapshotOurs(variants) {
     if (fs.existsSync(BUILD_MARKER)) return null;
     try {
       return variants
-        .flatMap((v) =>
-          v.files.map((n) => {
+        .flatMap((v) => {
+          const names = packageFiles(v.src);
+          if (!names.includes('index.js')) throw new Error(`no ${v.srcRel}/index.js`);
+          return names.map((n) => {
             const st = fs.statSync(path.join(v.src, n));
             return `${v.srcRel}/${n}:${st.size}:${st.mtimeMs}`;
-          }),
-        )
+          });
+        })
         .join('|');
     } catch {
       return null;
@@ -245,8 +252,9 @@ async function snapshotOurs(variants) {
       await sleep(1000);
       if (stamp() === before) {
         for (const v of variants) {
+          fs.rmSync(v.snapshot, { recursive: true, force: true });
           fs.mkdirSync(v.snapshot, { recursive: true });
-          for (const n of v.files) fs.copyFileSync(path.join(v.src, n), path.join(v.snapshot, n));
+          for (const n of packageFiles(v.src)) fs.copyFileSync(path.join(v.src, n), path.join(v.snapshot, n));
         }
         if (stamp() === before) {
           return Object.fromEntries(variants.map((v) => [v.key, fs.statSync(path.join(v.src, 'index.js')).mtimeMs]));
@@ -260,27 +268,29 @@ async function snapshotOurs(variants) {
     }
   }
   throw new Error(
-    `nylas-pkce build did not settle (pkg/.raw must be gone and these files present: ${variants
-      .flatMap((v) => v.files.map((n) => `${v.srcRel}/${n}`))
-      .join(', ')})`,
+    `nylas-pkce build did not settle (pkg/.raw must be gone and index.js present in ${variants.map((v) => v.srcRel).join(', ')})`,
   );
 }
 
-/** Per-file sizes of one variant (from its snapshot), and the before-login / whole-login sums. */
-function variantSizes(v) {
-  const files = v.files.map((name) => ({ name, ...compressedSizes(fs.readFileSync(path.join(v.snapshot, name))) }));
-  // Each file is a separate request, compressed on its own: sum the per-file compressed sizes.
-  const sum = (names) => {
-    const total = { files: names, raw: 0, gzip: 0, brotli: 0 };
-    for (const f of files) if (names.includes(f.name)) for (const k of ['raw', 'gzip', 'brotli']) total[k] += f[k];
-    return total;
-  };
-  return { files, beforeLogin: sum(v.beforeLogin), wholeLogin: sum(v.files) };
-}
-
+/** Per-file sizes of each variant's package files (from its snapshot); the page views come later. */
 function oursSizes(variants) {
   const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  return { version, variants: Object.fromEntries(variants.map((v) => [v.key, variantSizes(v)])) };
+  const fileSizes = (v) =>
+    packageFiles(v.snapshot).map((name) => ({
+      name,
+      ...compressedSizes(fs.readFileSync(path.join(v.snapshot, name))),
+    }));
+  return { version, variants: Object.fromEntries(variants.map((v) => [v.key, { files: fileSizes(v) }])) };
+}
+
+/**
+ * The three page views of each variant (tests/support/page-views.mjs), measured by what the browser fetches
+ * from the variant's snapshot; a page view the package fails gives `{ error }`.
+ */
+async function benchPageViews(browser, variants, ours) {
+  for (const v of variants) {
+    ours.variants[v.key].pageViews = await measurePageViews({ pkgDir: v.snapshot, browser });
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -370,37 +380,49 @@ const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
-/** Opens `url` in a fresh context; page errors and failed requests make the run fail. */
+/**
+ * Opens `url` in a fresh context; page errors and failed requests make the run fail: `check()` throws once
+ * there are any, and `failed` rejects at the first one.
+ */
 async function openPage(browser, url) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const problems = [];
   const requests = []; // URL paths, in request order
+  let fail;
+  const failed = new Promise((_, reject) => {
+    fail = reject;
+  });
+  failed.catch(() => {}); // observed through check() when nobody waits on it
+  const error = () => new Error(`${url}: ${problems.join('; ')}`);
+  const problem = (text) => {
+    problems.push(text);
+    fail(error());
+  };
   page.on('request', (r) => requests.push(new URL(r.url()).pathname));
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  page.on('pageerror', (e) => problem(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problem(`request failed: ${r.url()} (${r.failure()?.errorText})`));
   page.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
+    if (r.status() >= 400) problem(`HTTP ${r.status()} for ${r.url()}`);
   });
   page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    if (m.type() === 'error') problem(`console error: ${m.text()}`);
   });
   const check = () => {
-    if (problems.length) throw new Error(`${url}:\n  ${problems.join('\n  ')}`);
+    if (problems.length) throw error();
   };
   await page.goto(url, { waitUntil: 'load' });
-  return { context, page, check, requests };
+  return { context, page, check, failed, requests };
 }
 
-async function waitFor(page, check, expr) {
-  try {
-    await page.waitForFunction(expr, null, { timeout: 60_000, polling: 10 });
-  } catch (e) {
-    check();
-    throw e;
-  }
+/** Waits until `expr` is truthy in the page; a page problem ends the wait at once. */
+async function waitFor({ page, check, failed }, expr) {
+  await Promise.race([page.waitForFunction(expr, null, { timeout: 60_000, polling: 10 }), failed]);
   check();
 }
+
+/** The first line of an error's message, for a report cell. */
+const firstLine = (e) => String(e?.message ?? e).split('\n')[0];
 
 function chromiumVersionLine(exe) {
   try {
@@ -425,10 +447,24 @@ function cpuModel() {
 // benchmarks
 // ---------------------------------------------------------------------------
 
+/** The PKCE pair timings; if the page fails with nylas-pkce in it, the peers alone and `oursError`. */
 async function benchPairs(browser, base, opts, withOurs) {
-  const { context, page, check } = await openPage(browser, `${base}/tests/bench/pair.html${withOurs ? '?ours=1' : ''}`);
+  if (!withOurs) return pairsOnce(browser, base, opts, false);
   try {
-    const info = await page.evaluate(() => window.bench.ready);
+    return await pairsOnce(browser, base, opts, true);
+  } catch (e) {
+    process.stderr.write(`bench: PKCE pairs with nylas-pkce failed, measuring the peers alone: ${firstLine(e)}\n`);
+    return { ...(await pairsOnce(browser, base, opts, false)), oursError: firstLine(e) };
+  }
+}
+
+async function pairsOnce(browser, base, opts, withOurs) {
+  const { context, page, check, failed } = await openPage(
+    browser,
+    `${base}/tests/bench/pair.html${withOurs ? '?ours=1' : ''}`,
+  );
+  try {
+    const info = await Promise.race([page.evaluate(() => window.bench.ready), failed]);
     check();
     const { libs } = info;
     for (const name of libs) await page.evaluate(([n, k]) => window.bench.run(n, k), [name, opts.warmup]);
@@ -476,22 +512,32 @@ const COLD_BASELINE = '@nylas/connect';
 
 /** `variants`: keys of the nylas-pkce variants that are available (pages of missing ones are skipped). */
 async function benchCold(browser, base, opts, variants) {
-  const pages = COLD_PAGES.filter((p) => !p.variant || variants.includes(p.variant));
-  const samples = Object.fromEntries(pages.map((p) => [p.name, { loadToUrl: [], importToUrl: [] }]));
+  const failed = {}; // nylas-pkce pages that failed their first load: name → error
+  let pages = COLD_PAGES.filter((p) => !p.variant || variants.includes(p.variant));
   const urls = {};
   const requests = {}; // what each page fetched besides itself (last measured load)
   const one = async (p) => {
     const pagePath = `/tests/bench/${p.page}`;
-    const { context, page, check, requests: reqs } = await openPage(browser, `${base}${pagePath}`);
+    const opened = await openPage(browser, `${base}${pagePath}`);
+    const { context, page, requests: reqs } = opened;
     try {
-      await waitFor(page, check, () => window.__cold);
+      await waitFor(opened, () => window.__cold);
       const r = await page.evaluate(() => window.__cold);
       return { ...r, requests: reqs.filter((u) => u !== pagePath && u !== '/favicon.ico') };
     } finally {
       await context.close();
     }
   };
-  for (const p of pages) await one(p); // one discarded load each (first-use costs in the browser process)
+  // One discarded load each (first-use costs in the browser process); a nylas-pkce page that fails it is
+  // reported rather than timed.
+  for (const p of pages) {
+    await one(p).catch((e) => {
+      if (!p.variant) throw e;
+      failed[p.name] = firstLine(e);
+    });
+  }
+  pages = pages.filter((p) => !failed[p.name]);
+  const samples = Object.fromEntries(pages.map((p) => [p.name, { loadToUrl: [], importToUrl: [] }]));
   for (let i = 0; i < opts.loads; i++) {
     for (const p of pages) {
       const r = await one(p);
@@ -504,13 +550,19 @@ async function benchCold(browser, base, opts, variants) {
       samples[p.name].importToUrl.push(r.importToUrl);
     }
   }
-  return { pages, samples, urls, requests };
+  return { pages, samples, urls, requests, failed };
 }
 
+/** nylas-pkce's wasm memory, or `{ error }` if the page fails. */
 async function benchMemory(browser, base) {
-  const { context, page, check } = await openPage(browser, `${base}/tests/bench/memory.html`);
+  return memoryOnce(browser, base).catch((e) => ({ error: firstLine(e) }));
+}
+
+async function memoryOnce(browser, base) {
+  const opened = await openPage(browser, `${base}/tests/bench/memory.html`);
+  const { context, page, check } = opened;
   try {
-    await waitFor(page, check, () => window.mem);
+    await waitFor(opened, () => window.mem);
     const afterInit = await page.evaluate(() => window.mem.afterInit);
     const first = await page.evaluate(() => window.mem.run(10_000));
     const rest = await page.evaluate(() => window.mem.run(90_000));
@@ -540,6 +592,88 @@ async function benchMemory(browser, base) {
 // ---------------------------------------------------------------------------
 // report
 // ---------------------------------------------------------------------------
+
+/** The page views of nylas-pkce (tests/support/page-views.mjs), in report order. */
+const PAGE_VIEWS = [
+  ['beforeLogin', 'before login', 'imports nylas-pkce, `new NylasAuth()`, `authorizationUrl()`'],
+  ['loggedIn', 'logged-in page', 'tokens in localStorage; a new page: `new NylasAuth()`, `await getAccessToken()`'],
+  ['wholeLogin', 'whole login', 'a redirect login against the mock: start page + callback page'],
+];
+
+/** Section 2: per-file sizes and page views of each nylas-pkce variant, then the peers' bundles. */
+function sizesSection(withOurs, ours, variants) {
+  const base = ours?.variants.inline.pageViews.beforeLogin;
+  const vs = (brotli) => (base?.brotli ? ratio(brotli / base.brotli) : 'n/a');
+  const rows = [];
+  for (const v of withOurs ? variants : []) {
+    const s = ours.variants[v.key];
+    const lib = `nylas-pkce ${ours.version} (${v.key})`;
+    for (const f of s.files) {
+      const role = v.roles[f.name] ? `: ${v.roles[f.name]}` : '';
+      rows.push([
+        lib,
+        `\`${v.srcRel}/${f.name}\`${role}`,
+        bytesCell(f.raw),
+        bytesCell(f.gzip),
+        bytesCell(f.brotli),
+        '',
+      ]);
+    }
+    for (const [key, label, what] of PAGE_VIEWS) {
+      const t = s.pageViews[key];
+      const fetched = t.files.length ? t.files.join(' + ') : 'nothing';
+      const artifact = `**${label}**: ${what}; fetched ${fetched}`;
+      if (t.error) rows.push([`**${lib}**`, artifact, '—', failedCell(t.error), '—', '—']);
+      else
+        rows.push([
+          `**${lib}**`,
+          artifact,
+          `**${bytesCell(t.raw)}**`,
+          `**${bytesCell(t.bytes)}**`,
+          `**${bytesCell(t.brotli)}**`,
+          vs(t.brotli),
+        ]);
+    }
+  }
+  for (const b of PEER_BUNDLES) {
+    const { raw, gzip, brotli } = b.sizes;
+    rows.push([
+      `${b.lib} ${b.version}`,
+      `${b.what} (esbuild, minified)`,
+      bytesCell(raw),
+      bytesCell(gzip),
+      bytesCell(brotli),
+      vs(brotli),
+    ]);
+  }
+  const [inline, split] = ['inline', 'split'].map((k) => ours?.variants[k]?.pageViews.beforeLogin);
+  let inlineCost = '';
+  if (inline && split && !inline.error && !split.error) {
+    const d = (k) => inline[k] - split[k];
+    const sign = (n) => `${n >= 0 ? '+' : '−'}${int(Math.abs(n))}`;
+    inlineCost =
+      ` Before login, inline minus split: ${sign(d('raw'))} bytes raw, ${sign(d('bytes'))} gzip, ${sign(d('brotli'))} brotli ` +
+      '(the inlined wasm is one character per byte, UTF-8 encoded; the split variant pays for an extra request instead).';
+  }
+  return [
+    '## 2. Sizes',
+    table(
+      ['Library', 'Artifact', 'Raw bytes', 'gzip -9', 'brotli q11', 'brotli ÷ nylas-pkce before login (inline)'],
+      rows,
+    ),
+    `Peers: esbuild ${esbuild.version} (\`bundle\`, \`format: esm\`, \`platform: browser\`, \`minify\`) of \`export * from '<peer>'\` ` +
+      '(plus the default export for pkce-challenge), or, for a "minimal login", of an entry in `tests/bench/entries/` that ' +
+      'imports what a redirect login with PKCE uses. nylas-pkce: the files as built by `scripts/build.sh --split target/npm-split`, ' +
+      'unbundled (snapshotted at start and served from that copy); "inline" is `pkg/` (what npm ships, wasm inlined in the JS), ' +
+      '"split" is `target/npm-split/` (the same modules with separate `.wasm` files). The page views are measured, not listed: ' +
+      'each is a real page in headless Chromium (`tests/support/page-views.mjs`), and its sizes are the sum over every JS and ' +
+      'wasm response it got from the package (each file once), compressed one by one, as the browser fetches (and a server ' +
+      'compresses) each file separately. "logged-in page" and "whole login" log in for real against the mock Nylas ' +
+      "(`tests/mock-server/`, auto-approve, `tokenStorage: 'local'`); a page view the package fails shows the error instead. " +
+      'The last column is brotli size ÷ nylas-pkce before login (inline) (for peers: higher = nylas-pkce smaller).' +
+      inlineCost,
+  ].join('\n\n');
+}
 
 function report({ opts, machine, withOurs, ours, variants, build, pairs, cold, memory, elapsedS }) {
   const out = [];
@@ -599,75 +733,9 @@ function report({ opts, machine, withOurs, ours, variants, build, pairs, cold, m
     ),
   );
 
-  const sizeRows = [];
-  const baseBrotli = withOurs ? ours.variants.inline.beforeLogin.brotli : null;
-  const vs = (brotli) => (withOurs ? ratio(brotli / baseBrotli) : 'n/a');
-  if (withOurs) {
-    for (const v of variants) {
-      const s = ours.variants[v.key];
-      const lib = `nylas-pkce ${ours.version} (${v.key})`;
-      for (const f of s.files) {
-        sizeRows.push([
-          lib,
-          `\`${v.srcRel}/${f.name}\`: ${v.roles[f.name]}`,
-          bytesCell(f.raw),
-          bytesCell(f.gzip),
-          bytesCell(f.brotli),
-          '',
-        ]);
-      }
-      for (const [label, t] of [
-        ['before login', s.beforeLogin],
-        ['whole login', s.wholeLogin],
-      ]) {
-        sizeRows.push([
-          `**${lib}**`,
-          `**${label}** (${t.files.join(' + ')})`,
-          `**${bytesCell(t.raw)}**`,
-          `**${bytesCell(t.gzip)}**`,
-          `**${bytesCell(t.brotli)}**`,
-          vs(t.brotli),
-        ]);
-      }
-    }
-  }
-  for (const b of PEER_BUNDLES) {
-    sizeRows.push([
-      `${b.lib} ${b.version}`,
-      `${b.what} (esbuild, minified)`,
-      bytesCell(b.sizes.raw),
-      bytesCell(b.sizes.gzip),
-      bytesCell(b.sizes.brotli),
-      vs(b.sizes.brotli),
-    ]);
-  }
-  let inlineCost = '';
-  if (withOurs && has('split')) {
-    const d = (k) => ours.variants.inline.beforeLogin[k] - ours.variants.split.beforeLogin[k];
-    const sign = (n) => `${n >= 0 ? '+' : '−'}${int(Math.abs(n))}`;
-    inlineCost =
-      ` Before login, inline minus split: ${sign(d('raw'))} bytes raw, ${sign(d('gzip'))} gzip, ${sign(d('brotli'))} brotli ` +
-      '(the inlined wasm is one character per byte, UTF-8 encoded; the split variant pays for an extra request instead).';
-  }
-  push(
-    '## 2. Sizes',
-    table(
-      ['Library', 'Artifact', 'Raw bytes', 'gzip -9', 'brotli q11', 'brotli ÷ nylas-pkce before login (inline)'],
-      sizeRows,
-    ),
-    'Peers: esbuild ' +
-      esbuild.version +
-      " (`bundle`, `format: esm`, `platform: browser`, `minify`) of `export * from '<peer>'` " +
-      '(plus the default export for pkce-challenge). nylas-pkce: the files as built by `scripts/build.sh --split target/npm-split`, ' +
-      'unbundled (snapshotted at start and served from that copy); "inline" is `pkg/` (what npm ships, wasm inlined in the JS), ' +
-      '"split" is `target/npm-split/` (the same modules with separate `.wasm` files). "before login" = what a page loads to build an ' +
-      'authorization URL; "whole login" adds the lazily loaded callback half. Sums are of per-file compressed sizes, since the browser ' +
-      'fetches (and a server compresses) each file separately. The last column is brotli size ÷ nylas-pkce before login (inline) ' +
-      '(for peers: higher = nylas-pkce smaller).' +
-      inlineCost,
-  );
+  push(sizesSection(withOurs, ours, variants));
 
-  const oursUs = withOurs ? median(pairs.samples['nylas-pkce']) : null;
+  const oursUs = pairs.samples['nylas-pkce'] ? median(pairs.samples['nylas-pkce']) : null;
   const pairRows = Object.entries(pairs.samples).map(([name, xs]) => {
     const m = median(xs);
     return [
@@ -683,7 +751,8 @@ function report({ opts, machine, withOurs, ours, variants, build, pairs, cold, m
     'nylas-pkce (inline variant, `/pkg/index.js`): `generatePkcePair({ method: "S256", encoding: "rfc7636" })` (one synchronous call); "nylas-pkce (2 calls)": `generateCodeVerifier()` + `codeChallenge(v, { method: "S256", encoding: "rfc7636" })`. ' +
       'oauth4webapi: `generateRandomCodeVerifier()` + `await calculatePKCECodeChallenge(v)`. pkce-challenge: `await pkceChallenge()`. ' +
       'Async calls are awaited one after another. All libraries were checked against the RFC 7636 Appendix B vector first. ' +
-      '"time vs nylas-pkce" = peer time / nylas-pkce time (higher = nylas-pkce faster).',
+      '"time vs nylas-pkce" = peer time / nylas-pkce time (higher = nylas-pkce faster).' +
+      (pairs.oursError ? ` **nylas-pkce failed, so only the peers were timed**: ${pairs.oursError}` : ''),
   );
 
   const baseline = cold.samples[COLD_BASELINE];
@@ -704,6 +773,9 @@ function report({ opts, machine, withOurs, ours, variants, build, pairs, cold, m
       ratio(median(s.loadToUrl) / baseLoad),
     ];
   });
+  for (const [name, error] of Object.entries(cold.failed)) {
+    coldRows.push([name, COLD_PAGES.find((p) => p.name === name).what, '—', failedCell(error), ...Array(5).fill('—')]);
+  }
   push(
     '## 4. Cold start (fresh browser context per load, `Cache-Control: no-store`)',
     table(
@@ -732,7 +804,9 @@ function report({ opts, machine, withOurs, ours, variants, build, pairs, cold, m
       '(it reads/writes localStorage and uses crypto.subtle); it was given `debug: false` to keep its console logging out of the timing.',
   );
 
-  if (memory) {
+  if (memory?.error) {
+    push('## 5. nylas-pkce wasm memory', `_failed: ${memory.error}_`);
+  } else if (memory) {
     const base = memory.points[0].bytes;
     const memRows = memory.points.map((p) => [
       p.label,
@@ -804,6 +878,10 @@ async function main() {
       loadStart: os.loadavg()[0],
     };
 
+    if (withOurs) {
+      process.stderr.write('bench: page views (a real login against the mock)...\n');
+      await benchPageViews(browser, variants, ours);
+    }
     process.stderr.write('bench: PKCE pairs...\n');
     const pairs = await benchPairs(browser, server.url, opts, withOurs);
     process.stderr.write('bench: cold starts...\n');

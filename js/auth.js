@@ -2,9 +2,10 @@
 // around the wasm, which makes every protocol decision. The first half (./login_wasm.js) serves what every
 // page needs: the authorization URL, the token's validity, the access token. The second half
 // (./session.js) is imported on first use: a callback, a refresh, a server's answer.
-import * as wasm from './login_wasm.js';
+
 import { check } from './error.js';
 import { AUTHORIZATION, CALLBACK_PARAMS, CLIENT, CONFIG, LOGIN_DEFAULTS, PAGE } from './fields.js';
+import * as wasm from './login_wasm.js';
 import { checkNames, object, optionError, pack } from './options.js';
 import { features, forward, popupState, watch } from './popup.js';
 import { resolveStorage } from './storage.js';
@@ -34,8 +35,20 @@ function session() {
 
 /** The authorization result the wasm packed (npm/src/login.rs, `authorize`). */
 export function started(text) {
-  const [key, transaction, url, state, codeVerifier, codeChallenge, method, redirectUri, createdAt, issuer, windowName, stale] =
-    check(text).split('\0');
+  const [
+    key,
+    transaction,
+    url,
+    state,
+    codeVerifier,
+    codeChallenge,
+    method,
+    redirectUri,
+    createdAt,
+    issuer,
+    windowName,
+    stale,
+  ] = check(text).split('\0');
   const result = { url, state };
   if (codeVerifier) result.codeVerifier = codeVerifier;
   if (codeChallenge) Object.assign(result, { codeChallenge, codeChallengeMethod: method });
@@ -133,7 +146,14 @@ export class NylasAuth {
     if (!t) return 0;
     const at = Number.isSafeInteger(t.expiresAt) ? t.expiresAt : -1;
     const { clockSkewMs } = this.#settings;
-    return wasm.restore(str(t.accessToken) ?? '', str(t.tokenType) ?? '', at, str(t.refreshToken), Date.now(), clockSkewMs);
+    return wasm.restore(
+      str(t.accessToken) ?? '',
+      str(t.tokenType) ?? '',
+      at,
+      str(t.refreshToken),
+      Date.now(),
+      clockSkewMs,
+    );
   }
 
   /**
@@ -149,9 +169,19 @@ export class NylasAuth {
     const ttl = this.#settings.transactionTtlMs;
     const now = Date.now();
     const r = started(
-      wasm.authorize(this.#config, this.#defaults, call, popup, now, created, ttl, str(grant?.email), str(grant?.provider)),
+      wasm.authorize(
+        this.#config,
+        this.#defaults,
+        call,
+        popup,
+        now,
+        created,
+        ttl,
+        str(grant?.email),
+        str(grant?.provider),
+      ),
     );
-    keys.forEach((k, i) => r.stale[i] === '1' && store.remove(k));
+    for (const [i, k] of keys.entries()) if (r.stale[i] === '1') store.remove(k);
     store.set(r.key, r.result.transaction);
     return r;
   }
@@ -193,7 +223,7 @@ export class NylasAuth {
   handleRedirectCallback(url = globalThis.location?.href) {
     if (typeof url !== 'string') return this.#run(Promise.reject(optionError('url', 's', false)));
     if (this.#options.cleanUrl !== false) cleanAddressBar(url);
-    const id = this.#settings.transactionPrefix + '\n' + url;
+    const id = `${this.#settings.transactionPrefix}\n${url}`;
     let pending = inflight.get(id);
     if (!pending) {
       pending = this.#run(this.#callback(url, true));
@@ -213,7 +243,7 @@ export class NylasAuth {
     const s = await session();
     const store = this.#transactions;
     const keys = store.keys(this.#settings.transactionPrefix);
-    const stored = keys.map((k) => k + '\t' + (store.get(k) ?? '')).join('\n');
+    const stored = keys.map((k) => `${k}\t${store.get(k) ?? ''}`).join('\n');
     const r = s.callback(this.#settingsText, url, stored, popupPage, Date.now());
     const split = r.indexOf('\0');
     const op = r.slice(0, split);
@@ -237,7 +267,14 @@ export class NylasAuth {
     const signal = timeoutSignal(this.#settings.fetchTimeoutMs);
     try {
       const { method, headers, body } = request;
-      const response = await fetch(request.url, { method, headers, body, credentials: 'omit', redirect: 'error', signal });
+      const response = await fetch(request.url, {
+        method,
+        headers,
+        body,
+        credentials: 'omit',
+        redirect: 'error',
+        signal,
+      });
       return { status: response.status, body: await response.text() };
     } catch (e) {
       throw pageError(signal.aborted || e?.name === 'TimeoutError' || e?.name === 'AbortError' ? 2 : 3);

@@ -1,11 +1,12 @@
 // nylas-pkce/callback: stateless functions over the second half of the package (./session.js, also
 // loaded by NylasAuth when a callback arrives or a token is used): checking a callback, the token request
 // as data, and reading token-endpoint and API answers.
-import * as wasm from './session.js';
+
 import { check } from './error.js';
 import { CONFIG, EXPECTATIONS, TOKEN_REQUEST } from './fields.js';
 import { resolveConfig } from './index.js';
 import { checkNames, object, pack } from './options.js';
+import * as wasm from './session.js';
 
 export { NylasPkceError } from './error.js';
 

@@ -3,19 +3,48 @@
 
 /** Stable error codes; see the README's error table. */
 export type NylasPkceErrorCode =
-  | 'invalid_verifier' | 'invalid_config' | 'invalid_option' | 'invalid_callback'
-  | 'missing_state' | 'state_mismatch' | 'missing_code' | 'issuer_mismatch' | 'missing_issuer' | 'client_mismatch'
-  | 'authorization_error' | 'insufficient_scope' | 'invalid_response'
-  | 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type'
-  | 'invalid_scope' | 'invalid_token' | 'access_denied' | 'temporarily_unavailable' | 'redirect_uri_mismatch'
-  | 'server_error' | 'api_error'
-  | 'no_transaction' | 'transaction_expired' | 'network_error' | 'timeout' | 'storage_unavailable'
-  | 'popup_blocked' | 'popup_closed' | 'login_required' | 'crypto_unavailable';
+  | 'invalid_verifier'
+  | 'invalid_config'
+  | 'invalid_option'
+  | 'invalid_callback'
+  | 'missing_state'
+  | 'state_mismatch'
+  | 'missing_code'
+  | 'issuer_mismatch'
+  | 'missing_issuer'
+  | 'client_mismatch'
+  | 'authorization_error'
+  | 'insufficient_scope'
+  | 'invalid_response'
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'invalid_token'
+  | 'access_denied'
+  | 'temporarily_unavailable'
+  | 'redirect_uri_mismatch'
+  | 'server_error'
+  | 'api_error'
+  | 'no_transaction'
+  | 'transaction_expired'
+  | 'network_error'
+  | 'timeout'
+  | 'storage_unavailable'
+  | 'popup_blocked'
+  | 'popup_closed'
+  | 'login_required'
+  | 'crypto_unavailable';
 
 /** Every error this package throws or rejects with. Never contains a code, verifier, state or token. */
 export class NylasPkceError extends Error {
   /** `fields` must name the `code`: every NylasPkceError has one (the package's own always do). */
-  constructor(message: string, fields: Pick<NylasPkceError, 'code'> & Partial<Omit<NylasPkceError, 'name' | 'message' | 'code'>>);
+  constructor(
+    message: string,
+    fields: Pick<NylasPkceError, 'code'> & Partial<Omit<NylasPkceError, 'name' | 'message' | 'code'>>,
+  );
   readonly name: 'NylasPkceError';
   /** Stable machine-readable code. */
   readonly code: NylasPkceErrorCode;
@@ -44,7 +73,15 @@ export class NylasPkceError extends Error {
 export type ChallengeMethod = 'S256' | 'plain';
 /** `nylas`: base64(hex(sha256)) as Nylas expects; `rfc7636`: base64url(sha256) per RFC 7636. */
 export type ChallengeEncoding = 'nylas' | 'rfc7636';
-export type NylasProvider = 'google' | 'microsoft' | 'imap' | 'icloud' | 'yahoo' | 'ews' | 'virtual-calendar' | (string & {});
+export type NylasProvider =
+  | 'google'
+  | 'microsoft'
+  | 'imap'
+  | 'icloud'
+  | 'yahoo'
+  | 'ews'
+  | 'virtual-calendar'
+  | (string & {});
 
 /** Explicit endpoints of a generic OAuth 2.0 server (defaults: RFC 7636 challenges, form bodies). */
 export interface Endpoints {
@@ -126,7 +163,14 @@ export interface AuthorizationUrlResult {
 export type CallbackResult =
   | { type: 'code'; code: string; state: string; extras: Record<string, string> }
   | { type: 'admin_consent'; adminConsent: true; state: string; extras: Record<string, string> }
-  | { type: 'hosted'; grantId: string; provider?: string; email?: string; state: string; extras: Record<string, string> };
+  | {
+      type: 'hosted';
+      grantId: string;
+      provider?: string;
+      email?: string;
+      state: string;
+      extras: Record<string, string>;
+    };
 
 export interface HttpRequestData {
   url: string;
@@ -164,9 +208,16 @@ export interface TokenSet {
 }
 
 export declare function generateCodeVerifier(length?: number): string;
-export declare function codeChallenge(verifier: string, options?: { method?: ChallengeMethod; encoding?: ChallengeEncoding }): string;
+export declare function codeChallenge(
+  verifier: string,
+  options?: { method?: ChallengeMethod; encoding?: ChallengeEncoding },
+): string;
 /** A fresh verifier (43 characters, or `length` 43–128) and its challenge, in one call. */
-export declare function generatePkcePair(options?: { length?: number; method?: ChallengeMethod; encoding?: ChallengeEncoding }): {
+export declare function generatePkcePair(options?: {
+  length?: number;
+  method?: ChallengeMethod;
+  encoding?: ChallengeEncoding;
+}): {
   codeVerifier: string;
   codeChallenge: string;
   codeChallengeMethod: ChallengeMethod;
@@ -211,7 +262,21 @@ export interface StorageAdapter {
 export type StorageKind = 'session' | 'local' | 'memory' | StorageAdapter;
 
 /** Login defaults (index.js AUTH_DEFAULTS): a call's own `scopes` or `scope` replaces the default given as either. */
-export interface NylasAuthOptions extends ClientConfig, Pick<AuthorizationOptions, 'provider' | 'scopes' | 'scope' | 'prompt' | 'accessType' | 'includeGrantScopes' | 'extraParams' | 'challengeMethod' | 'verifierLength' | 'allowScopeConflicts'> {
+export interface NylasAuthOptions
+  extends ClientConfig,
+    Pick<
+      AuthorizationOptions,
+      | 'provider'
+      | 'scopes'
+      | 'scope'
+      | 'prompt'
+      | 'accessType'
+      | 'includeGrantScopes'
+      | 'extraParams'
+      | 'challengeMethod'
+      | 'verifierLength'
+      | 'allowScopeConflicts'
+    > {
   /** Where pending transactions live (default `session`; falls back to memory if it throws). */
   storage?: StorageKind;
   /** Where tokens live (default `memory`). */
@@ -266,9 +331,19 @@ export interface DetectedProvider {
 
 /** Nylas scope names of the reference (v2), which `providerScopes` maps. */
 export type NylasScopeName =
-  | 'email' | 'email.modify' | 'email.read_only' | 'email.send' | 'email.folders_and_labels' | 'email.metadata'
-  | 'email.drafts' | 'calendar' | 'calendar.free_busy' | 'calendar.read_only' | 'room_resources.read_only'
-  | 'contacts' | 'contacts.read_only';
+  | 'email'
+  | 'email.modify'
+  | 'email.read_only'
+  | 'email.send'
+  | 'email.folders_and_labels'
+  | 'email.metadata'
+  | 'email.drafts'
+  | 'calendar'
+  | 'calendar.free_busy'
+  | 'calendar.read_only'
+  | 'room_resources.read_only'
+  | 'contacts'
+  | 'contacts.read_only';
 
 export interface NylasAuthEvents {
   tokens: TokenSet;
@@ -311,8 +386,14 @@ export declare class NylasAuth {
   isAuthenticated(): boolean;
   getAccessToken(): Promise<string>;
   /** Incremental consent: re-authenticate asking for `scopes` too (`include_grant_scopes`, `login_hint`). */
-  requestScopes(scopes: readonly string[], options?: RequestScopesOptions & { method?: 'redirect'; openUrl?: (url: string) => void | Promise<void> }): Promise<void>;
-  requestScopes(scopes: readonly string[], options: RequestScopesOptions & { method: 'popup'; popup?: PopupOptions }): Promise<LoginResult>;
+  requestScopes(
+    scopes: readonly string[],
+    options?: RequestScopesOptions & { method?: 'redirect'; openUrl?: (url: string) => void | Promise<void> },
+  ): Promise<void>;
+  requestScopes(
+    scopes: readonly string[],
+    options: RequestScopesOptions & { method: 'popup'; popup?: PopupOptions },
+  ): Promise<LoginResult>;
   /** `GET /v3/providers/detect?email=…&client_id=…` (no secret). */
   detectProvider(email: string): Promise<DetectedProvider>;
   revoke(): Promise<void>;

@@ -2,14 +2,15 @@
 // wasm (PKCE, authorization URLs, configuration checks, transaction records, the token's validity)
 // synchronously, so every export is ready on import. NylasAuth (./auth.js) loads the second half
 // (./session.js: callbacks, token answers, the token lifecycle) on first use.
-import * as wasm from './login_wasm.js';
+
+import { started } from './auth.js';
 import { check } from './error.js';
 import { AUTHORIZATION, CLIENT, CONFIG, LOGIN_DEFAULTS } from './fields.js';
+import * as wasm from './login_wasm.js';
 import { checkNames, object, optionError, pack } from './options.js';
-import { started } from './auth.js';
 
-export { NylasPkceError } from './error.js';
 export { NylasAuth } from './auth.js';
+export { NylasPkceError } from './error.js';
 
 // Option names become small integers (free to pass to wasm); an unknown name becomes 255, which the wasm
 // rejects as invalid_option. Maps, not object literals: 'toString' must not find Object.prototype's members.
@@ -78,7 +79,9 @@ export function resolveConfig(options) {
  */
 export function providerScopes(provider, names, options) {
   if (!Array.isArray(names)) throw optionError('scopes', 'must be an array of strings', false);
-  const list = check(wasm.scopes(String(provider), pack([['scopes', 'l']], { scopes: names }, false), options?.required ?? true));
+  const list = check(
+    wasm.scopes(String(provider), pack([['scopes', 'l']], { scopes: names }, false), options?.required ?? true),
+  );
   return list ? list.split('\0') : [];
 }
 

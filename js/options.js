@@ -37,7 +37,7 @@ export function checkNames(options, lists, config) {
 }
 
 function text(v, name, config) {
-  if (/[\0\x01]|\p{Cs}/u.test(v)) throw optionError(name, 'text', config);
+  if (v.includes('\0') || v.includes('\x01') || /\p{Cs}/u.test(v)) throw optionError(name, 'text', config);
   return v;
 }
 
@@ -51,20 +51,25 @@ function field(name, kind, v, config) {
   switch (kind) {
     case 's':
       if (typeof v !== 'string') throw wrong();
-      return '+' + t(v);
+      return `+${t(v)}`;
     case 'b':
       if (typeof v !== 'boolean') throw wrong();
       return v ? '+1' : '+0';
     case 'u':
       if (!Number.isSafeInteger(v) || v < 0) throw wrong();
-      return '+' + v;
+      return `+${v}`;
     case 'l':
-      if (typeof v === 'string') return '+s' + t(v);
+      if (typeof v === 'string') return `+s${t(v)}`;
       if (!strings(v)) throw wrong();
-      return '+a' + v.map(t).join('\x01');
+      return `+a${v.map(t).join('\x01')}`;
     case 'm':
       if (!isObject(v) || !strings(Object.values(v))) throw wrong();
-      return '+' + Object.entries(v).map(([k, x]) => t(k) + '\x01' + t(x)).join('\x01');
+      return (
+        '+' +
+        Object.entries(v)
+          .map(([k, x]) => `${t(k)}\x01${t(x)}`)
+          .join('\x01')
+      );
     case 'j': {
       let json;
       try {
@@ -73,7 +78,7 @@ function field(name, kind, v, config) {
         // a cycle or a BigInt
       }
       if (json === undefined) throw wrong();
-      return '+' + json;
+      return `+${json}`;
     }
     default: // 'o': its members follow
       if (!isObject(v)) throw wrong();

@@ -29,7 +29,7 @@ const close = (win) => {
 export function watch(win, state, timeoutMs, accept, fail) {
   let cancel;
   const promise = new Promise((resolve, reject) => {
-    const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(MESSAGE_TYPE + ':' + state) : null;
+    const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`${MESSAGE_TYPE}:${state}`) : null;
     let closedSince = 0;
     const done = (fn, value) => {
       removeEventListener('message', onMessage);
@@ -75,7 +75,7 @@ export function forward(url, state) {
     // opener gone
   }
   if (typeof BroadcastChannel === 'function') {
-    const channel = new BroadcastChannel(MESSAGE_TYPE + ':' + state);
+    const channel = new BroadcastChannel(`${MESSAGE_TYPE}:${state}`);
     channel.postMessage(message);
     channel.close();
   }

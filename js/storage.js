@@ -25,7 +25,7 @@ function webStorage(store, fail) {
         const out = [];
         for (let i = 0; i < store.length; i++) {
           const k = store.key(i);
-          if (k !== null && k.startsWith(prefix)) out.push(k);
+          if (k?.startsWith(prefix)) out.push(k);
         }
         return out;
       },
@@ -36,7 +36,10 @@ function webStorage(store, fail) {
 
 function memoryStorage(fail) {
   const m = new Map();
-  return adapter({ get: (k) => m.get(k), set: (k, v) => m.set(k, v), remove: (k) => m.delete(k), keys: () => m.keys() }, fail);
+  return adapter(
+    { get: (k) => m.get(k), set: (k, v) => m.set(k, v), remove: (k) => m.delete(k), keys: () => m.keys() },
+    fail,
+  );
 }
 
 /** A user's synchronous { get, set, remove, keys? }; a Promise from it is refused (storage_unavailable). */
@@ -54,7 +57,9 @@ function adapter(user, fail) {
       set: (k, v) => void sync(user.set(k, v)),
       remove: (k) => void sync(user.remove(k)),
       keys: (prefix) =>
-        typeof user.keys === 'function' ? [...sync(user.keys(prefix))].map(String).filter((k) => k.startsWith(prefix)) : [],
+        typeof user.keys === 'function'
+          ? [...sync(user.keys(prefix))].map(String).filter((k) => k.startsWith(prefix))
+          : [],
     },
     fail,
   );

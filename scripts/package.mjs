@@ -13,9 +13,10 @@
 // and compiled by a top-level await, for the benchmark's one-file-vs-two comparison (docs/size.md).
 //
 // Usage: node scripts/package.mjs [--dev] [--split DIR]
-import { build } from 'esbuild';
+
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 
 const args = process.argv.slice(2);
 const dev = args.includes('--dev');
@@ -32,13 +33,15 @@ function latin1Literal(bytes) {
     else if (b === 0x5c) s += '\\\\';
     else if (b === 0x0a) s += '\\n';
     else if (b === 0x0d) s += '\\r';
-    else if (b < 0x20 || b === 0x7f) s += '\\x' + b.toString(16).padStart(2, '0');
+    else if (b < 0x20 || b === 0x7f) s += `\\x${b.toString(16).padStart(2, '0')}`;
     else s += String.fromCharCode(b);
   }
-  return s + '"';
+  return `${s}"`;
 }
 
-const inlineLoader = (half) => `// The ${half} half's wasm, inlined (one character per byte) and compiled synchronously on import.
+const inlineLoader = (
+  half,
+) => `// The ${half} half's wasm, inlined (one character per byte) and compiled synchronously on import.
 import { initSync } from './${half}_glue.js';
 export * from './${half}_glue.js';
 const text = ${latin1Literal(readFileSync(join(raw, `${half}.wasm`)))};
@@ -66,7 +69,17 @@ async function assemble(outdir, loader) {
   for (const f of readdirSync('js')) if (f.endsWith('.js')) copyFileSync(join('js', f), join(work, f));
   // wasm-bindgen's inline_js snippets (the glue imports them; esbuild bundles them in).
   if (existsSync(join(raw, 'snippets'))) cpSync(join(raw, 'snippets'), join(work, 'snippets'), { recursive: true });
-  const common = { bundle: true, minify: !dev, format: 'esm', target: 'es2022', platform: 'neutral', charset: 'utf8', logLevel: 'warning', legalComments: 'none', ignoreAnnotations: true };
+  const common = {
+    bundle: true,
+    minify: !dev,
+    format: 'esm',
+    target: 'es2022',
+    platform: 'neutral',
+    charset: 'utf8',
+    logLevel: 'warning',
+    legalComments: 'none',
+    ignoreAnnotations: true,
+  };
   const entry = (name, external) =>
     build({ ...common, entryPoints: [join(work, name)], outfile: join(outdir, name), external });
   await entry('index.js', ['./error.js', './session.js']);

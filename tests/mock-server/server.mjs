@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+
 // Local mock of the Nylas v3 authentication service (hosted OAuth 2.0 + PKCE).
 //
 // Zero dependencies: node: built-ins only. Binds 127.0.0.1 only. Every route
@@ -7,9 +8,9 @@
 //
 // Nothing secret (codes, tokens, verifiers, client secrets) is ever logged.
 
-import http from 'node:http';
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { realpathSync } from 'node:fs';
+import http from 'node:http';
 import { pathToFileURL } from 'node:url';
 
 // ---------------------------------------------------------------------------
@@ -26,7 +27,7 @@ const DEFAULT_PROVIDER = 'google';
 const DEFAULT_SLOW_MS = 10_000;
 
 /** Providers Nylas knows; any other string is still accepted. */
-const KNOWN_PROVIDERS = ['google', 'microsoft', 'imap', 'icloud', 'yahoo', 'ews', 'virtual-calendar'];
+const _KNOWN_PROVIDERS = ['google', 'microsoft', 'imap', 'icloud', 'yahoo', 'ews', 'virtual-calendar'];
 /** Providers offered by the consent page when `prompt` contains select_provider. */
 const SELECTABLE_PROVIDERS = ['google', 'microsoft', 'imap'];
 const CODE_CHALLENGE_RE = /^[A-Za-z0-9\-._~+/=]{20,256}$/;
@@ -54,7 +55,12 @@ const EVENTS = {
   access_denied: { code: 45002, status: 400, message: 'User denied consent' }, // oauth_failed
   invalid_client: { code: 45003, status: 401, message: 'The OAuth client was not found' },
   invalid_grant: { code: 45004, status: 400, message: 'Error creating grant with provided OAuth params' },
-  invalid_request: { code: 45005, status: 400, message: 'The request is missing a required parameter, includes an invalid parameter value, or is otherwise malformed' },
+  invalid_request: {
+    code: 45005,
+    status: 400,
+    message:
+      'The request is missing a required parameter, includes an invalid parameter value, or is otherwise malformed',
+  },
   redirect_uri_mismatch: { code: 45006, status: 400, message: 'Redirect URI not allowed' },
   unsupported_grant_type: { code: 45007, status: 400, message: 'Invalid grant_type' },
   invalid_token: { code: 45008, status: 400, message: 'Token expired or revoked' },
@@ -381,9 +387,12 @@ function page(title, body) {
 /** Error page for auth requests that must not be redirected. */
 function errorPage(type, message, extraHtml = '') {
   const { code } = EVENTS[type];
-  return page('Authorization error', `<h1>Authorization error</h1>
+  return page(
+    'Authorization error',
+    `<h1>Authorization error</h1>
 <section id="error"><p class="code">error: ${escapeHtml(type)}</p>
-<p class="code">error-code: ${code}</p><p>${escapeHtml(message)}</p>${extraHtml}</section>`);
+<p class="code">error-code: ${code}</p><p>${escapeHtml(message)}</p>${extraHtml}</section>`,
+  );
 }
 
 function providerSelectHtml() {
@@ -398,7 +407,9 @@ function providerSelectHtml() {
 function consentPage({ request, requestId, prefix, autoApproveMs = null, scriptNonce }) {
   const showSelect = !request.provider && request.prompt.includes('select_provider');
   const field = (id, label, value) => `<dt>${label}</dt><dd id="${id}">${escapeHtml(value)}</dd>`;
-  return page('Mock Nylas consent', `<h1>Mock Nylas: authorize application</h1>
+  return page(
+    'Mock Nylas consent',
+    `<h1>Mock Nylas: authorize application</h1>
 <dl>${field('client-id', 'Client', request.clientId)}
 ${field('provider-name', 'Provider', request.provider ?? (showSelect ? '(choose below)' : DEFAULT_PROVIDER))}
 ${field('scopes', 'Scopes', request.scope)}
@@ -411,7 +422,8 @@ ${showSelect ? providerSelectHtml() : ''}
 <label for="email">Email</label><input id="email" name="email" value="${escapeHtml(request.loginHint ?? DEFAULT_EMAIL)}">
 <div class="actions"><button id="approve" name="decision" value="approve">Approve</button>
 <button id="deny" name="decision" value="deny">Deny</button></div>
-</form>${autoApproveMs === null ? '' : autoApproveScript(autoApproveMs, scriptNonce)}`);
+</form>${autoApproveMs === null ? '' : autoApproveScript(autoApproveMs, scriptNonce)}`,
+  );
 }
 
 function autoApproveScript(ms, nonce) {
@@ -459,7 +471,10 @@ function normaliseAuthRequest(params) {
     state: params.state,
     loginHint: params.login_hint || undefined,
     accessType: params.access_type ?? 'online',
-    prompt: (params.prompt ?? '').split(',').map((p) => p.trim()).filter(Boolean),
+    prompt: (params.prompt ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
     challenge: params.code_challenge,
     challengeMethod: params.code_challenge === undefined ? undefined : (params.code_challenge_method ?? 'plain'),
     credentialId: params.credential_id,
@@ -543,9 +558,11 @@ class MockNylas {
   isRedirectAllowed(client, uri) {
     if (typeof uri !== 'string' || !HEADER_SAFE_RE.test(uri)) return false;
     if (client.redirectUris.includes(uri)) return true;
-    return this.config.allowAnyLoopbackRedirect
-      && this.config.redirectUriPrefixes.some((prefix) => uri.startsWith(prefix))
-      && isSafePrefixedUri(uri);
+    return (
+      this.config.allowAnyLoopbackRedirect &&
+      this.config.redirectUriPrefixes.some((prefix) => uri.startsWith(prefix)) &&
+      isSafePrefixedUri(uri)
+    );
   }
 
   /**
@@ -603,8 +620,20 @@ class MockNylas {
       add(`${prefix}/connect/revoke`, 'POST', this.handleRevoke, 'revoke', prefix);
       add(`${prefix}/connect/tokeninfo`, 'GET', this.handleTokenInfo, 'tokeninfo', prefix);
       add(prefix ? `${prefix}/grants/me` : '/connect/grants/me', 'GET', this.handleGrantsMe, 'grants', prefix);
-      add(prefix ? `${prefix}/grants/me/messages` : '/connect/grants/me/messages', 'GET', this.handleMessages, 'messages', prefix);
-      add(prefix ? `${prefix}/providers/detect` : '/connect/providers/detect', 'GET', this.handleDetect, 'detect', prefix);
+      add(
+        prefix ? `${prefix}/grants/me/messages` : '/connect/grants/me/messages',
+        'GET',
+        this.handleMessages,
+        'messages',
+        prefix,
+      );
+      add(
+        prefix ? `${prefix}/providers/detect` : '/connect/providers/detect',
+        'GET',
+        this.handleDetect,
+        'detect',
+        prefix,
+      );
     }
     add('/__mock/config', 'POST', this.handleControlConfig, 'control');
     add('/__mock/reset', 'POST', this.handleControlReset, 'control');
@@ -618,7 +647,10 @@ class MockNylas {
     res.setHeader('Referrer-Policy', 'no-referrer');
     if (!this.isHostAllowed(req.headers.host)) {
       // DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 sends `Host: evil.example`.
-      return sendNylasError(res, new NylasError('forbidden', { message: 'Host must be 127.0.0.1, localhost or [::1] with this server\'s port' }));
+      return sendNylasError(
+        res,
+        new NylasError('forbidden', { message: "Host must be 127.0.0.1, localhost or [::1] with this server's port" }),
+      );
     }
     this.applyCors(req, res);
     try {
@@ -707,8 +739,15 @@ class MockNylas {
     }
     if (!this.isRedirectAllowed(client, params.redirect_uri)) {
       const mismatch = EVENTS.redirect_uri_mismatch;
-      return sendHtml(res, 400, errorPage('redirect_uri_not_allowed', 'Missing or unregistered redirect_uri',
-        `<p class="code">redirect_uri_mismatch (${mismatch.code}): ${escapeHtml(mismatch.message)}</p>`));
+      return sendHtml(
+        res,
+        400,
+        errorPage(
+          'redirect_uri_not_allowed',
+          'Missing or unregistered redirect_uri',
+          `<p class="code">redirect_uri_mismatch (${mismatch.code}): ${escapeHtml(mismatch.message)}</p>`,
+        ),
+      );
     }
     const problem = findAuthParamProblem(params, duplicates);
     if (problem) {
@@ -735,13 +774,16 @@ class MockNylas {
   }
 
   redirectError(res, redirectUri, state, error, description, prefix) {
-    sendRedirect(res, appendQuery(redirectUri, {
-      error,
-      error_description: description,
-      error_uri: errorUri(EVENTS[error].code),
-      state,
-      ...this.issParam(prefix),
-    }));
+    sendRedirect(
+      res,
+      appendQuery(redirectUri, {
+        error,
+        error_description: description,
+        error_uri: errorUri(EVENTS[error].code),
+        state,
+        ...this.issParam(prefix),
+      }),
+    );
   }
 
   /**
@@ -758,7 +800,14 @@ class MockNylas {
   /** Completes an approved request: adminconsent confirmation or a fresh authorization code. */
   approve(res, request, choice) {
     if (request.responseType === 'adminconsent') {
-      return sendRedirect(res, appendQuery(request.redirectUri, { admin_consent: 'true', state: request.state, ...this.issParam(request.prefix) }));
+      return sendRedirect(
+        res,
+        appendQuery(request.redirectUri, {
+          admin_consent: 'true',
+          state: request.state,
+          ...this.issParam(request.prefix),
+        }),
+      );
     }
     const code = randomToken();
     const email = choice.email || request.loginHint || DEFAULT_EMAIL;
@@ -776,7 +825,10 @@ class MockNylas {
       used: false,
       session: undefined,
     });
-    sendRedirect(res, appendQuery(request.redirectUri, { code, state: request.state, ...this.issParam(request.prefix) }));
+    sendRedirect(
+      res,
+      appendQuery(request.redirectUri, { code, state: request.state, ...this.issParam(request.prefix) }),
+    );
   }
 
   // -- POST …/connect/auth/decision -------------------------------------------------
@@ -799,7 +851,14 @@ class MockNylas {
     this.pendingConsents.delete(fields.request_id);
     const { request } = pending;
     if (fields.decision === 'deny') {
-      return this.redirectError(res, request.redirectUri, request.state, 'access_denied', 'User denied consent', request.prefix);
+      return this.redirectError(
+        res,
+        request.redirectUri,
+        request.state,
+        'access_denied',
+        'User denied consent',
+        request.prefix,
+      );
     }
     const chosen = SELECTABLE_PROVIDERS.includes(fields.provider) ? fields.provider : undefined;
     this.approve(res, request, {
@@ -856,7 +915,8 @@ class MockNylas {
     }
     this.requireClientAndFields(fields, ['client_id', 'code', 'redirect_uri']);
     if (!code) throw new OAuthError('invalid_grant', 'Invalid authorization code');
-    if (reused) throw new OAuthError('invalid_grant', 'Authorization code already used; tokens issued from it were revoked');
+    if (reused)
+      throw new OAuthError('invalid_grant', 'Authorization code already used; tokens issued from it were revoked');
     if (code.expiresAt <= Date.now()) throw new OAuthError('invalid_grant', 'Authorization code expired');
     if (code.clientId !== fields.client_id) throw new OAuthError('invalid_grant', 'Code was issued to another client');
     if (code.redirectUri !== fields.redirect_uri) throw new OAuthError('invalid_grant', 'redirect_uri mismatch');
@@ -867,7 +927,8 @@ class MockNylas {
 
   verifyPkce(code, verifier) {
     if (code.challenge === undefined) {
-      if (verifier !== undefined) throw new OAuthError('invalid_grant', 'code_verifier sent but no code_challenge was used');
+      if (verifier !== undefined)
+        throw new OAuthError('invalid_grant', 'code_verifier sent but no code_challenge was used');
       return;
     }
     if (!verifier) throw new OAuthError('invalid_request', 'code_verifier is required');
@@ -928,7 +989,12 @@ class MockNylas {
     const iat = Date.now() / 1000;
     const lifetime = { iat: Math.floor(iat), exp: iat + ttl };
     const accessToken = this.addToken(randomToken(), 'access', session, lifetime);
-    const idToken = this.addToken(signJwt(this.claims(session, lifetime.iat, ttl), this.jwtKey), 'id', session, lifetime);
+    const idToken = this.addToken(
+      signJwt(this.claims(session, lifetime.iat, ttl), this.jwtKey),
+      'id',
+      session,
+      lifetime,
+    );
     const body = {
       access_token: accessToken,
       expires_in: ttl,
@@ -1031,7 +1097,7 @@ class MockNylas {
     if (!clientId || !this.client(clientId)) {
       throw new NylasError('invalid_request_error', { message: 'client_id or Basic auth is required' });
     }
-    if (!email || !email.includes('@')) throw new NylasError('invalid_query_params', { message: 'email is required' });
+    if (!email?.includes('@')) throw new NylasError('invalid_query_params', { message: 'email is required' });
     sendJson(res, 200, { request_id: randomUUID(), data: { ...detectProvider(email), email } });
   }
 
@@ -1158,18 +1224,41 @@ function parseCliArgs(argv) {
       return argv[i];
     };
     switch (flag) {
-      case '--port': options.port = Number.parseInt(value(), 10); break;
-      case '--client-id': clientId = value(); break;
-      case '--redirect-uri': redirectUris.push(value()); break;
-      case '--cors-origin': corsOrigins.push(value()); break;
-      case '--challenge-encoding': options.challengeEncoding = value(); break;
-      case '--auto-approve': options.autoApprove = true; break;
-      case '--public-refresh': options.publicRefresh = true; break;
-      case '--exact-redirects': options.allowAnyLoopbackRedirect = false; break;
-      case '--iss': options.iss = value(); break;
-      case '--coop': options.coop = value(); break;
-      case '--consent-delay-ms': options.consentDelayMs = wholeNumber(value()); break;
-      default: throw new Error(`unknown argument: ${flag}`);
+      case '--port':
+        options.port = Number.parseInt(value(), 10);
+        break;
+      case '--client-id':
+        clientId = value();
+        break;
+      case '--redirect-uri':
+        redirectUris.push(value());
+        break;
+      case '--cors-origin':
+        corsOrigins.push(value());
+        break;
+      case '--challenge-encoding':
+        options.challengeEncoding = value();
+        break;
+      case '--auto-approve':
+        options.autoApprove = true;
+        break;
+      case '--public-refresh':
+        options.publicRefresh = true;
+        break;
+      case '--exact-redirects':
+        options.allowAnyLoopbackRedirect = false;
+        break;
+      case '--iss':
+        options.iss = value();
+        break;
+      case '--coop':
+        options.coop = value();
+        break;
+      case '--consent-delay-ms':
+        options.consentDelayMs = wholeNumber(value());
+        break;
+      default:
+        throw new Error(`unknown argument: ${flag}`);
     }
   }
   if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port < 65536)) {

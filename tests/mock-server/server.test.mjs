@@ -2,15 +2,15 @@
 // Run: node --test tests/mock-server/
 // Every test talks real HTTP to servers bound to 127.0.0.1 on random ports.
 
-import { describe, it, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
-import vm from 'node:vm';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 import { startMockServer } from './server.mjs';
 import { startStaticServer } from './static.mjs';
 
@@ -161,7 +161,9 @@ const tokenInfo = (query, prefix = '/v3') => request(`${prefix}/connect/tokeninf
 const grantsMe = (token, path = '/v3/grants/me') =>
   request(path, token === undefined ? {} : { headers: { Authorization: `Bearer ${token}` } });
 const revoke = (token, prefix = '/v3') =>
-  request(`${prefix}/connect/revoke${token === undefined ? '' : `?token=${encodeURIComponent(token)}`}`, { method: 'POST' });
+  request(`${prefix}/connect/revoke${token === undefined ? '' : `?token=${encodeURIComponent(token)}`}`, {
+    method: 'POST',
+  });
 
 function decodeJwt(jwt) {
   const [header, payload, signature] = jwt.split('.');
@@ -173,10 +175,12 @@ function decodeJwt(jwt) {
 function rawGet(baseUrl, rawPath) {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    http.get({ hostname, port, path: rawPath }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res));
-    }).on('error', reject);
+    http
+      .get({ hostname, port, path: rawPath }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res));
+      })
+      .on('error', reject);
   });
 }
 
@@ -191,7 +195,9 @@ function spawnCli(script, args) {
     });
     child.once('exit', (code) => reject(new Error(`CLI exited early with ${code}`)));
   });
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, stdout: () => stdout })));
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal, stdout: () => stdout })),
+  );
   return { child, firstLine, exited };
 }
 
@@ -202,7 +208,10 @@ function spawnCli(script, args) {
 describe('authorization request', () => {
   it('shows a consent page with client, provider, scopes, login_hint and the decision form', async () => {
     const { html } = await openConsent({
-      provider: 'google', scope: 'email calendar', login_hint: 'ana@example.com', state: 'xyz',
+      provider: 'google',
+      scope: 'email calendar',
+      login_hint: 'ana@example.com',
+      state: 'xyz',
     });
     assert.match(html, /id="client-id">demo-client</);
     assert.match(html, /id="provider-name">google</);
@@ -289,18 +298,35 @@ describe('authorization request', () => {
     assert.equal(denied.get('iss'), `${mock.url}/v3`, 'error responses carry iss too');
   });
 
-  it('include_grant_scopes=true: the new code carries the grant\'s scopes and the requested ones', async () => {
+  it("include_grant_scopes=true: the new code carries the grant's scopes and the requested ones", async () => {
     await control('config', { autoApprove: true });
-    const first = locationParams(await request(authPath({ state: 'a', scope: 'calendar', login_hint: 'g@example.com' })));
+    const first = locationParams(
+      await request(authPath({ state: 'a', scope: 'calendar', login_hint: 'g@example.com' })),
+    );
     await postToken(codeFields(first.get('code')));
-    const more = locationParams(await request(authPath({ state: 'b', scope: 'https://www.googleapis.com/auth/gmail.readonly', login_hint: 'g@example.com', include_grant_scopes: 'true' })));
+    const more = locationParams(
+      await request(
+        authPath({
+          state: 'b',
+          scope: 'https://www.googleapis.com/auth/gmail.readonly',
+          login_hint: 'g@example.com',
+          include_grant_scopes: 'true',
+        }),
+      ),
+    );
     const { body } = await postToken(codeFields(more.get('code')));
     assert.deepEqual(body.scope.split(' ').sort(), ['calendar', 'https://www.googleapis.com/auth/gmail.readonly']);
-    const alone = locationParams(await request(authPath({ state: 'c', scope: 'contacts', login_hint: 'g@example.com' })));
-    assert.equal((await postToken(codeFields(alone.get('code')))).body.scope, 'contacts', 'without the flag: only the requested');
+    const alone = locationParams(
+      await request(authPath({ state: 'c', scope: 'contacts', login_hint: 'g@example.com' })),
+    );
+    assert.equal(
+      (await postToken(codeFields(alone.get('code')))).body.scope,
+      'contacts',
+      'without the flag: only the requested',
+    );
   });
 
-  it('a resource call without the scope it needs gets the reference\'s 403; providers/detect needs client_id', async () => {
+  it("a resource call without the scope it needs gets the reference's 403; providers/detect needs client_id", async () => {
     await control('config', { autoApprove: true });
     const q = locationParams(await request(authPath({ state: 's', scope: 'calendar' })));
     const { body } = await postToken(codeFields(q.get('code')));
@@ -308,10 +334,17 @@ describe('authorization request', () => {
     assert.equal(res.status, 403);
     const denied = await res.json();
     assert.equal(denied.type, 'api_error');
-    assert.match(denied.message, /following scopes: \['calendar'\]\. You would need a token with at least one of the following scopes: \['https:\/\/www\.googleapis\.com\/auth\/gmail\.readonly'/);
+    assert.match(
+      denied.message,
+      /following scopes: \['calendar'\]\. You would need a token with at least one of the following scopes: \['https:\/\/www\.googleapis\.com\/auth\/gmail\.readonly'/,
+    );
     const detect = await (await request(`/v3/providers/detect?email=a%40gmail.com&client_id=${CLIENT}`)).json();
     assert.deepEqual(detect.data, { provider: 'google', type: 'google', detected: true, email: 'a@gmail.com' });
-    assert.equal((await request('/connect/providers/detect?email=a%40outlook.com&client_id=' + CLIENT).then((r) => r.json())).data.provider, 'microsoft');
+    assert.equal(
+      (await request(`/connect/providers/detect?email=a%40outlook.com&client_id=${CLIENT}`).then((r) => r.json())).data
+        .provider,
+      'microsoft',
+    );
     const anonymous = await request('/v3/providers/detect?email=a%40gmail.com');
     assert.equal(anonymous.status, 401);
   });
@@ -343,7 +376,10 @@ describe('authorization request', () => {
 
   it('adminconsent approve redirects with admin_consent=true and no code', async () => {
     const q = await authorize({
-      response_type: 'adminconsent', provider: 'microsoft', credential_id: 'cred-1', state: 'adm',
+      response_type: 'adminconsent',
+      provider: 'microsoft',
+      credential_id: 'cred-1',
+      state: 'adm',
     });
     assert.equal(q.get('admin_consent'), 'true');
     assert.equal(q.get('state'), 'adm');
@@ -357,7 +393,12 @@ describe('authorization request', () => {
   });
 
   it('missing or unregistered redirect_uri: HTML page with 25003 mentioning 45006', async () => {
-    for (const redirectUri of [undefined, 'https://evil.example/cb', 'http://localhost:80@evil.example/', 'com.example.app:/other']) {
+    for (const redirectUri of [
+      undefined,
+      'https://evil.example/cb',
+      'http://localhost:80@evil.example/',
+      'com.example.app:/other',
+    ]) {
       const html = await assertAuthErrorPage(await request(authPath({ redirect_uri: redirectUri })), 25003);
       assert.match(html, /redirect_uri_not_allowed/);
       assert.match(html, /redirect_uri_mismatch/);
@@ -414,7 +455,7 @@ describe('coop and consentDelayMs', () => {
 
   /** Runs a delayed consent page's inline script against a stand-in document; returns what it did. */
   function runConsentScript(html) {
-    const script = /<script nonce="([^"]+)">([^]*?)<\/script>/.exec(html);
+    const script = /<script nonce="([^"]+)">([\s\S]*?)<\/script>/.exec(html);
     assert.ok(script, 'the page has one nonce-bearing inline script');
     const clicked = [];
     const timers = [];
@@ -472,10 +513,17 @@ describe('coop and consentDelayMs', () => {
     const html = await res.text();
     assert.match(html, /<p id="auto-approve" data-delay-ms="20000">/);
     const { nonce, clicked, timers } = runConsentScript(html);
-    assert.equal(res.headers.get('content-security-policy'),
-      `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'`, 'only that script may run');
+    assert.equal(
+      res.headers.get('content-security-policy'),
+      `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'`,
+      'only that script may run',
+    );
     assert.match(nonce, /^[A-Za-z0-9_-]{43}$/);
-    assert.deepEqual(timers.map((t) => t.ms), [20_000], 'the wait happens in the page, not in the HTTP response');
+    assert.deepEqual(
+      timers.map((t) => t.ms),
+      [20_000],
+      'the wait happens in the page, not in the HTTP response',
+    );
     assert.deepEqual(clicked, []);
     timers[0].fn();
     assert.deepEqual(clicked, ['approve'], 'then it clicks #approve, which posts the form');
@@ -495,7 +543,10 @@ describe('coop and consentDelayMs', () => {
     const second = await request(authPath());
     const a = runConsentScript(await first.text());
     const b = runConsentScript(await second.text());
-    assert.deepEqual(a.timers.map((t) => t.ms), [0]);
+    assert.deepEqual(
+      a.timers.map((t) => t.ms),
+      [0],
+    );
     assert.notEqual(a.nonce, b.nonce);
     assert.equal(first.headers.get(COOP), null, 'the two switches are independent');
   });
@@ -511,11 +562,21 @@ describe('coop and consentDelayMs', () => {
     assert.doesNotMatch(await res.text(), /<script|auto-approve/);
   });
 
-  it('refuses unknown coop values and delays that are not whole milliseconds in setTimeout\'s range', async () => {
-    for (const body of [{ coop: 'same_origin' }, { coop: 'SAME-ORIGIN' }, { coop: true }, { coop: '' },
-      { consentDelayMs: -1 }, { consentDelayMs: 1.5 }, { consentDelayMs: '20000' }, { consentDelayMs: 2 ** 31 }]) {
+  it("refuses unknown coop values and delays that are not whole milliseconds in setTimeout's range", async () => {
+    for (const body of [
+      { coop: 'same_origin' },
+      { coop: 'SAME-ORIGIN' },
+      { coop: true },
+      { coop: '' },
+      { consentDelayMs: -1 },
+      { consentDelayMs: 1.5 },
+      { consentDelayMs: '20000' },
+      { consentDelayMs: 2 ** 31 },
+    ]) {
       const res = await request('/__mock/config', {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
       });
       await assertNylasError(res, 'invalid_request_payload', 700, 400);
     }
@@ -524,11 +585,21 @@ describe('coop and consentDelayMs', () => {
   });
 
   it('CLI: --coop and --consent-delay-ms set the switches; bad values exit with status 2', async () => {
-    const cli = spawnCli('server.mjs', ['--port', '0', '--auto-approve', '--coop', 'same-origin', '--consent-delay-ms', '20000']);
+    const cli = spawnCli('server.mjs', [
+      '--port',
+      '0',
+      '--auto-approve',
+      '--coop',
+      'same-origin',
+      '--consent-delay-ms',
+      '20000',
+    ]);
     try {
       const url = (await cli.firstLine).slice('mock nylas listening on '.length);
-      const res = await fetch(`${url}/v3/connect/auth?client_id=${CLIENT}&redirect_uri=${encodeURIComponent(REDIRECT)}&response_type=code`,
-        { redirect: 'manual' });
+      const res = await fetch(
+        `${url}/v3/connect/auth?client_id=${CLIENT}&redirect_uri=${encodeURIComponent(REDIRECT)}&response_type=code`,
+        { redirect: 'manual' },
+      );
       assert.equal(res.status, 200);
       assert.equal(res.headers.get(COOP), 'same-origin');
       assert.match(await res.text(), /data-delay-ms="20000"/);
@@ -536,7 +607,11 @@ describe('coop and consentDelayMs', () => {
       cli.child.kill('SIGTERM');
     }
     assert.equal((await cli.exited).code, 0);
-    for (const args of [['--coop', 'nope'], ['--consent-delay-ms', '5s'], ['--consent-delay-ms', '']]) {
+    for (const args of [
+      ['--coop', 'nope'],
+      ['--consent-delay-ms', '5s'],
+      ['--consent-delay-ms', ''],
+    ]) {
       const bad = spawnCli('server.mjs', ['--port', '0', ...args]);
       bad.firstLine.catch(() => {});
       assert.equal((await bad.exited).code, 2, args.join(' '));
@@ -607,11 +682,15 @@ describe('token endpoint', () => {
 
   it('rejects other content types with invalid_request 45005', async () => {
     const res = await request('/v3/connect/token', {
-      method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'grant_type=authorization_code',
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: 'grant_type=authorization_code',
     });
     assertOAuthError({ res, body: await res.json() }, 'invalid_request', 45005);
     const bad = await request('/v3/connect/token', {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{not json',
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{not json',
     });
     assertOAuthError({ res: bad, body: await bad.json() }, 'invalid_request', 45005);
   });
@@ -619,8 +698,11 @@ describe('token endpoint', () => {
   it('maps request errors to OAuth errors with Nylas event codes', async () => {
     const code = async () => (await authorize()).get('code');
     assertOAuthError(await postToken({ client_id: CLIENT, code: await code() }), 'invalid_request', 45005);
-    assertOAuthError(await postToken({ grant_type: 'authorization_code', client_id: CLIENT, redirect_uri: REDIRECT }),
-      'invalid_request', 45005);
+    assertOAuthError(
+      await postToken({ grant_type: 'authorization_code', client_id: CLIENT, redirect_uri: REDIRECT }),
+      'invalid_request',
+      45005,
+    );
     assertOAuthError(await postToken(codeFields(await code(), { client_id: 'nope' })), 'invalid_client', 45003, 401);
     assertOAuthError(await postToken({ grant_type: 'password', client_id: CLIENT }), 'unsupported_grant_type', 45007);
     assertOAuthError(await postToken(codeFields('bogus-code')), 'invalid_grant', 45004);
@@ -646,8 +728,11 @@ describe('token endpoint', () => {
     await assertNylasError(await grantsMe(first.body.access_token), 'invalid_token', 45008, 401);
     await assertNylasError(await tokenInfo({ id_token: first.body.id_token }), 'invalid_token', 45008, 400);
     await control('config', { publicRefresh: true });
-    assertOAuthError(await postToken({ grant_type: 'refresh_token', client_id: CLIENT, refresh_token: first.body.refresh_token }),
-      'invalid_grant', 45004);
+    assertOAuthError(
+      await postToken({ grant_type: 'refresh_token', client_id: CLIENT, refresh_token: first.body.refresh_token }),
+      'invalid_grant',
+      45004,
+    );
   });
 
   it('a code is consumed by a failed first attempt, whatever the failure', async () => {
@@ -659,7 +744,12 @@ describe('token endpoint', () => {
     ];
     for (const [override, error, eventCode, status] of failures) {
       const code = (await authorize(pkce)).get('code');
-      assertOAuthError(await postToken(codeFields(code, { code_verifier: NYLAS_VERIFIER, ...override })), error, eventCode, status);
+      assertOAuthError(
+        await postToken(codeFields(code, { code_verifier: NYLAS_VERIFIER, ...override })),
+        error,
+        eventCode,
+        status,
+      );
       const retry = await postToken(codeFields(code, { code_verifier: NYLAS_VERIFIER }));
       assertOAuthError(retry, 'invalid_grant', 45004);
       assert.match(retry.body.error_description, /already used/);
@@ -680,7 +770,13 @@ describe('token endpoint', () => {
     assert.ok(body.access_token);
     const s = await stats();
     assert.equal(s.clientSecretSeen, true);
-    assert.deepEqual(s.tokenRequests.at(-1).fields, ['client_id', 'client_secret', 'code', 'grant_type', 'redirect_uri']);
+    assert.deepEqual(s.tokenRequests.at(-1).fields, [
+      'client_id',
+      'client_secret',
+      'code',
+      'grant_type',
+      'redirect_uri',
+    ]);
   });
 
   it('an HTTP Basic Authorization header also counts as a client secret', async () => {
@@ -702,7 +798,9 @@ describe('PKCE', () => {
    */
   async function redeem(encoding, challenge, verifier, method = 'S256') {
     await control('config', { challengeEncoding: encoding });
-    const code = (await authorize({ code_challenge: challenge, code_challenge_method: method ?? undefined })).get('code');
+    const code = (await authorize({ code_challenge: challenge, code_challenge_method: method ?? undefined })).get(
+      'code',
+    );
     return postToken(codeFields(code, verifier === undefined ? {} : { code_verifier: verifier }));
   }
 
@@ -745,8 +843,12 @@ describe('PKCE', () => {
 // ---------------------------------------------------------------------------
 
 describe('refresh_token grant', () => {
-  const refreshFields = (refreshToken, extra = {}) =>
-    ({ grant_type: 'refresh_token', client_id: CLIENT, refresh_token: refreshToken, ...extra });
+  const refreshFields = (refreshToken, extra = {}) => ({
+    grant_type: 'refresh_token',
+    client_id: CLIENT,
+    refresh_token: refreshToken,
+    ...extra,
+  });
 
   it('without client_secret (publicRefresh off) -> invalid_request 45005', async () => {
     const { refresh_token: rt } = await login({ access_type: 'offline' });
@@ -757,7 +859,9 @@ describe('refresh_token grant', () => {
 
   it('with client_secret: new access token, rotated refresh token, old one invalid', async () => {
     const first = await login({ access_type: 'offline', login_hint: 'r@example.com' });
-    const { res, body } = await postToken(refreshFields(first.refresh_token, { client_secret: 'secret' }), { json: true });
+    const { res, body } = await postToken(refreshFields(first.refresh_token, { client_secret: 'secret' }), {
+      json: true,
+    });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('cache-control'), 'no-store');
     assert.notEqual(body.access_token, first.access_token);
@@ -766,7 +870,11 @@ describe('refresh_token grant', () => {
     assert.equal(body.email, 'r@example.com');
     assert.ok(body.id_token);
     assert.equal((await grantsMe(body.access_token)).status, 200);
-    assertOAuthError(await postToken(refreshFields(first.refresh_token, { client_secret: 'secret' })), 'invalid_grant', 45004);
+    assertOAuthError(
+      await postToken(refreshFields(first.refresh_token, { client_secret: 'secret' })),
+      'invalid_grant',
+      45004,
+    );
     assert.equal((await stats()).clientSecretSeen, true);
   });
 
@@ -803,8 +911,11 @@ describe('revoke', () => {
     assert.deepEqual(await res.json(), {});
     await assertNylasError(await tokenInfo({ access_token: a.access_token }), 'invalid_token', 45008, 400);
     await assertNylasError(await tokenInfo({ id_token: a.id_token }), 'invalid_token', 45008, 400);
-    assertOAuthError(await postToken({ grant_type: 'refresh_token', client_id: CLIENT, refresh_token: a.refresh_token }),
-      'invalid_grant', 45004);
+    assertOAuthError(
+      await postToken({ grant_type: 'refresh_token', client_id: CLIENT, refresh_token: a.refresh_token }),
+      'invalid_grant',
+      45004,
+    );
     assert.equal((await tokenInfo({ access_token: b.access_token })).status, 200);
   });
 
@@ -831,7 +942,16 @@ describe('tokeninfo', () => {
       assert.equal(res.status, 200);
       const body = await res.json();
       assert.match(body.request_id, UUID_RE);
-      assert.deepEqual(Object.keys(body.data).sort(), ['aud', 'email', 'exp', 'iat', 'iss', 'provider', 'scope', 'sub']);
+      assert.deepEqual(Object.keys(body.data).sort(), [
+        'aud',
+        'email',
+        'exp',
+        'iat',
+        'iss',
+        'provider',
+        'scope',
+        'sub',
+      ]);
       assert.equal(body.data.iss, `${mock.url}/v3`);
       assert.equal(body.data.aud, CLIENT);
       assert.equal(body.data.sub, t.grant_id);
@@ -878,8 +998,12 @@ describe('grants/me', () => {
 
   it('missing Authorization -> 401 invalid_request_error 401; bad token -> 401 invalid_token 45008', async () => {
     await assertNylasError(await grantsMe(undefined), 'invalid_request_error', 401, 401);
-    await assertNylasError(await request('/v3/grants/me', { headers: { Authorization: 'Basic abc' } }),
-      'invalid_request_error', 401, 401);
+    await assertNylasError(
+      await request('/v3/grants/me', { headers: { Authorization: 'Basic abc' } }),
+      'invalid_request_error',
+      401,
+      401,
+    );
     await assertNylasError(await grantsMe('bogus'), 'invalid_token', 45008, 401);
     const t = await login();
     await assertNylasError(await grantsMe(t.id_token), 'invalid_token', 45008, 401);
@@ -901,11 +1025,18 @@ describe('legacy (un-prefixed) routes', () => {
     const info = await tokenInfo({ access_token: body.access_token }, '');
     assert.equal((await info.json()).data.iss, mock.url);
     assert.equal((await grantsMe(body.access_token, '/connect/grants/me')).status, 200);
-    const refreshed = await postToken({ grant_type: 'refresh_token', client_id: CLIENT, client_secret: 'x',
-      refresh_token: body.refresh_token }, { prefix: '' });
+    const refreshed = await postToken(
+      { grant_type: 'refresh_token', client_id: CLIENT, client_secret: 'x', refresh_token: body.refresh_token },
+      { prefix: '' },
+    );
     assert.equal(refreshed.res.status, 200);
     assert.equal((await revoke(refreshed.body.access_token, '')).status, 200);
-    await assertNylasError(await grantsMe(refreshed.body.access_token, '/connect/grants/me'), 'invalid_token', 45008, 401);
+    await assertNylasError(
+      await grantsMe(refreshed.body.access_token, '/connect/grants/me'),
+      'invalid_token',
+      45008,
+      401,
+    );
     const s = await stats();
     assert.deepEqual(s.requests, { auth: 1, token: 2, revoke: 1, tokeninfo: 1, grants: 2, messages: 0, detect: 0 });
   });
@@ -918,10 +1049,15 @@ describe('legacy (un-prefixed) routes', () => {
 });
 
 describe('CORS', () => {
-  const preflight = (pathName, origin) => request(pathName, {
-    method: 'OPTIONS',
-    headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
-  });
+  const preflight = (pathName, origin) =>
+    request(pathName, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: origin,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
+    });
 
   it('answers preflights with 204 and reflects loopback origins', async () => {
     for (const p of ['/v3/connect/token', '/connect/token', '/v3/connect/revoke', '/v3/grants/me', '/__mock/config']) {
@@ -953,8 +1089,10 @@ describe('CORS', () => {
 
   it('corsOrigins array allows exact origins only', async () => {
     await control('config', { corsOrigins: ['https://app.example'] });
-    assert.equal((await preflight('/v3/connect/token', 'https://app.example')).headers.get('access-control-allow-origin'),
-      'https://app.example');
+    assert.equal(
+      (await preflight('/v3/connect/token', 'https://app.example')).headers.get('access-control-allow-origin'),
+      'https://app.example',
+    );
     assert.equal((await preflight('/v3/connect/token', ORIGIN)).headers.get('access-control-allow-origin'), null);
   });
 });
@@ -1038,27 +1176,35 @@ describe('Host check', () => {
    */
   function withHost(host, pathAndQuery, { method = 'GET', headers = {}, body } = {}) {
     return new Promise((resolve, reject) => {
-      const req = http.request({
-        hostname: '127.0.0.1',
-        port: mock.port,
-        path: pathAndQuery,
-        method,
-        setHost: false, // else Node puts its own Host in place of an empty one
-        headers: { ...(host === null ? {} : { Host: host }), ...headers },
-      }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => { text += chunk; });
-        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: text }));
-      });
+      const req = http.request(
+        {
+          hostname: '127.0.0.1',
+          port: mock.port,
+          path: pathAndQuery,
+          method,
+          setHost: false, // else Node puts its own Host in place of an empty one
+          headers: { ...(host === null ? {} : { Host: host }), ...headers },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk) => {
+            text += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: text }));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
   }
 
-  const postJson = (host, pathName, value) => withHost(host, pathName, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(value),
-  });
+  const postJson = (host, pathName, value) =>
+    withHost(host, pathName, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(value),
+    });
 
   function assertForbidden(res, what) {
     assert.equal(res.status, 403, what);
@@ -1078,7 +1224,8 @@ describe('Host check', () => {
     assertForbidden(await withHost(evil, '/__mock/stats'), 'stats');
     assert.equal((await stats()).requests.token, 1, 'nothing was reset');
     const preflight = await withHost(evil, '/__mock/config', {
-      method: 'OPTIONS', headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'POST' },
+      method: 'OPTIONS',
+      headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'POST' },
     });
     assert.equal(preflight.status, 403);
     assert.equal(preflight.headers['access-control-allow-origin'], undefined);
@@ -1089,9 +1236,14 @@ describe('Host check', () => {
     assertForbidden(await withHost(evil, authPath()), 'auth');
     await control('config', { autoApprove: true });
     assertForbidden(await withHost(evil, authPath()), 'auth with autoApprove');
-    assertForbidden(await withHost(evil, '/v3/connect/token', {
-      method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'grant_type=x',
-    }), 'token');
+    assertForbidden(
+      await withHost(evil, '/v3/connect/token', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=x',
+      }),
+      'token',
+    );
     assertForbidden(await withHost(evil, '/connect/tokeninfo?access_token=x'), 'legacy tokeninfo');
     assertForbidden(await withHost(evil, '/v3/nothing'), 'unknown routes too');
     assert.deepEqual(Object.values((await stats()).requests), [0, 0, 0, 0, 0, 0, 0], 'refused before routing');
@@ -1112,10 +1264,24 @@ describe('Host check', () => {
     const p = mock.port;
     const otherPort = p === 65535 ? p - 1 : p + 1;
     const hosts = [
-      'evil.example', `evil.example:${p}`, `127.0.0.1.evil.example:${p}`, `localhost.evil.example:${p}`,
-      `evil.localhost:${p}`, `localhost.:${p}`, `127.0.0.2:${p}`, `0.0.0.0:${p}`, `[::ffff:127.0.0.1]:${p}`,
-      `2130706433:${p}`, `::1:${p}`, `[::1]x:${p}`, `localhost:${p}@evil.example`,
-      `127.0.0.1:${otherPort}`, `localhost:0${p}`, 'localhost', '127.0.0.1', '',
+      'evil.example',
+      `evil.example:${p}`,
+      `127.0.0.1.evil.example:${p}`,
+      `localhost.evil.example:${p}`,
+      `evil.localhost:${p}`,
+      `localhost.:${p}`,
+      `127.0.0.2:${p}`,
+      `0.0.0.0:${p}`,
+      `[::ffff:127.0.0.1]:${p}`,
+      `2130706433:${p}`,
+      `::1:${p}`,
+      `[::1]x:${p}`,
+      `localhost:${p}@evil.example`,
+      `127.0.0.1:${otherPort}`,
+      `localhost:0${p}`,
+      'localhost',
+      '127.0.0.1',
+      '',
     ];
     for (const host of hosts) assertForbidden(await withHost(host, '/__mock/stats'), JSON.stringify(host));
     const none = await withHost(null, '/__mock/stats');
@@ -1139,7 +1305,11 @@ describe('control API and startMockServer()', () => {
 
   it('rejects unknown keys and invalid values with invalid_request_payload 700', async () => {
     for (const body of ['{"bogus":1}', '{"challengeEncoding":"md5"}', '{"faults":{"token":"explode"}}', '[]', '{']) {
-      const res = await request('/__mock/config', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      const res = await request('/__mock/config', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body,
+      });
       await assertNylasError(res, 'invalid_request_payload', 700, 400);
     }
   });
@@ -1172,11 +1342,15 @@ describe('control API and startMockServer()', () => {
     });
     try {
       assert.equal(own.url, `http://127.0.0.1:${own.port}`);
-      const ok = await fetch(`${own.url}/v3/connect/auth?client_id=app&redirect_uri=${encodeURIComponent('https://app.example/cb')}&response_type=code`,
-        { redirect: 'manual' });
+      const ok = await fetch(
+        `${own.url}/v3/connect/auth?client_id=app&redirect_uri=${encodeURIComponent('https://app.example/cb')}&response_type=code`,
+        { redirect: 'manual' },
+      );
       assert.match(ok.headers.get('location'), /^https:\/\/app\.example\/cb\?code=/);
-      const bad = await fetch(`${own.url}/v3/connect/auth?client_id=app&redirect_uri=${encodeURIComponent(REDIRECT)}&response_type=code`,
-        { redirect: 'manual' });
+      const bad = await fetch(
+        `${own.url}/v3/connect/auth?client_id=app&redirect_uri=${encodeURIComponent(REDIRECT)}&response_type=code`,
+        { redirect: 'manual' },
+      );
       await assertAuthErrorPage(bad, 25003);
     } finally {
       await own.close();
@@ -1185,13 +1359,24 @@ describe('control API and startMockServer()', () => {
   });
 
   it('CLI prints one line, applies --client-id/--redirect-uri and exits on SIGTERM', async () => {
-    const cli = spawnCli('server.mjs', ['--port', '0', '--client-id', 'cli-client', '--redirect-uri', 'https://cli.example/cb']);
+    const cli = spawnCli('server.mjs', [
+      '--port',
+      '0',
+      '--client-id',
+      'cli-client',
+      '--redirect-uri',
+      'https://cli.example/cb',
+    ]);
     const line = await cli.firstLine;
     assert.match(line, /^mock nylas listening on http:\/\/127\.0\.0\.1:\d+$/);
     const url = line.slice('mock nylas listening on '.length);
-    const ok = await fetch(`${url}/v3/connect/auth?client_id=cli-client&redirect_uri=${encodeURIComponent('https://cli.example/cb')}&response_type=code`);
+    const ok = await fetch(
+      `${url}/v3/connect/auth?client_id=cli-client&redirect_uri=${encodeURIComponent('https://cli.example/cb')}&response_type=code`,
+    );
     assert.equal(ok.status, 200);
-    const unknown = await fetch(`${url}/v3/connect/auth?client_id=${CLIENT}&redirect_uri=${encodeURIComponent(REDIRECT)}&response_type=code`);
+    const unknown = await fetch(
+      `${url}/v3/connect/auth?client_id=${CLIENT}&redirect_uri=${encodeURIComponent(REDIRECT)}&response_type=code`,
+    );
     await assertAuthErrorPage(unknown, 45003);
     cli.child.kill('SIGTERM');
     const { code, stdout } = await cli.exited;
@@ -1218,8 +1403,14 @@ describe('static server', () => {
     fs.mkdirSync(path.join(root, 'sub'));
     fs.writeFileSync(path.join(root, 'sub', 'index.html'), '<h1>sub</h1>');
     const files = {
-      'pkg/app_bg.wasm': '\0asm', 'pkg/app.js': '', 'pkg/app.mjs': '', 'pkg/app.d.ts': '', 'pkg/app.js.map': '{}',
-      'pkg/package.json': '{}', 'style.css': '', 'callback.html': '',
+      'pkg/app_bg.wasm': '\0asm',
+      'pkg/app.js': '',
+      'pkg/app.mjs': '',
+      'pkg/app.d.ts': '',
+      'pkg/app.js.map': '{}',
+      'pkg/package.json': '{}',
+      'style.css': '',
+      'callback.html': '',
     };
     for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(root, name), content);
     fs.symlinkSync(outside, path.join(root, 'escape'));
@@ -1262,7 +1453,12 @@ describe('static server', () => {
   });
 
   it('refuses path traversal and symlink escapes; 404 for missing files; 405 for POST', async () => {
-    for (const raw of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2f..%2fetc%2fpasswd', '/sub/..%5c..%5csecret.txt']) {
+    for (const raw of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/..%2f..%2fetc%2fpasswd',
+      '/sub/..%5c..%5csecret.txt',
+    ]) {
       const res = await rawGet(server.url, raw);
       assert.ok([400, 403, 404].includes(res.statusCode), `${raw} -> ${res.statusCode}`);
     }

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
+
 // Tiny static file server for the browser demo/tests (serves the wasm bundle).
 // Zero dependencies; binds 127.0.0.1 only; never caches; refuses path traversal.
 
-import http from 'node:http';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -91,7 +92,9 @@ function handle(root, req, res) {
   const { size } = fs.statSync(result.file);
   res.writeHead(200, { 'Content-Type': contentTypeFor(result.file), 'Content-Length': size });
   if (req.method === 'HEAD') return res.end();
-  fs.createReadStream(result.file).on('error', () => res.destroy()).pipe(res);
+  fs.createReadStream(result.file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
 /**

@@ -48,6 +48,7 @@ const REQUIRED_FILES = [
   'README.md',
   'pkg/index.js',
   'pkg/error.js',
+  'pkg/session.js',
   'pkg/callback.js',
   'pkg/index.d.ts',
   'pkg/callback.d.ts',

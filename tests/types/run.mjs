@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { DECLARATIONS, findAny } from './check-no-any.mjs';
 
@@ -103,15 +103,19 @@ for (const file of files) {
 
 // 3. Option names: declarations against the runtime's lists.
 {
-  const lists = {};
-  const rust = readFileSync(path.join(root, 'src/api/mod.rs'), 'utf8');
-  for (const m of rust.matchAll(/pub const (\w+): &\[&str\] = &\[([\s\S]*?)\];/g)) {
-    lists[m[1]] = [...m[2].matchAll(/"([^"]+)"/g)].map((q) => q[1]);
-  }
-  const js = readFileSync(path.join(root, 'js/index.js'), 'utf8');
-  for (const m of js.matchAll(/const (AUTH_DEFAULTS|PAGE_OPTIONS) = \[([^\]]*)\]/g)) {
-    lists[m[1]] = [...m[2].matchAll(/'([^']+)'/g)].map((q) => q[1]);
-  }
+  // js/fields.js is generated from npm/src/fields.rs (the one home of these lists; a Rust test fails on drift).
+  const f = await import(pathToFileURL(path.join(root, 'js/fields.js')).href);
+  const names = (list) => list.map((e) => (typeof e === 'string' ? e : e[0]));
+  const lists = {
+    CONFIG_OPTIONS: names(f.CONFIG),
+    CLIENT_OPTIONS: names(f.CLIENT),
+    AUTHORIZATION_OPTIONS: names(f.AUTHORIZATION),
+    ENDPOINT_OPTIONS: names(f.CONFIG.find((e) => e[0] === 'endpoints')[2]),
+    TOKEN_REQUEST_OPTIONS: names(f.TOKEN_REQUEST),
+    EXPECTATIONS: names(f.EXPECTATIONS),
+    AUTH_DEFAULTS: names(f.LOGIN_DEFAULTS),
+    PAGE_OPTIONS: names(f.PAGE),
+  };
   const want = [
     'CONFIG_OPTIONS',
     'CLIENT_OPTIONS',
@@ -122,8 +126,7 @@ for (const file of files) {
     'AUTH_DEFAULTS',
     'PAGE_OPTIONS',
   ];
-  for (const name of want)
-    if (!lists[name]?.length) fail(`option names: cannot read ${name} from src/api/mod.rs or js/index.js`);
+  for (const name of want) if (!lists[name]?.length) fail(`option names: cannot read ${name} from js/fields.js`);
   const L = (...names) => names.flatMap((n) => lists[n] ?? []);
 
   const program = ts.createProgram(DECLARATIONS, { ...parsed.options, noEmit: true });
@@ -134,7 +137,7 @@ for (const file of files) {
     return new Map((sym ? checker.getExportsOfModule(sym) : []).map((e) => [e.name, e]));
   };
   const [indexExports, callbackExports] = DECLARATIONS.map(exportsOf);
-  const names = (type) => {
+  const propertyNames = (type) => {
     // A union (`A & (B | C)` is normalized to one) accepts the names of every member.
     const members = type.isUnion() ? type.types : [type];
     return [...new Set(members.flatMap((t) => checker.getPropertiesOfType(t).map((p) => p.name)))];
@@ -153,40 +156,48 @@ for (const file of files) {
   const auth = declared('NylasAuth');
   const method = (name) => checker.getTypeOfSymbol(auth.getProperty(name));
   const checks = [
-    ['ClientConfig', names(declared('ClientConfig')), L('CONFIG_OPTIONS')],
-    ['Endpoints', names(declared('Endpoints')), L('ENDPOINT_OPTIONS')],
-    ['AuthorizationOptions', names(declared('AuthorizationOptions')), L('AUTHORIZATION_OPTIONS')],
+    ['ClientConfig', propertyNames(declared('ClientConfig')), L('CONFIG_OPTIONS')],
+    ['Endpoints', propertyNames(declared('Endpoints')), L('ENDPOINT_OPTIONS')],
+    ['AuthorizationOptions', propertyNames(declared('AuthorizationOptions')), L('AUTHORIZATION_OPTIONS')],
     [
       'NylasAuthOptions',
-      names(declared('NylasAuthOptions')),
+      propertyNames(declared('NylasAuthOptions')),
       L('CONFIG_OPTIONS', 'CLIENT_OPTIONS', 'AUTH_DEFAULTS', 'PAGE_OPTIONS'),
     ],
     [
       'buildAuthorizationUrl(options)',
-      names(param(valueType(indexExports, 'buildAuthorizationUrl'), 0)),
+      propertyNames(param(valueType(indexExports, 'buildAuthorizationUrl'), 0)),
       L('CONFIG_OPTIONS', 'AUTHORIZATION_OPTIONS'),
     ],
-    ['resolveConfig(options)', names(param(valueType(indexExports, 'resolveConfig'), 0)), L('CONFIG_OPTIONS')],
-    ['NylasAuth#authorizationUrl(options)', names(param(method('authorizationUrl'), 0)), L('AUTHORIZATION_OPTIONS')],
+    ['resolveConfig(options)', propertyNames(param(valueType(indexExports, 'resolveConfig'), 0)), L('CONFIG_OPTIONS')],
+    [
+      'NylasAuth#authorizationUrl(options)',
+      propertyNames(param(method('authorizationUrl'), 0)),
+      L('AUTHORIZATION_OPTIONS'),
+    ],
     [
       'NylasAuth#loginWithRedirect(options)',
-      names(param(method('loginWithRedirect'), 0)),
+      propertyNames(param(method('loginWithRedirect'), 0)),
       [...L('AUTHORIZATION_OPTIONS'), 'openUrl'],
     ],
     [
       'NylasAuth#reauthenticate(options)',
-      names(param(method('reauthenticate'), 0)),
+      propertyNames(param(method('reauthenticate'), 0)),
       [...L('AUTHORIZATION_OPTIONS'), 'openUrl'],
     ],
     [
       'NylasAuth#loginWithPopup(options)',
-      names(param(method('loginWithPopup'), 0)),
+      propertyNames(param(method('loginWithPopup'), 0)),
       [...L('AUTHORIZATION_OPTIONS'), 'popup'],
     ],
-    ['parseCallback(input, expected)', names(param(valueType(callbackExports, 'parseCallback'), 1)), L('EXPECTATIONS')],
+    [
+      'parseCallback(input, expected)',
+      propertyNames(param(valueType(callbackExports, 'parseCallback'), 1)),
+      L('EXPECTATIONS'),
+    ],
     [
       'tokenRequest(options)',
-      names(param(valueType(callbackExports, 'tokenRequest'), 0)),
+      propertyNames(param(valueType(callbackExports, 'tokenRequest'), 0)),
       L('CONFIG_OPTIONS', 'TOKEN_REQUEST_OPTIONS'),
     ],
   ];

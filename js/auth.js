@@ -6,12 +6,13 @@
 import { check } from './error.js';
 import { AUTHORIZATION, CALLBACK_PARAMS, CLIENT, CONFIG, LOGIN_DEFAULTS, PAGE } from './fields.js';
 import * as wasm from './login_wasm.js';
-import { checkNames, object, optionError, pack } from './options.js';
+import { checkNames, checkPage, object, optionError, pack } from './options.js';
 import { features, forward, popupState, watch } from './popup.js';
 import { resolveStorage } from './storage.js';
 
 /** A NylasPkceError for a failure only the page sees (0 popup_blocked, 1 popup_closed, 2 timeout,
- * 3 network_error, 4 storage_unavailable, 5 login_required); its message comes from the wasm. */
+ * 3 network_error, 4 storage_unavailable, 5 login_required, 6 session_ended); its message comes from the
+ * wasm. */
 export const pageError = (code) => {
   try {
     check(wasm.fail(code));
@@ -19,6 +20,8 @@ export const pageError = (code) => {
     return e;
   }
 };
+
+const EVENTS = ['tokens', 'expired', 'logout', 'error'];
 
 /** Callbacks being handled, by client namespace and URL: a second call shares the first one's promise. */
 const inflight = new Map();
@@ -118,14 +121,22 @@ export class NylasAuth {
   #listeners = new Map();
   /** The popup flow in progress, if any (see popup.js `watch`). A new one replaces it. */
   #popup = null;
+  /**
+   * The session: a logout, or another tab's login or logout, starts a new one. A code exchange or a
+   * refresh whose session has ended by the time its answer comes stores nothing (session_ended).
+   */
+  #session = 0;
+  /** The refresh in flight, shared by every getAccessToken() that needs it. */
+  #refreshing = null;
 
   constructor(options) {
     if (!options || typeof options !== 'object' || Array.isArray(options)) throw optionError('options', 'o', true);
     checkNames(options, [CONFIG, CLIENT, LOGIN_DEFAULTS, PAGE], true);
+    checkPage(options, true);
     this.#options = options;
     this.#config = pack(CONFIG, options, true);
-    this.#defaults = pack(AUTHORIZATION, options, false);
-    this.#settingsText = check(wasm.configure(this.#config, pack(CLIENT, options, true)));
+    this.#defaults = pack(AUTHORIZATION, options, true);
+    this.#settingsText = check(wasm.configure(this.#config, pack(CLIENT, options, true), this.#defaults));
     this.#settings = JSON.parse(this.#settingsText);
     const fail = () => pageError(4);
     this.#transactions = resolveStorage(options.storage ?? 'session', fail);
@@ -138,6 +149,32 @@ export class NylasAuth {
       // storage that fails now: start logged out
     }
     if (stored && this.#tokenState(stored) > 0) this.#record = stored;
+    if (kind === 'local') globalThis.addEventListener?.('storage', (e) => this.#otherTab(e));
+  }
+
+  /**
+   * Another tab that shares token storage (`local`) logged in, refreshed or logged out: take its tokens
+   * (or forget ours), start a new session, and tell the listeners.
+   */
+  #otherTab(e) {
+    const key = this.#settings.tokenKey;
+    if (e.key !== key && e.key !== null) return;
+    let record = null;
+    try {
+      record = this.#tokenStorage.get(key);
+    } catch {
+      return;
+    }
+    if (record === (this.#record || null)) return;
+    this.#session++;
+    if (record && this.#tokenState(record) > 0) {
+      this.#record = record;
+      this.#emit('tokens', JSON.parse(record));
+    } else if (this.#record) {
+      this.#record = '';
+      this.#popup?.cancel(false);
+      this.#emit('logout');
+    }
   }
 
   /** What a token record is worth: 0 not a token set, 1 expired, 2 valid (the wasm's `restore`). */
@@ -190,6 +227,7 @@ export class NylasAuth {
   #call(options, own) {
     const o = object(options, false);
     checkNames(o, [AUTHORIZATION, own], false);
+    checkPage(o, false);
     return o;
   }
 
@@ -254,8 +292,11 @@ export class NylasAuth {
     if (op.length > 1) store.remove(op.slice(1));
     const step = JSON.parse(check(r.slice(split + 1)));
     if (!step.exchange) return step;
+    const gen = this.#session;
     const { status, body } = await this.#fetch(step.exchange);
     const record = check(s.exchanged(status, body, Date.now(), ''));
+    // Logged out (here or in another tab) while the code was being exchanged: drop the tokens.
+    if (gen !== this.#session) throw pageError(6);
     this.#setTokens(record);
     const result = { type: 'tokens', ...JSON.parse(record) };
     if ('appState' in step) result.appState = step.appState;
@@ -323,19 +364,27 @@ export class NylasAuth {
   #popupLogin(options, reauthenticate) {
     let req;
     let size;
+    let given;
     try {
-      const { popup, ...rest } = this.#call(options, ['popup']);
+      const { popup, window: win, ...rest } = this.#call(options, ['popup', 'window']);
       size = { width: 500, height: 650, timeoutMs: 300_000, ...this.#options.popup, ...popup };
+      given = win ?? null;
       req = this.#start(rest, reauthenticate, true);
     } catch (e) {
+      given?.close?.();
       return this.#run(Promise.reject(e));
     }
-    // A flow already waiting hands its window over (a second click must not need a second popup, which a
-    // browser may block); otherwise a new window, with a name of its own per flow (drawn by the wasm), so
-    // no other frame can target it by a well-known name.
-    const previous = this.#popup?.win;
+    // A window the app opened itself in the click (it had to await something first) is ours from now on.
+    // Else a flow already waiting hands its window over (a second click must not need a second popup,
+    // which a browser may block); otherwise a new window, with a name of its own per flow (drawn by the
+    // wasm), so no other frame can target it by a well-known name.
+    const previous = given ?? this.#popup?.win;
     const reuse = previous && !previous.closed ? previous : null;
-    this.#popup?.cancel(!!reuse);
+    if (given && !reuse) {
+      this.#forgetTransactions(req.key);
+      return this.#run(Promise.reject(pageError(1)));
+    }
+    this.#popup?.cancel(!!reuse && reuse === this.#popup.win);
     let win = null;
     if (reuse) {
       try {
@@ -395,8 +444,28 @@ export class NylasAuth {
     if (!this.#record) throw pageError(5);
     // A valid token needs nothing from the second half: a logged-in page never loads it.
     if (this.#tokenState(this.#record) === 2) return JSON.parse(this.#record).accessToken;
+    // One refresh at a time in this tab; across tabs sharing token storage, one at a time (Web Locks).
+    this.#refreshing ??= this.#locked(() => this.#refresh()).finally(() => {
+      this.#refreshing = null;
+    });
+    return this.#refreshing;
+  }
+
+  /** Runs `fn` holding this client's token lock where tabs share token storage and Web Locks exist. */
+  #locked(fn) {
+    const locks = globalThis.navigator?.locks;
+    if (this.#options.tokenStorage !== 'local' || typeof locks?.request !== 'function') return fn();
+    return locks.request(`nylas-pkce:${this.#settings.tokenKey}`, fn);
+  }
+
+  async #refresh() {
+    // Another tab may have refreshed (or logged out) while this one waited for the lock.
+    if (this.#options.tokenStorage === 'local') this.#otherTab({ key: null });
+    if (!this.#record) throw pageError(5);
+    if (this.#tokenState(this.#record) === 2) return JSON.parse(this.#record).accessToken;
     const s = await session();
-    const step = JSON.parse(check(s.access(this.#settingsText, this.#record, Date.now())));
+    const before = this.#record;
+    const step = JSON.parse(check(s.access(this.#settingsText, before, Date.now())));
     if (step.token) return step.token;
     if (step.expired) {
       this.#setTokens('');
@@ -404,7 +473,13 @@ export class NylasAuth {
       throw pageError(5);
     }
     const { status, body } = await this.#fetch(step.refresh);
-    const record = check(s.exchanged(status, body, Date.now(), this.#record));
+    const record = check(s.exchanged(status, body, Date.now(), before));
+    // Logged out, or other tokens arrived (a login, another tab's refresh), while the refresh was in
+    // flight: keep what is there now.
+    if (this.#record !== before) {
+      if (this.#tokenState(this.#record) === 2) return JSON.parse(this.#record).accessToken;
+      throw pageError(6);
+    }
     this.#setTokens(record);
     return JSON.parse(record).accessToken;
   }
@@ -450,6 +525,7 @@ export class NylasAuth {
    * promise rejects with the first failure, a storage failure first (the tokens would come back on reload).
    */
   logout() {
+    this.#session++;
     this.#popup?.cancel(false);
     const old = this.#record;
     const stored = this.#setTokens('');
@@ -496,6 +572,8 @@ export class NylasAuth {
    * Returns the unsubscribe function.
    */
   on(event, listener) {
+    if (!EVENTS.includes(event)) throw optionError('event', `must be one of ${EVENTS.join(', ')}`, false);
+    if (typeof listener !== 'function') throw optionError('listener', 'must be a function', false);
     if (!this.#listeners.has(event)) this.#listeners.set(event, new Set());
     this.#listeners.get(event).add(listener);
     return () => this.#listeners.get(event)?.delete(listener);

@@ -36,7 +36,8 @@ export type NylasPkceErrorCode =
   | 'popup_blocked'
   | 'popup_closed'
   | 'login_required'
-  | 'crypto_unavailable';
+  | 'crypto_unavailable'
+  | 'session_ended';
 
 /** Every error this package throws or rejects with. Never contains a code, verifier, state or token. */
 export class NylasPkceError extends Error {

@@ -68,7 +68,7 @@ export function buildAuthorizationUrl(options) {
 export function resolveConfig(options) {
   const o = object(options, true);
   checkNames(o, [CONFIG, CLIENT, LOGIN_DEFAULTS], true);
-  return JSON.parse(check(wasm.configure(pack(CONFIG, o, true), pack(CLIENT, o, true)))).config;
+  return JSON.parse(check(wasm.configure(pack(CONFIG, o, true), pack(CLIENT, o, true), ''))).config;
 }
 
 /**

@@ -101,3 +101,48 @@ export function pack(list, options, config) {
   }
   return out.join('\0');
 }
+
+const STORAGES = ['session', 'local', 'memory'];
+const INT32 = 2 ** 31 - 1;
+
+/** A storage option: 'session' | 'local' | 'memory', or an adapter with get, set, remove and keys. */
+function storageOption(name, v, config) {
+  if (v === undefined || STORAGES.includes(v)) return;
+  const fns = ['get', 'set', 'remove', 'keys'];
+  if (isObject(v) && fns.every((f) => typeof v[f] === 'function')) return;
+  throw optionError(name, "must be 'session', 'local', 'memory' or an adapter { get, set, remove, keys }", config);
+}
+
+/** `popup`: `{ width, height, timeoutMs }`, whole numbers (sizes 100–10000 px, time-out 1 ms to 2³¹−1 ms). */
+function popupOption(v, config) {
+  if (v == null) return;
+  if (!isObject(v)) throw optionError('popup', 'o', config);
+  checkNames(v, [['width', 'height', 'timeoutMs']], config);
+  for (const [k, min, max] of [
+    ['width', 100, 10_000],
+    ['height', 100, 10_000],
+    ['timeoutMs', 1, INT32],
+  ]) {
+    const n = v[k];
+    if (n !== undefined && !(Number.isInteger(n) && n >= min && n <= max)) {
+      throw optionError(k, `must be a whole number from ${min} to ${max}`, config);
+    }
+  }
+}
+
+/**
+ * The options the page itself uses (fields.js `PAGE`), checked by type and value: `storage`,
+ * `tokenStorage`, `openUrl`, `popup`, `cleanUrl` (a call's own `popup`, `openUrl` and `window` too).
+ */
+export function checkPage(o, config) {
+  storageOption('storage', o.storage, config);
+  storageOption('tokenStorage', o.tokenStorage, config);
+  if (o.openUrl !== undefined && typeof o.openUrl !== 'function')
+    throw optionError('openUrl', 'must be a function', config);
+  if (o.cleanUrl !== undefined && typeof o.cleanUrl !== 'boolean') throw optionError('cleanUrl', 'b', config);
+  popupOption(o.popup, config);
+  const w = o.window;
+  if (w != null && !(typeof w === 'object' && typeof w.close === 'function' && 'location' in w)) {
+    throw optionError('window', 'must be a window the app opened in the click (window.open)', config);
+  }
+}

@@ -20,11 +20,23 @@ const close = (win) => {
   }
 };
 
+/** Whether this page has the focus (a page without a document counts as focused). */
+const focused = () => globalThis.document?.hasFocus?.() ?? true;
+
 /**
  * Waits for the callback of the popup `win` opened for `state`: `accept(url)` gives the flow's result.
- * Rejects with `fail(1)` (popup_closed) when the window closes without one, `fail(2)` (timeout) after
+ * Rejects with `fail(1)` (popup_closed) when the popup is closed without one, `fail(2)` (timeout) after
  * `timeoutMs`. Returns `{ promise, win, cancel(keepWindow) }`; `cancel` ends the flow as if the popup
  * closed (a newer login may keep the window).
+ *
+ * `win.closed` is advisory. A popup that reaches a page sent with Cross-Origin-Opener-Policy (Microsoft's
+ * login pages, Amazon Cognito, …) moves to another browsing-context group: its opener's handle then reads
+ * `closed` although the popup is still open, and its callback arrives only through the BroadcastChannel.
+ * A browser moves the focus to a popup it opens and gives it back to the opener when the popup closes. So
+ * a popup that reads closed while the opener does not have the focus is taken to be cut off and still
+ * open; once the opener has the focus again (the user is back in the app) a popup that reads closed is
+ * closed, and the flow ends with popup_closed half a second later (its message may still be on the way).
+ * The time-out bounds the wait either way.
  */
 export function watch(win, state, timeoutMs, accept, fail) {
   let cancel;
@@ -52,9 +64,11 @@ export function watch(win, state, timeoutMs, accept, fail) {
     };
     addEventListener('message', onMessage);
     if (channel) channel.onmessage = (e) => take(e.data);
-    // A closed popup may still have a message in flight: give it half a second.
     const poll = setInterval(() => {
-      if (!win.closed) return;
+      if (!win.closed || !focused()) {
+        closedSince = 0;
+        return;
+      }
       closedSince ||= Date.now();
       if (Date.now() - closedSince > 500) done(reject, fail(1));
     }, 100);
@@ -66,7 +80,10 @@ export function watch(win, state, timeoutMs, accept, fail) {
   return { promise, win, cancel };
 }
 
-/** On a popup's callback page: posts `url` to the opener (same origin) and on the flow's channel, then closes. */
+/**
+ * On a popup's callback page: posts `url` to the opener (same origin) and on the flow's channel, then
+ * closes the window, also when it has no opener (one cut off by Cross-Origin-Opener-Policy).
+ */
 export function forward(url, state) {
   const message = { type: MESSAGE_TYPE, state, url };
   try {

@@ -206,14 +206,33 @@ fn bad(field: &'static str, reason: &'static str) -> Error {
     Error::InvalidOption { field, reason }
 }
 
+/// The shortest `state` a caller may give: 22 characters, the length of 128 random bits in base64url (RFC
+/// 6749 §10.10 wants a guess to be infeasible). App data belongs in `app_state`, which is never sent.
+pub const MIN_STATE_CHARS: usize = 22;
+
+/// Checks a caller's `state`: 22 to 256 characters.
+///
+/// # Errors
+/// `invalid_option` (`state`).
+pub fn check_state(state: &str) -> Result<(), Error> {
+    // Characters, not bytes: count the bytes that start one (a plain loop; `chars().count()` links an
+    // unrolled counter into the wasm).
+    let n = state.bytes().filter(|b| b & 0xC0 != 0x80).count();
+    if !(MIN_STATE_CHARS..=256).contains(&n) {
+        return Err(bad("state", "must be 22 to 256 characters (at least 128 bits; put app data in appState)"));
+    }
+    Ok(())
+}
+
+/// The most `app_state` may hold: 4 KiB of JSON text (it is kept in the transaction record, in storage).
+pub const MAX_APP_STATE_BYTES: usize = 4096;
+
 fn validate(o: &AuthorizationOptions) -> Result<(), Error> {
     if let Some(s) = &o.state {
-        // Characters, not bytes: count the bytes that start one (a plain loop; `chars().count()` links
-        // an unrolled counter into the wasm).
-        let n = s.bytes().filter(|b| b & 0xC0 != 0x80).count();
-        if n == 0 || n > 256 {
-            return Err(bad("state", "must be 1 to 256 characters"));
-        }
+        check_state(s)?;
+    }
+    if o.app_state.as_ref().is_some_and(|a| a.len() > MAX_APP_STATE_BYTES) {
+        return Err(bad("appState", "must be at most 4 KiB as JSON"));
     }
     if o.provider.as_deref().is_some_and(|p| p.trim().is_empty()) {
         return Err(bad("provider", "must not be empty"));
@@ -286,7 +305,7 @@ mod tests {
     #[test]
     fn reproduces_the_reference_pkce_example() {
         // Reference, "Authentication OAuth 2.0 + PKCE": the authorization request for provider google,
-        // two scopes, state sQ6vFQN, verifier "nylas" (a docs example, too short for RFC 7636: its challenge
+        // two scopes, state sQ6vFQN (padded to the 22 characters a caller's state needs), verifier "nylas" (a docs example, too short for RFC 7636: its challenge
         // comes from code_challenge(), which accepts any string).
         let ep = Endpoints::nylas_base("https://myapp.us.nylas.com");
         let config =
@@ -296,14 +315,14 @@ mod tests {
             &AuthorizationOptions {
                 provider: Some("google".into()),
                 scopes: vec!["https://www.googleapis.com/auth/gmail.readonly".into(), "profile".into()],
-                state: Some("sQ6vFQN".into()),
+                state: Some("sQ6vFQN-sQ6vFQN-sQ6vFQN".into()),
                 ..Default::default()
             },
             &mut rng(),
             0,
         )
         .unwrap();
-        assert!(req.url.starts_with("https://myapp.us.nylas.com/connect/auth?client_id=%3Cyour_nylas_app_client_id%3E&redirect_uri=https%3A%2F%2Fmyapp.com%2Fcallback-handler&response_type=code&provider=google&scope=https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fgmail.readonly%20profile&access_type=online&state=sQ6vFQN&code_challenge="), "{}", req.url);
+        assert!(req.url.starts_with("https://myapp.us.nylas.com/connect/auth?client_id=%3Cyour_nylas_app_client_id%3E&redirect_uri=https%3A%2F%2Fmyapp.com%2Fcallback-handler&response_type=code&provider=google&scope=https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fgmail.readonly%20profile&access_type=online&state=sQ6vFQN-sQ6vFQN-sQ6vFQN&code_challenge="), "{}", req.url);
         assert!(req.url.ends_with("&code_challenge_method=S256"));
         let expected_challenge = crate::pkce::code_challenge(
             req.transaction.code_verifier.as_ref().unwrap().secret(),
@@ -327,7 +346,7 @@ mod tests {
             &AuthorizationOptions {
                 provider: Some("microsoft".into()),
                 scopes: vec!["Mail.Read".into(), "offline_access".into()],
-                state: Some("a b&c=d/é".into()),
+                state: Some("a b&c=d/é and 128 bits of it".into()),
                 login_hint: Some("a+b@example.com".into()),
                 access_type: AccessType::Offline,
                 prompt: vec!["select_provider".into(), "detect".into()],
@@ -362,14 +381,14 @@ mod tests {
         let get = |k: &str| p.iter().find(|(n, _)| n == k).unwrap().1.clone();
         assert_eq!(get("scope"), "Mail.Read offline_access");
         assert_eq!(get("prompt"), "select_provider,detect");
-        assert_eq!(get("state"), "a b&c=d/é");
+        assert_eq!(get("state"), "a b&c=d/é and 128 bits of it");
         assert_eq!(get("login_hint"), "a+b@example.com");
         assert_eq!(get("access_type"), "offline");
-        assert!(req.url.contains("state=a%20b%26c%3Dd%2F%C3%A9&"));
+        assert!(req.url.contains("state=a%20b%26c%3Dd%2F%C3%A9%20and%20128%20bits%20of%20it&"));
         assert!(req.url.contains("login_hint=a%2Bb%40example.com"));
         assert!(req.url.contains("prompt=select_provider%2Cdetect"));
         assert_eq!(req.transaction.created_at, 5);
-        assert_eq!(req.transaction.state.secret(), "a b&c=d/é");
+        assert_eq!(req.transaction.state.secret(), "a b&c=d/é and 128 bits of it");
     }
 
     #[test]
@@ -434,7 +453,7 @@ mod tests {
                 response_type: ResponseType::AdminConsent,
                 provider: Some("microsoft".into()),
                 credential_id: Some("e19f8e1a-eb1c-41c0-b6a6-d2e59daf7f47".into()),
-                state: Some("state1234".into()),
+                state: Some("state1234-state1234-state1234".into()),
                 ..Default::default()
             },
             &mut rng(),

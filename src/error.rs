@@ -139,6 +139,9 @@ pub enum Error {
     LoginRequired,
     /// The platform's cryptographic random generator is not available.
     CryptoUnavailable,
+    /// The session a request belonged to ended before its answer came (a logout, or another tab's login or
+    /// logout): the answer was dropped, nothing was stored.
+    SessionEnded,
 }
 
 /// OAuth/Nylas error strings that have a code of their own (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1).
@@ -190,6 +193,7 @@ impl Error {
             Error::PopupClosed => "popup_closed",
             Error::LoginRequired => "login_required",
             Error::CryptoUnavailable => "crypto_unavailable",
+            Error::SessionEnded => "session_ended",
         }
     }
 
@@ -233,6 +237,9 @@ impl Error {
             Error::PopupClosed => ("the popup was closed before the authorization finished", ""),
             Error::LoginRequired => ("login required: no valid token and no way to refresh it", ""),
             Error::CryptoUnavailable => ("no cryptographic random number generator is available", ""),
+            Error::SessionEnded => {
+                ("the session ended (logout, or another tab) before the answer came; nothing was stored", "")
+            }
         };
         let mut s = String::with_capacity(head.len() + tail.len());
         s.push_str(head);

@@ -116,7 +116,12 @@ impl Transaction {
             response_type: ResponseType::parse(value.str_of("responseType")?)?,
             client_id: value.str_of("clientId")?.into(),
             token_endpoint: value.str_of("tokenEndpoint")?.into(),
-            app_state: value.get("appState").and_then(Json::as_str).map(Into::into),
+            // Handed back as JSON: only text that is exactly one JSON value (a tampered record's is refused).
+            app_state: match value.get("appState") {
+                None => None,
+                Some(Json::String(text)) if json::parse(text).is_some() => Some(text.clone()),
+                Some(_) => return None,
+            },
         })
     }
 }

@@ -107,7 +107,13 @@ pub fn verifier(length: u32) -> String {
 /// `codeChallenge(verifier, { method, encoding })`.
 #[wasm_bindgen]
 pub fn challenge(verifier: &str, method: u8, encoding: u8) -> String {
-    out(challenge_codes(method, encoding).map(|(m, e)| code_challenge(verifier, m, e)))
+    out(challenge_codes(method, encoding).and_then(|(m, e)| {
+        // `plain` hands the verifier back as the challenge: it must be one (RFC 7636 §4.1).
+        if m == ChallengeMethod::Plain {
+            CodeVerifier::parse(verifier)?;
+        }
+        Ok(code_challenge(verifier, m, e))
+    }))
 }
 
 /// `generatePkcePair()`: `"verifier challenge"`, one crossing of the boundary per pair.
@@ -125,13 +131,31 @@ pub fn pair(length: u32, method: u8, encoding: u8) -> String {
 }
 
 /// `new NylasAuth(options)` and `resolveConfig`: checks the configuration (`config`, packed
-/// [`crate::fields::CONFIG`]) and the tunables (`client`, packed [`crate::fields::CLIENT`]) once, and returns
-/// the settings as JSON: `{ config, transactionPrefix, tokenKey, transactionTtlMs, clockSkewMs,
-/// fetchTimeoutMs, publicRefresh }`, where `config` is the resolved configuration record that the second
-/// half's steps take.
+/// [`crate::fields::CONFIG`]), the tunables (`client`, packed [`crate::fields::CLIENT`]) and the login
+/// defaults (`defaults`, packed [`crate::fields::AUTHORIZATION`]) once, and returns the settings as JSON:
+/// `{ config, transactionPrefix, tokenKey, transactionTtlMs, clockSkewMs, fetchTimeoutMs, publicRefresh }`,
+/// where `config` is the resolved configuration record that the second half's steps take.
 #[wasm_bindgen]
-pub fn configure(config: &str, client: &str) -> String {
-    out(settings(config, client))
+pub fn configure(config: &str, client: &str, defaults: &str) -> String {
+    out(defaults_ok(defaults).and_then(|()| settings(config, client)))
+}
+
+/// Login defaults are checked when `NylasAuth` is made, as part of its configuration: `invalid_config`.
+/// `challengeMethod: 'plain'` is refused as a default: a login that sends the verifier itself as the
+/// challenge must ask for it, call by call.
+fn defaults_ok(defaults: &str) -> Result<(), Error> {
+    let as_config = |e| match e {
+        Error::InvalidOption { field, reason } => Error::InvalidConfig { field, reason },
+        e => e,
+    };
+    let d = options::authorization(defaults).map_err(as_config)?;
+    if d.challenge_method == ChallengeMethod::Plain {
+        return Err(Error::InvalidConfig {
+            field: "challengeMethod",
+            reason: "plain is a per-call choice, not a default",
+        });
+    }
+    Ok(())
 }
 
 /// [`configure`] as a Rust result.
@@ -212,7 +236,10 @@ pub fn start(
     if popup {
         let mut state = String::from(POPUP_STATE_PREFIX);
         match &o.state {
-            Some(s) => state.push_str(s),
+            Some(s) => {
+                nylas_pkce::authorize::check_state(s)?;
+                state.push_str(s);
+            }
             None => state.push_str(&random_token(rng)?),
         }
         o.state = Some(state);

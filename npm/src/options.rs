@@ -87,12 +87,23 @@ pub fn config(packed: &str) -> Result<Config, Error> {
 pub fn client(packed: &str) -> Result<(ClientOptions, u64), Error> {
     let r = &mut Fields::new(packed);
     let d = ClientOptions::default();
+    let mut within = |field, range: core::ops::RangeInclusive<u64>, default, reason| match r.uint(true)? {
+        None => Ok(default),
+        Some(n) if range.contains(&n) => Ok(n),
+        Some(_) => Err(cfg(field, reason)),
+    };
     let options = ClientOptions {
-        transaction_ttl_ms: r.uint(true)?.unwrap_or(d.transaction_ttl_ms),
-        clock_skew_ms: r.uint(true)?.unwrap_or(d.clock_skew_ms),
+        transaction_ttl_ms: within(
+            "transactionTtlMs",
+            1..=86_400_000,
+            d.transaction_ttl_ms,
+            "must be 1 ms to 24 hours",
+        )?,
+        clock_skew_ms: within("clockSkewMs", 0..=3_600_000, d.clock_skew_ms, "must be 0 to 1 hour in ms")?,
         public_refresh: false,
     };
-    let timeout = r.uint(true)?.unwrap_or(30_000);
+    // A browser's timers and AbortSignal.timeout take at most 2^31 - 1 ms; more would time out at once.
+    let timeout = within("fetchTimeoutMs", 1..=2_147_483_647, 30_000, "must be 1 to 2147483647 ms")?;
     Ok((ClientOptions { public_refresh: r.boolean().unwrap_or(false), ..options }, timeout))
 }
 

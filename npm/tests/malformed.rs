@@ -367,6 +367,13 @@ fn stored_transactions() {
         ("created in the future", |r| future(r), "transaction_expired"),
         ("created long ago", |r| past(r), "transaction_expired"),
         ("no verifier for a code flow", |r| no_verifier(r), "missing_code"),
+        // appState is handed back as JSON: text that is not one JSON value would be spliced into the result.
+        (
+            "an appState that is not JSON",
+            |r| r.replacen('{', r#"{"appState":"1},\"accessToken\":\"x","#, 1),
+            "no_transaction",
+        ),
+        ("an appState that is not text", |r| r.replacen('{', r#"{"appState":[1],"#, 1), "no_transaction"),
     ];
     for (what, edit, code) in cases {
         let s = setup_with(config(false));

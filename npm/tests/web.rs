@@ -71,7 +71,9 @@ fn pack(list: &[Field], options: &str, config: bool) -> String {
 }
 
 fn configure(options: &str) -> String {
-    login::configure(&pack(CONFIG, options, true), &pack(CLIENT, options, true))
+    let o = json::parse(options).unwrap();
+    let known: &[&[Field]] = &[CONFIG, CLIENT];
+    login::configure(&pack_json(CONFIG, &o, known, true).unwrap(), &pack_json(CLIENT, &o, known, true).unwrap(), "")
 }
 
 #[wasm_bindgen_test]
@@ -98,7 +100,10 @@ fn challenge_vectors_and_pairs() {
         login::challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", 0, 1),
         "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
     );
-    assert_eq!(login::challenge("abc", 1, 0), "abc");
+    let v = "a".repeat(43);
+    assert_eq!(login::challenge(&v, 1, 0), v);
+    // `plain` returns the verifier itself: anything that is not one is refused (it could start with `!`).
+    assert_eq!(code(&login::challenge("!abc", 1, 0)), "invalid_verifier");
     assert_eq!(code(&login::challenge("abc", 255, 0)), "invalid_option");
     assert_eq!(code(&login::challenge("abc", 0, 255)), "invalid_option");
     let pair = login::pair(0, 0, 1);
@@ -112,7 +117,7 @@ fn challenge_vectors_and_pairs() {
 fn configuration_errors_name_the_field() {
     let e = configure(r#"{"clientId":"c"}"#);
     assert_eq!(error_of(&e), ("invalid_config".into(), "redirectUri".into()));
-    assert_eq!(code(&login::configure("+c\0+not a url", "")), "invalid_config");
+    assert_eq!(code(&login::configure("+c\0+not a url", "", "")), "invalid_config");
     let ok = parse(&configure(r#"{"clientId":"c","redirectUri":"https://a.example/cb","transactionTtlMs":5000}"#));
     let key = s(&ok, "tokenKey");
     assert!(key.starts_with("nylas-pkce:tokens:"), "{key}");

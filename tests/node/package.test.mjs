@@ -146,7 +146,7 @@ test('the reference PKCE authorization request', () => {
     apiBase: 'https://myapp.us.nylas.com',
     provider: 'google',
     scopes: ['https://www.googleapis.com/auth/gmail.readonly', 'profile'],
-    state: 'sQ6vFQN',
+    state: 'sQ6vFQN-sQ6vFQN-sQ6vFQN', // the reference's sQ6vFQN, padded to the 22 characters (128 bits) a caller's state needs
   });
   const u = new URL(r.url);
   assert.equal(u.origin + u.pathname, 'https://myapp.us.nylas.com/connect/auth');
@@ -169,7 +169,7 @@ test('the reference PKCE authorization request', () => {
   assert.equal(u.searchParams.get('access_type'), 'online');
   assert.equal(u.searchParams.get('code_challenge'), np.codeChallenge(r.codeVerifier));
   assert.equal(r.codeChallengeMethod, 'S256');
-  assert.equal(JSON.parse(r.transaction).state, 'sQ6vFQN');
+  assert.equal(JSON.parse(r.transaction).state, 'sQ6vFQN-sQ6vFQN-sQ6vFQN');
 });
 
 test('at least 30 malformed inputs, each with its specific code', () => {
@@ -189,6 +189,7 @@ test('at least 30 malformed inputs, each with its specific code', () => {
     [() => np.buildAuthorizationUrl({ ...cfg, challengeEncoding: 'hex' }), 'invalid_config'],
     // options
     [() => np.buildAuthorizationUrl({ ...cfg, state: '' }), 'invalid_option'],
+    [() => np.buildAuthorizationUrl({ ...cfg, state: 'x'.repeat(21) }), 'invalid_option'],
     [() => np.buildAuthorizationUrl({ ...cfg, state: 'x'.repeat(257) }), 'invalid_option'],
     [() => np.buildAuthorizationUrl({ ...cfg, scopes: ['a b'] }), 'invalid_option'],
     [() => np.buildAuthorizationUrl({ ...cfg, responseType: 'adminconsent' }), 'invalid_option'],

@@ -61,7 +61,7 @@ function field(name, kind, v, config) {
     case 'l':
       if (typeof v === 'string') return `+s${t(v)}`;
       if (!strings(v)) throw wrong();
-      return `+a${v.map(t).join('\x01')}`;
+      return `+a${v.map((i) => `\x01${t(i)}`).join('')}`;
     case 'm':
       if (!isObject(v) || !strings(Object.values(v))) throw wrong();
       return (

@@ -13,7 +13,7 @@
 //! | `s` string | the text (no NUL, well-formed UTF-16) |
 //! | `b` boolean | `1` or `0` |
 //! | `u` whole number | decimal digits (a safe integer ≥ 0) |
-//! | `l` list | `s` and the text (one string, split here by the option's rule), or `a` and the items joined by U+0001 |
+//! | `l` list | `s` and the text (one string, split here by the option's rule), or `a` and each item after a U+0001 |
 //! | `m` map of strings | key, U+0001, value, U+0001, … |
 //! | `j` JSON | `JSON.stringify` of the value |
 //! | `o` object | empty: its members follow as the next fields (see [`Field::members`]) |
@@ -177,8 +177,7 @@ impl<'a> Fields<'a> {
             None => None,
             Some(v) => Some(match (v.strip_prefix('s'), v.strip_prefix('a')) {
                 (Some(s), _) => s.split(sep).filter(|p| !p.is_empty()).map(String::from).collect(),
-                (_, Some("")) => Vec::new(),
-                (_, Some(items)) => items.split('\u{1}').map(String::from).collect(),
+                (_, Some(items)) => items.split('\u{1}').skip(1).map(String::from).collect(),
                 _ => return Err(unreadable(false)),
             }),
         })
@@ -317,8 +316,10 @@ fn pack_value(_name: &str, kind: u8, v: &Json) -> Option<String> {
         }
         (b'l', Json::Array(items)) => {
             out.push('a');
-            let items: Option<Vec<&str>> = items.iter().map(|i| i.as_str().and_then(text)).collect();
-            out.push_str(&items?.join("\u{1}"));
+            for i in items {
+                out.push('\u{1}');
+                out.push_str(i.as_str().and_then(text)?);
+            }
         }
         (b'm', Json::Object(m)) => {
             let mut parts = Vec::new();
@@ -403,13 +404,16 @@ mod tests {
 
     #[test]
     fn reads_each_kind() {
-        let mut r = Fields::new("+text\0\0+1\0+0\0+42\0+sa b  c\0+ax\u{1}y z\0+k\u{1}v\u{1}k2\u{1}\0+");
+        let mut r = Fields::new("+text\0\0+1\0+0\0+42\0+sa b  c\0+a\u{1}x\u{1}y z\0+k\u{1}v\u{1}k2\u{1}\0+");
         assert_eq!(r.string().as_deref(), Some("text"));
         assert_eq!(r.string(), None);
         assert_eq!((r.boolean(), r.boolean()), (Some(true), Some(false)));
         assert_eq!(r.uint(false).unwrap(), Some(42));
         assert_eq!(r.list(' ').unwrap().unwrap(), ["a", "b", "c"]);
         assert_eq!(r.list(' ').unwrap().unwrap(), ["x", "y z"]);
+        // An empty list and a list of one empty item are not the same.
+        assert_eq!(Fields::new("+a").list(' ').unwrap().unwrap(), Vec::<String>::new());
+        assert_eq!(Fields::new("+a\u{1}").list(' ').unwrap().unwrap(), [""]);
         assert_eq!(r.map().unwrap(), [("k".into(), "v".into()), ("k2".into(), String::new())]);
         assert!(r.object());
         assert_eq!(r.string(), None, "past the end is absent");

@@ -268,7 +268,7 @@ mod tests {
             &[
                 ("provider", "google"),
                 ("scopes", "sa b"),
-                ("prompt", "aselect_provider\u{1}detect"),
+                ("prompt", "a\u{1}select_provider\u{1}detect"),
                 ("accessType", "offline"),
                 ("includeGrantScopes", "0"),
                 ("extraParams", "hd\u{1}x"),

@@ -9,6 +9,8 @@
 // the opener when the popup closes; `simulateFocus` does that for the opener page, since the SDK relies on
 // it to tell a popup cut off by COOP from one the user closed.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import {
   configureMock,
@@ -17,6 +19,7 @@ import {
   mockUrls,
   newContext,
   pageWithPackage,
+  ROOT,
   readError,
   suiteEnv,
   WAIT_MS,
@@ -272,4 +275,15 @@ test('callbacks are de-duplicated per client: two clients handling one URL do no
   }, mockUrls(env));
   assert.deepEqual(out[0], { ok: 'tokens' });
   assert.equal(out[1].code, 'no_transaction', "the other client's own answer, not the first client's tokens");
+});
+
+test('every option is checked by type and value, naming it, in a browser too', T, async (t) => {
+  fs.copyFileSync(path.join(ROOT, 'tests/support/option-cases.mjs'), path.join(env.root, 'option-cases.js'));
+  const { run } = await pageWithPackage(env, t);
+  const wrong = await run(async () => {
+    const pkg = await window.__pkg();
+    const cases = await import(new URL('./option-cases.js', location.href).href);
+    return [...cases.runCases(pkg), ...(await cases.runAsyncCases(pkg))];
+  });
+  assert.deepEqual(wrong, []);
 });

@@ -497,3 +497,10 @@ test('NylasAuth: option errors in redirect and popup logins reject and emit "err
   );
   assert.ok(opened[0].includes('login_hint=a%40b.c'));
 });
+
+test('every option is checked by type and value, naming it (the table in tests/support/option-cases.mjs)', async () => {
+  const cases = await import('../support/option-cases.mjs');
+  assert.deepEqual(cases.runCases(np), []);
+  assert.deepEqual(await cases.runAsyncCases(np), []);
+  assert.ok(cases.CONSTRUCTOR.length >= 50 && cases.CALL.length >= 15);
+});

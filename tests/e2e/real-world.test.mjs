@@ -24,7 +24,6 @@ import {
   suiteEnv,
   WAIT_MS,
   waitReady,
-  waitStatus,
 } from './harness.mjs';
 
 const T = { timeout: 90_000 };

@@ -160,7 +160,7 @@ export async function runAsyncCases(pkg, base = BASE) {
         () => null,
         (e) => e,
       );
-    if (!e || e.code !== 'invalid_option' || e.field !== field) wrong.push(`${what}: ${e?.code} ${e?.field}`);
+    if (e?.code !== 'invalid_option' || e.field !== field) wrong.push(`${what}: ${e?.code} ${e?.field}`);
   }
   return wrong;
 }

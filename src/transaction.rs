@@ -192,15 +192,19 @@ impl Storage for MemoryStorage {
 /// ([`prefix_for`]).
 pub const KEY_PREFIX: &str = "nylas-pkce:tx:";
 
-/// A client's namespace in storage: 22 base64url characters of SHA-256 over the issuer (or, without one,
-/// the token endpoint) and the client id. Two clients on one page (Nylas and another server, or `us` and
-/// `eu`) never see each other's transactions or tokens.
+/// A client's namespace in storage: 22 base64url characters of SHA-256 over the issuer (empty without
+/// one), the token endpoint and the client id, each length-prefixed so that no two configurations share a
+/// namespace. Two clients on one page (Nylas and another server, `us` and `eu`, two token endpoints of one
+/// issuer) never see each other's transactions or tokens, and a token record is bound to its server by the
+/// key it is stored under.
 pub fn namespace(config: &Config) -> String {
-    let server = config.endpoints.issuer.as_deref().unwrap_or(&config.endpoints.token);
     let mut h = Sha256::new();
-    h.update(server.as_bytes());
-    h.update(b"\n");
-    h.update(config.client_id.as_bytes());
+    h.update(b"nylas-pkce namespace 2");
+    let issuer = config.endpoints.issuer.as_deref().unwrap_or_default();
+    for part in [issuer, &config.endpoints.token, &config.client_id] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
     let digest = h.finalize();
     URL_SAFE_NO_PAD.encode(digest.get(..16).unwrap_or_default())
 }
@@ -392,6 +396,28 @@ mod tests {
         assert_eq!(s.storage().keys(KEY_PREFIX).unwrap().len(), 1);
         assert!(s.contains("fresh", DEFAULT_TTL_MS + 5).unwrap());
         assert!(!s.contains("stale", DEFAULT_TTL_MS + 5).unwrap());
+    }
+
+    #[test]
+    fn namespaces_hash_issuer_token_endpoint_and_client_id_unambiguously() {
+        use crate::config::{Endpoints, Flavor};
+        let cfg = |issuer: Option<&str>, token: &str, client: &str| {
+            let mut e = Endpoints::nylas_base("https://api.example/v3");
+            e.issuer = issuer.map(Into::into);
+            e.token = token.into();
+            Config::new(client, "https://app.example.com/cb", e, Flavor::Nylas).unwrap()
+        };
+        let base = namespace(&cfg(Some("https://i.example"), "https://i.example/token", "c"));
+        assert_eq!(base.len(), 22);
+        // One issuer, another token endpoint (before: the same namespace).
+        assert_ne!(base, namespace(&cfg(Some("https://i.example"), "https://i.example/other-token", "c")));
+        assert_ne!(base, namespace(&cfg(None, "https://i.example/token", "c")));
+        assert_ne!(base, namespace(&cfg(Some("https://i.example"), "https://i.example/token", "d")));
+        // An issuer is not confused with a token endpoint of the same text (before: "issuer or token endpoint").
+        assert_ne!(
+            namespace(&cfg(None, "https://i.example/token", "c")),
+            namespace(&cfg(Some("https://i.example/token"), "https://i.example/t2", "c"))
+        );
     }
 
     #[test]

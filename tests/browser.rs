@@ -218,6 +218,7 @@ async fn tampered_state_then_the_real_callback() {
 async fn the_convenience_client_keeps_transactions_in_session_storage() {
     mock("/__mock/reset", "{}").await;
     mock("/__mock/config", r#"{"autoApprove":true}"#).await;
+    assert_eq!(Persist::default(), Persist::Memory, "tokens stay in memory unless asked for");
     let c = browser::client(config(), Persist::Session, ClientOptions::default());
     let cb = callback_url(&c).await;
     let store = WebStorage::session().unwrap();

@@ -16,7 +16,8 @@
 //! use nylas_pkce::{AuthorizationOptions, ClientOptions, Config, Region};
 //!
 //! let config = Config::nylas("<client id>", "https://app.example.com/callback", Region::Us)?;
-//! let client: BrowserClient = browser::client(config, browser::Persist::Session, ClientOptions::default());
+//! // Tokens in memory (the default): a reload logs out. `Persist::Session` or `Persist::Local` keep them.
+//! let client: BrowserClient = browser::client(config, browser::Persist::default(), ClientOptions::default());
 //! // On "Connect": go to the authorization page.
 //! let request = client.authorize(&AuthorizationOptions::default())?;
 //! # let _ = request.url;
@@ -45,10 +46,11 @@ pub type BrowserClient = Client<FetchHttp, JsClock, CryptoRng>;
 /// Where tokens are kept between page loads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Persist {
-    /// In memory only: a reload logs out (the safest default).
-    Memory,
-    /// `sessionStorage`: survives reloads in this tab.
+    /// In memory only: a reload logs out. The default, as in the npm package (`tokenStorage: 'memory'`):
+    /// no other script of the origin can read the tokens from storage.
     #[default]
+    Memory,
+    /// `sessionStorage`: survives reloads in this tab; readable by any script of the origin.
     Session,
     /// `localStorage`: survives restarts, shared across tabs. Readable by any script of the origin.
     Local,

@@ -61,10 +61,10 @@ impl App {
         let callback = browser::is_callback().then(browser::current_url).flatten();
         let view = match callback {
             Some(url) => {
-                let outcome = self.client.handle_callback(&url).await;
-                // The code is single-use and the state is spent either way: don't leave them in the address
-                // bar (a reload would replay them) or in the history.
+                // The code is single-use and the state is spent either way: take them out of the address bar
+                // (a reload would replay them) and the history before anything else runs, the exchange included.
                 browser::clean_address_bar();
+                let outcome = self.client.handle_callback(&url).await;
                 match outcome {
                     Ok(CallbackOutcome::Tokens { tokens, .. }) => View::signed_in(&tokens),
                     Ok(CallbackOutcome::AdminConsent { .. }) => View::SignedOut,

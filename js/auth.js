@@ -264,7 +264,10 @@ export class NylasAuth {
     const id = `${this.#settings.transactionPrefix}\n${url}`;
     let pending = inflight.get(id);
     if (!pending) {
-      pending = this.#run(this.#callback(url, true));
+      // This page handles its own address: a popup's callback is handed to the opener when this client
+      // started it (its transaction is in storage shared with the opener), or on its state alone when the
+      // transactions are in memory, out of this page's sight.
+      pending = this.#run(this.#callback(url, this.#options.storage === 'memory' ? 2 : 1));
       inflight.set(id, pending);
       const forget = () => inflight.delete(id);
       pending.then(forget, forget);
@@ -277,12 +280,12 @@ export class NylasAuth {
    * says which to take out of storage (before its result is read, so that even a failed callback uses
    * it up) and what to do next.
    */
-  async #callback(url, popupPage) {
+  async #callback(url, popup) {
     const s = await session();
     const store = this.#transactions;
     const keys = store.keys(this.#settings.transactionPrefix);
     const stored = keys.map((k) => `${k}\t${store.get(k) ?? ''}`).join('\n');
-    const r = s.callback(this.#settingsText, url, stored, popupPage, Date.now());
+    const r = s.callback(this.#settingsText, url, stored, popup, Date.now());
     const split = r.indexOf('\0');
     const op = r.slice(0, split);
     if (op[0] === 'p') {
@@ -399,7 +402,7 @@ export class NylasAuth {
       this.#forgetTransactions(req.key);
       return this.#run(Promise.reject(pageError(0)));
     }
-    const flow = watch(win, req.result.state, size.timeoutMs, (url) => this.#callback(url, false), pageError);
+    const flow = watch(win, req.result.state, size.timeoutMs, (url) => this.#callback(url, 0), pageError);
     this.#popup = flow;
     // A popup that fails, closes or times out leaves no transaction (no verifier) behind.
     const done = flow.promise.finally(() => {
@@ -414,9 +417,11 @@ export class NylasAuth {
   }
 
   /**
-   * For the popup's callback page: if `url` is the callback of a popup flow, hands it to the opener
-   * (postMessage to the same origin, and a BroadcastChannel for openers cut off by COOP), closes the
-   * window and returns true. Otherwise returns false.
+   * For the popup's callback page: if `url` is the callback of a popup login that a page of this origin
+   * started (its transaction is in this window's storage, or the window still has its opener), hands it
+   * to the opener (postMessage to the same origin, and a BroadcastChannel for openers cut off by COOP),
+   * closes the window and returns true. Otherwise returns false. `handleRedirectCallback` does the same
+   * for the callbacks of this client's popups.
    */
   static completePopup(url = globalThis.location?.href) {
     const state = typeof url === 'string' ? popupState(url) : null;

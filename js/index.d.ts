@@ -374,14 +374,25 @@ export interface TokenInfo {
   [field: string]: unknown;
 }
 
+/**
+ * Whether `url` is an authorization callback: it carries `code`, `error`, `state`, `admin_consent` or
+ * `success` (in the query, or in the fragment). Use it to decide whether a page load should call
+ * `handleRedirectCallback`.
+ */
+export declare function isCallbackUrl(url: string): boolean;
+
 export declare class NylasAuth {
   constructor(options: NylasAuthOptions);
   authorizationUrl(options?: AuthorizationOptions): string;
   loginWithRedirect(options?: RedirectOptions): Promise<void>;
   reauthenticate(options?: RedirectOptions): Promise<void>;
   handleRedirectCallback(url?: string): Promise<RedirectCallbackResult>;
-  /** Call synchronously from a click handler: the popup opens before any await. */
-  loginWithPopup(options?: AuthorizationOptions & { popup?: PopupOptions }): Promise<LoginResult>;
+  /**
+   * Call synchronously from a click handler: the popup opens before any await. An app that must await
+   * something first opens a blank window in the click (`window.open('', '_blank', 'popup')`) and passes
+   * it as `window`: the SDK navigates it and owns it from then on (closing, COOP, time-out).
+   */
+  loginWithPopup(options?: AuthorizationOptions & { popup?: PopupOptions; window?: Window }): Promise<LoginResult>;
   static completePopup(url?: string): boolean;
   getTokenSet(): TokenSet | null;
   isAuthenticated(): boolean;

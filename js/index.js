@@ -11,6 +11,7 @@ import { checkNames, object, optionError, pack } from './options.js';
 
 export { NylasAuth } from './auth.js';
 export { NylasPkceError } from './error.js';
+export { isCallbackUrl } from './popup.js';
 
 // Option names become small integers (free to pass to wasm); an unknown name becomes 255, which the wasm
 // rejects as invalid_option. Maps, not object literals: 'toString' must not find Object.prototype's members.

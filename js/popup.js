@@ -1,7 +1,7 @@
 // Popup windows for NylasAuth: opening one inside the click, waiting for its callback (postMessage from
 // the same origin, or a BroadcastChannel for a popup whose opener was cut off), and, on the popup's
 // callback page, handing the callback to the opener.
-import { POPUP_STATE_PREFIX } from './fields.js';
+import { POPUP_STATE_PREFIX, RESULT_PARAMS, TRANSACTION_KEY_PREFIX } from './fields.js';
 
 const MESSAGE_TYPE = 'nylas-pkce:callback';
 
@@ -99,12 +99,37 @@ export function forward(url, state) {
   setTimeout(() => globalThis.close(), 50);
 }
 
-/** The `state` of a callback URL, if it is a popup login's (see POPUP_STATE_PREFIX). */
-export function popupState(url) {
+/** A callback URL's parameters: its query, or its fragment where the query has no result. */
+function params(url) {
   const q = url.indexOf('?');
   const h = url.indexOf('#');
-  const query = q < 0 ? '' : url.slice(q + 1, h > q ? h : undefined);
-  const hash = h < 0 ? '' : url.slice(h + 1);
-  const state = new URLSearchParams(query).get('state') ?? new URLSearchParams(hash).get('state');
-  return state?.startsWith(POPUP_STATE_PREFIX) ? state : null;
+  const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1, h > q ? h : undefined));
+  const hash = new URLSearchParams(h < 0 ? '' : url.slice(h + 1));
+  return RESULT_PARAMS.some((p) => query.has(p)) ? query : hash;
+}
+
+/** Whether `url` is an authorization callback: it carries code, error, state, admin_consent or success. */
+export const isCallbackUrl = (url) => RESULT_PARAMS.some((p) => params(url).has(p));
+
+/**
+ * The `state` of a popup login's callback that a page of this origin started: one whose transaction is in
+ * this window's sessionStorage (a popup gets a copy of its opener's) or in localStorage, or, failing
+ * that, one in a window that still has its opener (which checks the state itself). Null otherwise: a
+ * crafted link with a popup-looking state is handled (and refused) as an ordinary callback.
+ */
+export function popupState(url) {
+  const state = params(url).get('state');
+  if (!state?.startsWith(POPUP_STATE_PREFIX)) return null;
+  for (const area of ['sessionStorage', 'localStorage']) {
+    try {
+      const store = globalThis[area];
+      for (let i = 0; i < store.length; i++) {
+        const k = store.key(i);
+        if (k?.startsWith(TRANSACTION_KEY_PREFIX) && JSON.parse(store.getItem(k))?.state === state) return state;
+      }
+    } catch {
+      // storage that cannot be read, or a record that is not JSON
+    }
+  }
+  return globalThis.opener ? state : null;
 }

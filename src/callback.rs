@@ -128,8 +128,11 @@ pub fn is_callback(input: &str) -> bool {
     }
 }
 
+/// The parameters that make a URL an authorization callback (any one of them): see [`is_callback`].
+pub const RESULT_PARAMS: &[&str] = &["code", "error", "state", "admin_consent", "success"];
+
 fn has_result(params: &[(String, String)]) -> bool {
-    params.iter().any(|(k, _)| matches!(k.as_str(), "code" | "error" | "state" | "admin_consent" | "success"))
+    params.iter().any(|(k, _)| RESULT_PARAMS.contains(&k.as_str()))
 }
 
 /// A parameter's value.

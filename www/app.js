@@ -1,7 +1,7 @@
 // nylas-pkce demo: one page that starts the flows and is also their redirect URI (it handles the callback on
 // load). No framework, no build step. Secrets (codes, states, verifiers, tokens) are never logged and never
 // rendered in full: tokens are masked to their first 4 characters.
-import { NylasAuth } from './pkg/index.js';
+import { isCallbackUrl, NylasAuth } from './pkg/index.js';
 
 const SETTINGS_KEY = 'nylas-pkce-demo:settings';
 /** Per-tab overrides from the query string, kept for the callback page load (which has no query of ours). */
@@ -15,8 +15,6 @@ const DEFAULT_SETTINGS = Object.freeze({
   credentialId: 'demo-credential',
 });
 const STORAGE_KINDS = ['session', 'local', 'memory'];
-/** Parameters that make a page load an OAuth callback. */
-const CALLBACK_PARAMS = ['code', 'error', 'state', 'admin_consent'];
 
 const $ = (id) => document.getElementById(id);
 const REDIRECT_URI = location.origin + location.pathname;
@@ -341,12 +339,6 @@ function showOverrides(overrides) {
 // The app
 // ---------------------------------------------------------------------------------------------------------
 
-function isCallback() {
-  const query = new URLSearchParams(location.search);
-  const hash = new URLSearchParams(location.hash.slice(1));
-  return CALLBACK_PARAMS.some((p) => query.has(p) || hash.has(p));
-}
-
 async function main() {
   const settings = loadSettings();
   const overrides = loadOverrides();
@@ -477,7 +469,7 @@ async function main() {
       });
   }, 1000);
 
-  if (isCallback()) {
+  if (isCallbackUrl(location.href)) {
     setStatus('busy', 'Completing sign-in…');
     try {
       const r = await auth.handleRedirectCallback(location.href);

@@ -68,13 +68,18 @@ pub fn token_request(settings: &str, options: &str) -> Result<String, Error> {
 /// `record`, one per line. The callback URL is parsed once; its transaction is taken (whatever comes
 /// next, it is used up) and the callback checked against it.
 ///
+/// `popup` says which page this is: 0 the page that started the flow (an opener handing over its popup's
+/// callback); 1 a page handling its own address, with the transactions in storage it shares with the
+/// page that started them; 2 the same with transactions in memory, which it cannot see. A popup login's
+/// callback ([`POPUP_STATE_PREFIX`]) on such a page is handed to the opener when its transaction is here
+/// (this client started it), or, with 2, on its state alone.
+///
 /// Returns the storage operation first, then NUL, then the result:
-/// - `p` and the state: a popup's callback ([`POPUP_STATE_PREFIX`]) on its popup page (`popup_page`: a
-///   page that handles its own address, not the opener): hand the URL to the opener; the result is empty.
+/// - `p` and the state: hand the URL to the opener; the result is empty.
 /// - `r` and a key (`r` alone: nothing to remove): remove that key, then read the result, which is
 ///   `{ "exchange": request, "appState"?: … }` (send it, then [`exchanged`]), the finished
 ///   `{ type: 'admin_consent' }`, or the error form.
-pub fn callback(settings: &str, url: &str, stored: &str, popup_page: bool, now_ms: u64) -> String {
+pub fn callback(settings: &str, url: &str, stored: &str, popup: u8, now_ms: u64) -> String {
     let mut op = String::from("r");
     let result = (|| {
         let (config, options) = session(settings)?;
@@ -83,8 +88,8 @@ pub fn callback(settings: &str, url: &str, stored: &str, popup_page: bool, now_m
         let key = flow::key_of(&prefix, &params)?;
         let records = stored.lines().filter_map(|l| l.split_once('\t'));
         let taken = records.clone().find(|(k, _)| *k == key).map(|(_, r)| r);
-        if let Some(state) =
-            nylas_pkce::callback::get(&params, "state").filter(|s| popup_page && s.starts_with(POPUP_STATE_PREFIX))
+        if let Some(state) = nylas_pkce::callback::get(&params, "state")
+            .filter(|s| s.starts_with(POPUP_STATE_PREFIX) && (popup == 2 || (popup == 1 && taken.is_some())))
         {
             op = String::from("p");
             op.push_str(state);

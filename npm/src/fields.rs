@@ -380,7 +380,9 @@ mod tests {
         }
         js.push_str(&format!("export const LOGIN_DEFAULTS = {};\n", names(LOGIN_DEFAULTS)));
         js.push_str(&format!("export const CALLBACK_PARAMS = {};\n", names(nylas_pkce::callback::CALLBACK_PARAMS)));
+        js.push_str(&format!("export const RESULT_PARAMS = {};\n", names(nylas_pkce::callback::RESULT_PARAMS)));
         js.push_str(&format!("export const POPUP_STATE_PREFIX = '{POPUP_STATE_PREFIX}';\n"));
+        js.push_str(&format!("export const TRANSACTION_KEY_PREFIX = '{}';\n", nylas_pkce::transaction::KEY_PREFIX));
         js
     }
 

@@ -42,8 +42,8 @@ pub fn parse_token_response(status: u16, body: &str, now: f64) -> String {
 
 /// See [`engine::callback`].
 #[wasm_bindgen]
-pub fn callback(settings: &str, url: &str, stored: &str, popup_page: bool, now: f64) -> String {
-    engine::callback(settings, url, stored, popup_page, ms(now))
+pub fn callback(settings: &str, url: &str, stored: &str, popup: u8, now: f64) -> String {
+    engine::callback(settings, url, stored, popup, ms(now))
 }
 
 /// See [`engine::exchanged`].

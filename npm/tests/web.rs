@@ -158,13 +158,13 @@ async fn a_whole_login_step_by_step_against_the_mock() {
     // The callback (second half), one crossing: which record to take, then the check against it.
     let stored =
         |records: &[(&str, &str)]| records.iter().map(|(k, r)| [*k, "\t", r].concat()).collect::<Vec<_>>().join("\n");
-    let nothing = session::callback(&settings, &callback, "", true, now);
+    let nothing = session::callback(&settings, &callback, "", 1, now);
     assert_eq!(code(nothing.split_once('\0').unwrap().1), "no_transaction");
-    let other = session::callback(&settings, &callback, &stored(&[("nylas-pkce:tx:other", record)]), false, now);
+    let other = session::callback(&settings, &callback, &stored(&[("nylas-pkce:tx:other", record)]), 0, now);
     assert_eq!(other.split_once('\0').unwrap().0, "r", "another state's record is not taken");
     assert_eq!(code(other.split_once('\0').unwrap().1), "state_mismatch");
     let step =
-        session::callback(&settings, &callback, &stored(&[("nylas-pkce:tx:other", "{}"), (key, record)]), true, now);
+        session::callback(&settings, &callback, &stored(&[("nylas-pkce:tx:other", "{}"), (key, record)]), 1, now);
     let (op, step) = step.split_once('\0').unwrap();
     assert_eq!(op, ["r", key].concat(), "take the callback's own record");
     let step = parse(step);

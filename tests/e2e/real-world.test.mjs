@@ -286,3 +286,16 @@ test('every option is checked by type and value, naming it, in a browser too', T
   });
   assert.deepEqual(wrong, []);
 });
+
+test(
+  'a crafted link with a popup-looking state, opened in a tab of its own, is refused, not forwarded',
+  T,
+  async (t) => {
+    const context = await newContext(env);
+    t.after(() => context.close());
+    const page = await context.newPage();
+    await page.goto(demoUrl(env, { code: 'x', state: `popup.${'a'.repeat(30)}` }));
+    assert.equal((await readError(page)).code, 'no_transaction');
+    assert.ok(!page.isClosed(), 'the page did not close itself');
+  },
+);

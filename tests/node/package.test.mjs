@@ -80,6 +80,7 @@ test('every documented export is there and ready without an await', () => {
     'NylasAuth',
     'NylasPkceError',
     'wasmMemoryBytes',
+    'isCallbackUrl',
   ]) {
     assert.equal(typeof np[name], 'function', name);
   }
@@ -89,6 +90,19 @@ test('every documented export is there and ready without an await', () => {
   assert.equal(cbm.NylasPkceError, NylasPkceError, 'one error class for both entries');
   assert.ok(!('parseCallback' in np), 'the callback half is not part of what a page loads before login');
   assert.equal(np.generateCodeVerifier().length, 43);
+  assert.deepEqual(
+    Object.keys(cbm).sort(),
+    ['NylasPkceError', 'parseApiResponse', 'parseCallback', 'parseTokenResponse', 'tokenRequest', 'wasmMemoryBytes'],
+    'nylas-pkce/callback exports its public functions only',
+  );
+});
+
+test('isCallbackUrl: a result parameter in the query or the fragment', () => {
+  assert.equal(np.isCallbackUrl('https://a.example/cb?code=x&state=y'), true);
+  assert.equal(np.isCallbackUrl('https://a.example/cb#error=access_denied'), true);
+  assert.equal(np.isCallbackUrl('https://a.example/cb?success=true&grant_id=g'), true);
+  assert.equal(np.isCallbackUrl('https://a.example/cb?page=2'), false);
+  assert.equal(np.isCallbackUrl('https://a.example/'), false);
 });
 
 test('PKCE vectors: Nylas hex encoding and RFC 7636 Appendix B', () => {
@@ -503,4 +517,11 @@ test('every option is checked by type and value, naming it (the table in tests/s
   assert.deepEqual(cases.runCases(np), []);
   assert.deepEqual(await cases.runAsyncCases(np), []);
   assert.ok(cases.CONSTRUCTOR.length >= 50 && cases.CALL.length >= 15);
+});
+
+test('a popup-looking callback that this client did not start is not handed to an opener', async () => {
+  const auth = new np.NylasAuth({ clientId: 'c', redirectUri: 'https://a.example/cb' });
+  const crafted = `https://a.example/cb?code=x&state=popup.${'a'.repeat(30)}`;
+  await assert.rejects(auth.handleRedirectCallback(crafted), (e) => e.code === 'no_transaction');
+  assert.equal(np.NylasAuth.completePopup(crafted), false, 'no transaction here and no opener');
 });

@@ -188,7 +188,7 @@ for (const file of files) {
     [
       'NylasAuth#loginWithPopup(options)',
       propertyNames(param(method('loginWithPopup'), 0)),
-      [...L('AUTHORIZATION_OPTIONS'), 'popup'],
+      [...L('AUTHORIZATION_OPTIONS'), 'popup', 'window'],
     ],
     [
       'parseCallback(input, expected)',

@@ -29,8 +29,11 @@ fn main() {
         }
         let _ = flow::callback_key("p:", url);
         let _ = flow::complete_callback(&config, url, Some(record), false, 1_000, 600_000);
-        for popup_page in [false, true] {
-            let out = engine::callback(&settings, url, record, popup_page, 1_000);
+        // As the package hands them over: `key<TAB>record` lines, the callback's own key first.
+        let prefix = nylas_pkce::transaction::prefix_for(&config);
+        let stored = format!("{}\t{record}\nother\t{record}", flow::callback_key(&prefix, url).unwrap_or_default());
+        for popup in [0, 1, 2] {
+            let out = engine::callback(&settings, url, &stored, popup, 1_000);
             assert!(out.starts_with('r') || out.starts_with('p'), "a storage operation comes first");
         }
     });

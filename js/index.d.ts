@@ -254,10 +254,11 @@ export interface StorageAdapter {
   set(key: string, value: string): void;
   remove(key: string): void;
   /**
-   * Keys starting with `prefix` (lets expired transactions be purged): an array, a Map's or Set's `keys()`, a
-   * generator. (Spelled out rather than `Iterable<string>`, which is `Iterable<string, any, any>` since TS 5.6.)
+   * Keys starting with `prefix` (required: logout forgets this client's pending logins, and expired ones are
+   * purged, through it): an array, a Map's or Set's `keys()`, a generator. (Spelled out rather than
+   * `Iterable<string>`, which is `Iterable<string, any, any>` since TS 5.6.)
    */
-  keys?(prefix: string): { [Symbol.iterator](): Iterator<string, unknown, undefined> };
+  keys(prefix: string): { [Symbol.iterator](): Iterator<string, unknown, undefined> };
 }
 
 export type StorageKind = 'session' | 'local' | 'memory' | StorageAdapter;

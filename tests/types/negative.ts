@@ -52,6 +52,10 @@ codeChallenge(verifier, { method: 'S512' });
 new NylasAuth({ clientId, redirectUri, region: 'ap' });
 // @ts-expect-error TS2322: storage is session, local, memory or an adapter
 new NylasAuth({ clientId, redirectUri, storage: 'cookie' });
+// @ts-expect-error TS2322: an adapter needs keys() (logout and the purge of expired logins use it)
+new NylasAuth({ clientId, redirectUri, storage: { get: () => null, set: () => {}, remove: () => {} } });
+// @ts-expect-error TS2322: a popup window is a Window
+auth.loginWithPopup({ window: 'popup' });
 // @ts-expect-error TS2322: responseType is code or adminconsent
 auth.authorizationUrl({ responseType: 'token' });
 // @ts-expect-error TS2345: providerScopes maps Google's and Microsoft's scopes only

@@ -128,7 +128,10 @@ export interface AuthorizationOptions {
   /** Sent comma-joined, e.g. `['select_provider', 'detect']`. */
   prompt?: readonly string[];
   responseType?: 'code' | 'adminconsent';
-  /** Required with `responseType: 'adminconsent'`. */
+  /**
+   * `credential_id`: the credential of a multi-credential connector (a code flow, Nylas March 2026), or the
+   * admin-consent credential (required with `responseType: 'adminconsent'`).
+   */
   credentialId?: string;
   includeGrantScopes?: boolean;
   /** A verifier of yours (43–128 RFC 7636 characters); generated when omitted. */
@@ -140,8 +143,13 @@ export interface AuthorizationOptions {
   extraParams?: Record<string, string>;
   /** Send Google's `gmail.metadata` together with a broader Gmail scope anyway (Google then answers 403). */
   allowScopeConflicts?: boolean;
-  /** Your own state (any JSON value): kept with the pending login, never sent, returned with the result. */
+  /**
+   * Your own state (any JSON value, at most 4 KiB as JSON): kept with the pending login, never sent,
+   * returned with the result.
+   */
   appState?: JsonValue;
+  /** `options=smtp_required`: the hosted login asks an IMAP user for SMTP settings too, so the grant can send. */
+  smtpRequired?: boolean;
 }
 
 /** Any JSON value. */
@@ -275,10 +283,12 @@ export interface NylasAuthOptions
       | 'accessType'
       | 'includeGrantScopes'
       | 'extraParams'
-      | 'challengeMethod'
       | 'verifierLength'
       | 'allowScopeConflicts'
+      | 'smtpRequired'
     > {
+  /** `S256` only: `plain` sends the verifier itself as the challenge and must be asked for call by call. */
+  challengeMethod?: 'S256';
   /** Where pending transactions live (default `session`; falls back to memory if it throws). */
   storage?: StorageKind;
   /** Where tokens live (default `memory`). */
@@ -407,7 +417,12 @@ export declare class NylasAuth {
     scopes: readonly string[],
     options: RequestScopesOptions & { method: 'popup'; popup?: PopupOptions },
   ): Promise<LoginResult>;
-  /** `GET /v3/providers/detect?email=…&client_id=…` (no secret). */
+  /**
+   * `GET …/providers/detect?email=…&client_id=…` (no secret), for legacy (`https://{app}.us.nylas.com`) and
+   * custom servers. Nylas v3 documents `POST /v3/providers/detect` as needing the API key (rate-limited to
+   * 20 calls a minute per application), so from a browser it fails with `api_error`, `status: 401`: there,
+   * let the hosted page detect the provider (`prompt: ['detect']` or `['select_provider', 'detect']`).
+   */
   detectProvider(email: string): Promise<DetectedProvider>;
   revoke(): Promise<void>;
   logout(): Promise<void>;

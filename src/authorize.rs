@@ -44,7 +44,8 @@ impl AccessType {
 pub struct AuthorizationOptions {
     /// `response_type`: `code` (default) or `adminconsent` (needs `credential_id`).
     pub response_type: ResponseType,
-    /// `credential_id`, for admin consent only.
+    /// `credential_id`: the credential of a multi-credential connector for a code flow (Nylas, March 2026),
+    /// or the admin-consent credential (required with [`ResponseType::AdminConsent`]).
     pub credential_id: Option<String>,
     /// `provider`: `google`, `microsoft`, `imap`, `icloud`, `yahoo`, `ews`, `virtual-calendar`, or any string.
     pub provider: Option<String>,
@@ -75,6 +76,9 @@ pub struct AuthorizationOptions {
     /// The app's own state (JSON text): kept in the transaction, never sent, handed back with the callback's
     /// result, so `state` stays the SDK's random value.
     pub app_state: Option<String>,
+    /// `options=smtp_required`: the hosted login asks an IMAP user for SMTP settings too, so the grant can send
+    /// (the Node SDK's `smtpRequired`, February 2026).
+    pub smtp_required: bool,
 }
 
 /// Parameters the builder owns; `extra_params` may not set them.
@@ -92,6 +96,7 @@ pub const RESERVED_PARAMS: &[&str] = &[
     "code_challenge_method",
     "credential_id",
     "include_grant_scopes",
+    "options",
     // They would change where and how the code is delivered (OAuth 2.0 Multiple Response Types; RFC 9101).
     "response_mode",
     "request",
@@ -115,7 +120,8 @@ pub struct AuthorizationRequest {
 ///
 /// Parameters are percent-encoded (space as `%20`) in a stable order: `client_id`, `redirect_uri`,
 /// `response_type`, `provider`, `scope`, `access_type`, `state`, `login_hint`, `prompt`, `code_challenge`,
-/// `code_challenge_method`, `credential_id`, `include_grant_scopes`, then the extras in their order.
+/// `code_challenge_method`, `credential_id`, `include_grant_scopes`, `options`, then the extras in their
+/// order.
 ///
 /// # Errors
 /// `invalid_option` naming the option, `invalid_verifier`, or `crypto_unavailable` from `rng`.
@@ -170,6 +176,7 @@ pub fn build_authorization_request(
     param("code_challenge_method", challenge.as_ref().map(|_| options.challenge_method.as_str()));
     param("credential_id", options.credential_id.as_deref());
     param("include_grant_scopes", options.include_grant_scopes.map(|b| if b { "true" } else { "false" }));
+    param("options", options.smtp_required.then_some("smtp_required"));
     for (k, v) in &options.extra_params {
         param(k, Some(v));
     }
@@ -248,8 +255,8 @@ fn validate(o: &AuthorizationOptions) -> Result<(), Error> {
         ResponseType::AdminConsent if o.credential_id.as_deref().is_none_or(str::is_empty) => {
             return Err(bad("credentialId", "is required when responseType is adminconsent"));
         }
-        ResponseType::Code if o.credential_id.is_some() => {
-            return Err(bad("credentialId", "is only for responseType adminconsent"));
+        ResponseType::Code if o.credential_id.as_deref().is_some_and(str::is_empty) => {
+            return Err(bad("credentialId", "must not be empty"));
         }
         _ => {}
     }
@@ -351,6 +358,8 @@ mod tests {
                 access_type: AccessType::Offline,
                 prompt: vec!["select_provider".into(), "detect".into()],
                 include_grant_scopes: Some(true),
+                credential_id: Some("cred-1".into()),
+                smtp_required: true,
                 extra_params: vec![("hd".into(), "example.com".into())],
                 ..Default::default()
             },
@@ -373,10 +382,15 @@ mod tests {
                 "prompt",
                 "code_challenge",
                 "code_challenge_method",
+                "credential_id",
                 "include_grant_scopes",
+                "options",
                 "hd"
             ]
         );
+        // A code flow of a multi-credential connector names its credential; smtpRequired is options=smtp_required.
+        assert!(req.url.contains("&credential_id=cred-1&"));
+        assert!(req.url.contains("&options=smtp_required&"));
         let p = params(&req.url);
         let get = |k: &str| p.iter().find(|(n, _)| n == k).unwrap().1.clone();
         assert_eq!(get("scope"), "Mail.Read offline_access");
@@ -517,7 +531,7 @@ mod tests {
                 Some("credentialId"),
             ),
             (
-                AuthorizationOptions { credential_id: Some("c".into()), ..Default::default() },
+                AuthorizationOptions { credential_id: Some(String::new()), ..Default::default() },
                 "invalid_option",
                 Some("credentialId"),
             ),

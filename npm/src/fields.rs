@@ -92,6 +92,7 @@ pub const AUTHORIZATION: &[Field] = &[
     f("extraParams", b'm'),
     f("allowScopeConflicts", b'b'),
     f("appState", b'j'),
+    f("smtpRequired", b'b'),
 ];
 
 /// The authorization options `NylasAuth` takes once, as defaults for every login. The others are per call
@@ -107,6 +108,7 @@ pub const LOGIN_DEFAULTS: &[&str] = &[
     "challengeMethod",
     "verifierLength",
     "allowScopeConflicts",
+    "smtpRequired",
 ];
 
 /// `tokenRequest`'s own options (beside the configuration's).

@@ -168,6 +168,7 @@ pub fn authorization(packed: &str) -> Result<AuthorizationOptions, Error> {
         extra_params: r.map()?,
         allow_scope_conflicts: r.boolean().unwrap_or(false),
         app_state: r.string(),
+        smtp_required: r.boolean().unwrap_or(false),
     })
 }
 

@@ -1,10 +1,30 @@
 // The demo and the package in Firefox ESR (geckodriver) and WebKitGTK (WebKitWebDriver under Xvfb), through
 // W3C WebDriver, against the mock Nylas: a redirect login; a popup login opened inside the click, a blocked
-// popup and a closed one; a replayed callback; two tabs; a token-endpoint fault. (Chromium runs the same
-// and more through Playwright in tests/e2e/.) Run: bash scripts/build.sh && node --test tests/engines/
+// popup and a closed one; popups behind Cross-Origin-Opener-Policy; a replayed callback; two tabs; a
+// token-endpoint fault. (Chromium runs the same and more through Playwright in tests/e2e/.)
+// Run: bash scripts/build.sh && node --test tests/engines/
+//
+// A popup that reaches a page sent with `Cross-Origin-Opener-Policy: same-origin` (Microsoft's login
+// pages) moves to another browsing-context group. What the engines here do (Firefox ESR 153 with
+// geckodriver 0.37, WebKitGTK 2.50 MiniBrowser; checked by the COOP tests below on every run):
+//
+//                                                           Firefox ESR        WebKitGTK
+//   opener's handle reads `closed` while the popup is open  yes (from the COOP page on; no without COOP)
+//   the callback page has `window.opener`                   no                 no       (yes without COOP)
+//   its sessionStorage holds the opener's copy (the tx)     yes                yes
+//   `window.close()` on the cut-off popup closes it         yes                yes
+//   opener's `document.hasFocus()` while the popup is open  false (a `blur` on open, a `focus` event once
+//                                                           the popup has closed itself or WebDriver has
+//                                                           closed it and switched back), in both engines
+//
+// WebKitGTK implements COOP as Firefox does. Both move the focus as a real browser does, also headless
+// or under Xvfb, so unlike Chromium (see `simulateFocus` in tests/e2e/real-world.test.mjs) nothing is
+// simulated here: the tests check the focus instead, as the package relies on it to tell a cut-off popup
+// from a closed one. Also seen: the cut-off popup's `window.name` is empty.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makeSiteRoot } from '../e2e/harness.mjs';
 import { startMockServer } from '../mock-server/server.mjs';
@@ -12,6 +32,10 @@ import { startStaticServer } from '../mock-server/static.mjs';
 import { ENGINES, startSession, startXvfb, WAIT_MS } from './webdriver.mjs';
 
 const T = { timeout: 120_000 };
+/** How long the user stays at the consent page in the COOP login (the Chromium suite covers 20 s). */
+const CONSENT_MS = 4_000;
+/** A callback page of the site's origin that does nothing: the COOP probe reads what a callback page sees. */
+const PROBE = 'coop-probe.html';
 let mock;
 let site;
 let root;
@@ -19,6 +43,7 @@ let xvfb;
 
 before(async () => {
   root = makeSiteRoot();
+  fs.writeFileSync(path.join(root, PROBE), '<!doctype html><meta charset="utf-8"><title>COOP probe</title>\n');
   mock = await startMockServer({ port: 0 });
   site = await startStaticServer({ root, port: 0 });
   xvfb = await startXvfb();
@@ -44,6 +69,45 @@ const errorCode = () => {
   return e && !e.hidden && document.getElementById('error-code').textContent.trim();
 };
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The handle of the window other than `opener`, once it has opened (bounded). */
+async function popupHandle(s, opener) {
+  const until = Date.now() + WAIT_MS;
+  while (Date.now() < until) {
+    const popup = (await s.handles()).find((h) => h !== opener);
+    if (popup) return popup;
+    await sleep(150);
+  }
+  assert.fail('no popup opened');
+}
+
+/** The window handles once only `opener` is left, or after WAIT_MS. */
+async function windowsLeft(s, opener) {
+  const until = Date.now() + WAIT_MS;
+  while ((await s.handles()).some((h) => h !== opener) && Date.now() < until) await sleep(150);
+  return s.handles();
+}
+
+/** In the page: keeps the `window` handle of the next popup it opens (the package opens it) as `__popup`. */
+const keepPopupHandle = () => {
+  const open = window.open;
+  window.open = function (...args) {
+    window.__popup = open.apply(this, args);
+    return window.__popup;
+  };
+};
+
+/**
+ * In the opener: once its handle on the popup reads closed (the popup has reached the COOP page, which cut
+ * it off), whether the opener has the focus and the demo's state.
+ */
+const cutOff = () =>
+  window.__popup?.closed === true && {
+    focused: document.hasFocus(),
+    state: document.getElementById('status').dataset.state,
+  };
+
 async function openDemo(s) {
   await s.goto(demo());
   await s.waitFor(
@@ -58,7 +122,7 @@ const only = process.env.NYLAS_ENGINES?.split(',');
 for (const key of Object.keys(ENGINES).filter((k) => !only || only.includes(k))) {
   const engine = ENGINES[key];
   test(
-    `${engine.name}: redirect, popup (in the click, blocked, closed), replay, two tabs, token fault`,
+    `${engine.name}: redirect, popup (in the click, blocked, closed, behind COOP), replay, two tabs, token fault`,
     T,
     async (t) => {
       const s = await startSession(key, engine.display ? { DISPLAY: xvfb.display } : {});
@@ -90,9 +154,7 @@ for (const key of Object.keys(ENGINES).filter((k) => !only || only.includes(k)))
           'signed in through the popup',
           () => document.getElementById('status')?.dataset.state === 'signed-in',
         );
-        const until = Date.now() + WAIT_MS;
-        while ((await s.handles()).length > 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 150));
-        assert.deepEqual(await s.handles(), [opener], 'the popup closed itself');
+        assert.deepEqual(await windowsLeft(s, opener), [opener], 'the popup closed itself');
       });
 
       await t.test('popup blocked', async () => {
@@ -112,18 +174,102 @@ for (const key of Object.keys(ENGINES).filter((k) => !only || only.includes(k)))
         await openDemo(s);
         const opener = await s.handle();
         await s.click('#login-popup');
-        const until = Date.now() + WAIT_MS;
-        let popup;
-        while (!popup && Date.now() < until) {
-          popup = (await s.handles()).find((h) => h !== opener);
-          if (!popup) await new Promise((r) => setTimeout(r, 150));
-        }
-        assert.ok(popup, 'a popup opened');
+        const popup = await popupHandle(s, opener);
         await s.switchTo(popup);
         await s.closeWindow();
         await s.switchTo(opener);
         assert.equal(await s.waitFor('popup_closed', errorCode), 'popup_closed');
         assert.equal((await control('/__mock/stats')).requests.token, 0);
+      });
+
+      await t.test('COOP popup: a few seconds at the consent page, then a login with one code exchange', async () => {
+        await control('/__mock/reset', {});
+        await control('/__mock/config', { autoApprove: true, coop: 'same-origin', consentDelayMs: CONSENT_MS });
+        await openDemo(s);
+        const opener = await s.handle();
+        await s.run(keepPopupHandle);
+        await s.click('#login-popup');
+        const popup = await popupHandle(s, opener);
+        // Cut off at the consent page: the opener's handle reads closed, and the popup has the focus.
+        const open = { focused: false, state: 'busy' };
+        assert.deepEqual(await s.waitFor('the popup cut off by COOP', cutOff), open);
+        await sleep(1_500); // three times the package's grace for a popup that reads closed
+        assert.deepEqual(await s.run(cutOff), open, 'no popup_closed while the popup is open');
+        assert.ok((await s.handles()).includes(popup), 'the popup is still open');
+        await s.waitFor(
+          'signed in through the cut-off popup',
+          () => document.getElementById('status')?.dataset.state === 'signed-in',
+        );
+        assert.equal((await control('/__mock/stats')).requests.token, 1, 'exactly one code exchange');
+        assert.deepEqual(await windowsLeft(s, opener), [opener], 'the callback page closed itself without an opener');
+      });
+
+      await t.test('COOP popup closed by the user: popup_closed once the opener has the focus again', async () => {
+        await control('/__mock/reset', {});
+        await control('/__mock/config', { autoApprove: true, coop: 'same-origin', consentDelayMs: 600_000 });
+        await openDemo(s);
+        const opener = await s.handle();
+        await s.run(keepPopupHandle);
+        await s.click('#login-popup');
+        const popup = await popupHandle(s, opener);
+        assert.deepEqual(await s.waitFor('the popup cut off by COOP', cutOff), { focused: false, state: 'busy' });
+        await sleep(1_000);
+        assert.deepEqual(await s.run(cutOff), { focused: false, state: 'busy' }, 'still waiting');
+        await s.switchTo(popup);
+        await s.closeWindow();
+        const closedAt = Date.now();
+        await s.switchTo(opener);
+        assert.equal(await s.waitFor('popup_closed', errorCode), 'popup_closed');
+        assert.ok(Date.now() - closedAt < 5_000, 'reported promptly');
+        assert.equal(await s.run(() => document.hasFocus()), true, 'the opener has the focus again');
+        assert.equal((await control('/__mock/stats')).requests.token, 0);
+      });
+
+      await t.test("COOP popup's callback page: no opener, the opener's sessionStorage, closes itself", async () => {
+        await control('/__mock/reset', {});
+        await control('/__mock/config', { autoApprove: true, coop: 'same-origin' });
+        await openDemo(s);
+        const opener = await s.handle();
+        // A popup the page opens in a click, to the mock's COOP pages, which redirect to a page that does
+        // nothing, so that its state can be read before anything closes it.
+        await s.run(
+          async (api, redirectUri) => {
+            const { NylasAuth } = await import(new URL('./pkg/index.js', location.href).href);
+            const url = new NylasAuth({ clientId: 'demo-client', redirectUri, apiBase: api }).authorizationUrl();
+            const button = document.createElement('button');
+            button.id = 'coop-probe';
+            button.textContent = 'Open the probe';
+            button.addEventListener('click', () => {
+              window.__popup = window.open(url, '_blank', 'popup,width=500,height=600');
+            });
+            document.body.prepend(button);
+          },
+          `${mock.url}/v3`,
+          `${site.url}/${PROBE}`,
+        );
+        await s.click('#coop-probe');
+        const popup = await popupHandle(s, opener);
+        assert.equal(await s.waitFor('the popup cut off by COOP', () => window.__popup?.closed), true);
+        await s.switchTo(popup);
+        const seen = await s.waitFor(
+          'the probe page',
+          (probe) =>
+            location.pathname === `/${probe}` && {
+              opener: window.opener !== null,
+              transaction: Object.keys(sessionStorage).some((k) => k.startsWith('nylas-pkce:tx:')),
+            },
+          PROBE,
+        );
+        assert.deepEqual(seen, { opener: false, transaction: true }, "no opener, a copy of the opener's storage");
+        await s.run(() => {
+          setTimeout(() => window.close(), 50);
+        });
+        await s.switchTo(opener);
+        assert.deepEqual(await windowsLeft(s, opener), [opener], 'window.close() closed the cut-off popup');
+        // The probe's transaction stays in the opener's storage: later flows in this tab start without it.
+        await s.run(() => {
+          for (const k of Object.keys(sessionStorage)) if (k.startsWith('nylas-pkce:tx:')) sessionStorage.removeItem(k);
+        });
       });
 
       await t.test('replayed callback', async () => {

@@ -525,3 +525,23 @@ test('a popup-looking callback that this client did not start is not handed to a
   await assert.rejects(auth.handleRedirectCallback(crafted), (e) => e.code === 'no_transaction');
   assert.equal(np.NylasAuth.completePopup(crafted), false, 'no transaction here and no opener');
 });
+
+test("Nylas's current parameters: smtpRequired is options=smtp_required; credentialId on a code flow", () => {
+  const cfg = { clientId: 'c', redirectUri: 'https://a.example/cb' };
+  const u = new URL(np.buildAuthorizationUrl({ ...cfg, smtpRequired: true, credentialId: 'cred-1' }).url);
+  assert.equal(u.searchParams.get('options'), 'smtp_required');
+  assert.equal(u.searchParams.get('credential_id'), 'cred-1');
+  assert.equal(u.searchParams.get('response_type'), 'code');
+  assert.ok(!new URL(np.buildAuthorizationUrl(cfg).url).searchParams.has('options'), 'absent by default');
+  assert.throws(
+    () => np.buildAuthorizationUrl({ ...cfg, smtpRequired: 'yes' }),
+    (e) => e.field === 'smtpRequired',
+  );
+  assert.throws(
+    () => np.buildAuthorizationUrl({ ...cfg, extraParams: { options: 'x' } }),
+    (e) => e.field === 'extraParams',
+  );
+  // As a NylasAuth default too.
+  const auth = new np.NylasAuth({ ...cfg, storage: 'memory', smtpRequired: true });
+  assert.equal(new URL(auth.authorizationUrl()).searchParams.get('options'), 'smtp_required');
+});

@@ -54,6 +54,8 @@ new NylasAuth({ clientId, redirectUri, region: 'ap' });
 new NylasAuth({ clientId, redirectUri, storage: 'cookie' });
 // @ts-expect-error TS2322: an adapter needs keys() (logout and the purge of expired logins use it)
 new NylasAuth({ clientId, redirectUri, storage: { get: () => null, set: () => {}, remove: () => {} } });
+// @ts-expect-error TS2322: plain is a per-call choice, never a NylasAuth default
+new NylasAuth({ clientId, redirectUri, challengeMethod: 'plain' });
 // @ts-expect-error TS2322: a popup window is a Window
 auth.loginWithPopup({ window: 'popup' });
 // @ts-expect-error TS2322: responseType is code or adminconsent

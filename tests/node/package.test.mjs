@@ -545,3 +545,25 @@ test("Nylas's current parameters: smtpRequired is options=smtp_required; credent
   const auth = new np.NylasAuth({ ...cfg, storage: 'memory', smtpRequired: true });
   assert.equal(new URL(auth.authorizationUrl()).searchParams.get('options'), 'smtp_required');
 });
+
+test('appState comes back as given: fractions, large numbers, nested values; over 4 KiB is refused', async () => {
+  const mock = await startMockServer({ port: 0, autoApprove: true });
+  try {
+    const auth = new NylasAuth({
+      clientId: 'demo-client',
+      redirectUri: `${mock.url}/callback-echo`,
+      apiBase: `${mock.url}/v3`,
+      storage: 'memory',
+    });
+    const appState = { n: 1.5, big: 12345678901234567890, neg: -0.25, e: 1e-7, s: 'x"y', nested: [1, { a: null }] };
+    const url = (await fetch(auth.authorizationUrl({ appState }))).url;
+    const r = await auth.handleRedirectCallback(url);
+    assert.deepEqual(r.appState, appState);
+    assert.throws(
+      () => auth.authorizationUrl({ appState: 'x'.repeat(4096) }),
+      (e) => e.code === 'invalid_option' && e.field === 'appState',
+    );
+  } finally {
+    await mock.close();
+  }
+});

@@ -30,6 +30,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS as SHARED_CHROMIUM_ARGS } from '../tests/support/chromium.mjs';
 import { compressedSizes, measurePageViews, packageFiles } from '../tests/support/page-views.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -369,16 +370,8 @@ async function startServer(root, mounts = {}) {
 // browser helpers
 // ---------------------------------------------------------------------------
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--headless=new',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+// The shared launch flags (tests/support/chromium.mjs) and the new headless mode.
+const CHROMIUM_ARGS = [...SHARED_CHROMIUM_ARGS, '--headless=new'];
 
 /**
  * Opens `url` in a fresh context; page errors and failed requests make the run fail: `check()` throws once

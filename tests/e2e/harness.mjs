@@ -6,14 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startMockServer } from '../mock-server/server.mjs';
 import { startStaticServer } from '../mock-server/static.mjs';
+import { launchChromium } from '../support/chromium.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Every wait in the suite is bounded by this. */
 export const WAIT_MS = 15_000;
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const WWW_FILES = ['index.html', 'app.js', 'style.css'];
 
 /** The built package files to serve: pkg/'s top-level files (the layout is the build script's business). */
@@ -85,21 +84,8 @@ export async function startEnv() {
   try {
     env.mock = await startMockServer({ port: 0 });
     env.site = await startStaticServer({ root, port: 0 });
-    env.browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      // Keep Chromium's popup blocker on (Playwright turns it off by default): a popup must come from a click.
-      ignoreDefaultArgs: ['--disable-popup-blocking'],
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    // The popup blocker stays on: a popup must come from a click, as in a user's browser.
+    env.browser = await launchChromium({ popupBlocker: true });
   } catch (e) {
     await closeEnv(env);
     throw e;

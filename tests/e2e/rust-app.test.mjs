@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
-import { chromium } from 'playwright-core';
 import { startMockServer } from '../mock-server/server.mjs';
 import { startStaticServer } from '../mock-server/static.mjs';
+import { launchChromium } from '../support/chromium.mjs';
 import { configureMock, mockStats, newContext, ROOT, resetMock, WAIT_MS } from './harness.mjs';
 
 const APP = path.join(ROOT, 'examples', 'rust-web-app');
@@ -32,18 +32,7 @@ before(async () => {
   env = {};
   env.mock = await startMockServer({ port: 0 });
   env.site = await startStaticServer({ root: APP, port: 0 });
-  env.browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  env.browser = await launchChromium();
 });
 
 after(async () => {

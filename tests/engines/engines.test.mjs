@@ -6,16 +6,18 @@
 //
 // A popup that reaches a page sent with `Cross-Origin-Opener-Policy: same-origin` (Microsoft's login
 // pages) moves to another browsing-context group. What the engines here do (Firefox ESR 153 with
-// geckodriver 0.37, WebKitGTK 2.50 MiniBrowser; checked by the COOP tests below on every run):
+// geckodriver 0.37, WebKitGTK 2.50 MiniBrowser; the COOP tests below check the first two columns on
+// every run; the last column, the same popup without COOP, was seen once in both engines):
 //
-//                                                           Firefox ESR        WebKitGTK
-//   opener's handle reads `closed` while the popup is open  yes (from the COOP page on; no without COOP)
-//   the callback page has `window.opener`                   no                 no       (yes without COOP)
-//   its sessionStorage holds the opener's copy (the tx)     yes                yes
-//   `window.close()` on the cut-off popup closes it         yes                yes
-//   opener's `document.hasFocus()` while the popup is open  false (a `blur` on open, a `focus` event once
-//                                                           the popup has closed itself or WebDriver has
-//                                                           closed it and switched back), in both engines
+//                                                               Firefox ESR  WebKitGTK  no COOP
+//   the opener's handle reads `closed` while the popup is open  yes          yes        no
+//   the callback page has `window.opener`                       no           no         yes
+//   its sessionStorage holds the opener's copy (the tx)         yes          yes        yes
+//   `window.close()` in the cut-off callback page closes it     yes          yes        yes
+//   the opener's `document.hasFocus()` while the popup is open  false        false      false
+//
+// The opener gets a `blur` when the popup opens and a `focus` event once the popup has closed itself, or
+// once WebDriver has closed it and switched back to the opener.
 //
 // WebKitGTK implements COOP as Firefox does. Both move the focus as a real browser does, also headless
 // or under Xvfb, so unlike Chromium (see `simulateFocus` in tests/e2e/real-world.test.mjs) nothing is

@@ -26,12 +26,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { startMockServer } from '../mock-server/server.mjs';
 import { startStaticServer } from '../mock-server/static.mjs';
+import { launchChromium } from '../support/chromium.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const KEEP = process.env.NYLAS_PKCE_KEEP_APPS === '1';
 const EMAIL = 'user@example.com'; // the mock's default account
 const CLIENT_ID = 'demo-client';
@@ -433,20 +432,7 @@ async function resolveVersion(spec) {
 let browser;
 async function getBrowser() {
   if (browser) return browser;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    timeout: WAIT_MS,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  browser = await launchChromium({ timeout: WAIT_MS });
   await own(() => browser.close());
   return browser;
 }

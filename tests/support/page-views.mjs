@@ -23,9 +23,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { startMockServer } from '../mock-server/server.mjs';
 import { startStaticServer } from '../mock-server/static.mjs';
+import { CHROMIUM_PATH, launchChromium } from './chromium.mjs';
 
 const MOUNT = '/pkg/';
 const PACKAGE_FILE = /\.(m?js|wasm)$/;
@@ -180,13 +180,7 @@ async function view(context, site, pathname, donePath, timeoutMs) {
 // Entry point
 // ---------------------------------------------------------------------------------------------------------
 
-export async function measurePageViews({
-  pkgDir,
-  mockUrl,
-  chromiumPath = '/usr/bin/chromium',
-  browser,
-  timeoutMs = 30_000,
-}) {
+export async function measurePageViews({ pkgDir, mockUrl, chromiumPath = CHROMIUM_PATH, browser, timeoutMs = 30_000 }) {
   if (!pkgDir || !fs.existsSync(path.join(pkgDir, 'index.js'))) throw new Error(`no index.js in pkgDir ${pkgDir}`);
   const own = {}; // what is started here, and stopped at the end
   try {
@@ -194,7 +188,7 @@ export async function measurePageViews({
     else own.mock = await startMockServer({ port: 0, autoApprove: true });
     own.site = await startSite(pkgDir, `${mockUrl ?? own.mock.url}/v3`);
     if (!browser) {
-      own.browser = await chromium.launch({ executablePath: chromiumPath, headless: true });
+      own.browser = await launchChromium({ executablePath: chromiumPath });
     }
     return await measure(browser ?? own.browser, own.site, timeoutMs);
   } finally {

@@ -197,7 +197,7 @@ export class NylasAuth {
    * Builds the URL in one crossing: the wasm also purges this client's expired transactions (their
    * creation times go in, which to remove comes out). Stores this one (keyed by a hash of its state).
    */
-  #start(options, reauthenticate, popup) {
+  #start(options, reauthenticate, popup, userAgent) {
     const call = pack(AUTHORIZATION, options, false);
     const store = this.#transactions;
     const keys = store.keys(this.#settings.transactionPrefix);
@@ -216,6 +216,7 @@ export class NylasAuth {
         ttl,
         str(grant?.email),
         str(grant?.provider),
+        userAgent,
       ),
     );
     for (const [i, k] of keys.entries()) if (r.stale[i] === '1') store.remove(k);
@@ -246,10 +247,18 @@ export class NylasAuth {
     return this.#run(this.#navigate(options, true));
   }
 
+  /**
+   * The user agent to check for an embedded webview, which Google refuses (the wasm refuses such a login
+   * for Google): unless the URL goes to an `openUrl` hook (the system browser) or the app allows it.
+   */
+  #webview(open, allow) {
+    return open || (allow ?? this.#options.allowEmbeddedWebview) ? undefined : str(globalThis.navigator?.userAgent);
+  }
+
   async #navigate(options, reauthenticate) {
-    const { openUrl, ...rest } = this.#call(options, ['openUrl']);
-    const { url } = this.#start(rest, reauthenticate, false).result;
+    const { openUrl, allowEmbeddedWebview, ...rest } = this.#call(options, ['openUrl', 'allowEmbeddedWebview']);
     const open = openUrl ?? this.#options.openUrl;
+    const { url } = this.#start(rest, reauthenticate, false, this.#webview(open, allowEmbeddedWebview)).result;
     if (open) await open(url);
     else globalThis.location.assign(url);
   }
@@ -369,10 +378,15 @@ export class NylasAuth {
     let size;
     let given;
     try {
-      const { popup, window: win, ...rest } = this.#call(options, ['popup', 'window']);
+      const {
+        popup,
+        window: win,
+        allowEmbeddedWebview,
+        ...rest
+      } = this.#call(options, ['popup', 'window', 'allowEmbeddedWebview']);
       size = { width: 500, height: 650, timeoutMs: 300_000, ...this.#options.popup, ...popup };
       given = win ?? null;
-      req = this.#start(rest, reauthenticate, true);
+      req = this.#start(rest, reauthenticate, true, this.#webview(false, allowEmbeddedWebview));
     } catch (e) {
       given?.close?.();
       return this.#run(Promise.reject(e));

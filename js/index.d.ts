@@ -37,7 +37,8 @@ export type NylasPkceErrorCode =
   | 'popup_closed'
   | 'login_required'
   | 'crypto_unavailable'
-  | 'session_ended';
+  | 'session_ended'
+  | 'embedded_webview';
 
 /** Every error this package throws or rejects with. Never contains a code, verifier, state or token. */
 export class NylasPkceError extends Error {
@@ -290,6 +291,8 @@ export interface NylasAuthOptions
   /** `S256` only: `plain` sends the verifier itself as the challenge and must be asked for call by call. */
   challengeMethod?: 'S256';
   /** Where pending transactions live (default `session`; falls back to memory if it throws). */
+  /** Send an embedded webview to Google's sign-in anyway (it answers 403 disallowed_useragent). */
+  allowEmbeddedWebview?: boolean;
   storage?: StorageKind;
   /** Where tokens live (default `memory`). */
   tokenStorage?: StorageKind;
@@ -317,6 +320,8 @@ export interface PopupOptions {
 
 export interface RedirectOptions extends AuthorizationOptions {
   openUrl?: (url: string) => void | Promise<void>;
+  /** Send an embedded webview to Google's sign-in anyway (see `isEmbeddedWebview`). */
+  allowEmbeddedWebview?: boolean;
 }
 
 /** A completed login: the token set, or an admin consent (`responseType: 'adminconsent'`). */
@@ -392,6 +397,15 @@ export interface TokenInfo {
  */
 export declare function isCallbackUrl(url: string): boolean;
 
+/**
+ * Whether `userAgent` (default: this browser's) is an embedded webview: an in-app browser (Facebook,
+ * Instagram, LinkedIn, LINE, WeChat, …), Android WebView or an iOS `WKWebView`. Google refuses to sign in
+ * there (`403 disallowed_useragent`), so `loginWithRedirect` / `loginWithPopup` for Google refuse it first
+ * with `embedded_webview` unless the URL goes to an `openUrl` hook (the system browser) or
+ * `allowEmbeddedWebview` is set.
+ */
+export declare function isEmbeddedWebview(userAgent?: string): boolean;
+
 export declare class NylasAuth {
   constructor(options: NylasAuthOptions);
   authorizationUrl(options?: AuthorizationOptions): string;
@@ -403,7 +417,9 @@ export declare class NylasAuth {
    * something first opens a blank window in the click (`window.open('', '_blank', 'popup')`) and passes
    * it as `window`: the SDK navigates it and owns it from then on (closing, COOP, time-out).
    */
-  loginWithPopup(options?: AuthorizationOptions & { popup?: PopupOptions; window?: Window }): Promise<LoginResult>;
+  loginWithPopup(
+    options?: AuthorizationOptions & { popup?: PopupOptions; window?: Window; allowEmbeddedWebview?: boolean },
+  ): Promise<LoginResult>;
   static completePopup(url?: string): boolean;
   getTokenSet(): TokenSet | null;
   isAuthenticated(): boolean;

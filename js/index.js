@@ -86,6 +86,15 @@ export function providerScopes(provider, names, options) {
   return list ? list.split('\0') : [];
 }
 
+/**
+ * Whether `userAgent` (default: this browser's) is an embedded webview: an in-app browser (Facebook,
+ * Instagram, LinkedIn, LINE, WeChat, …), Android WebView or an iOS `WKWebView`. Google refuses to sign in
+ * there (`403 disallowed_useragent`): open the authorization URL in the system browser instead (`openUrl`).
+ */
+export function isEmbeddedWebview(userAgent = globalThis.navigator?.userAgent ?? '') {
+  return wasm.embedded(String(userAgent));
+}
+
 /** The size of the first half's wasm linear memory in bytes (diagnostics, benchmarks). */
 export function wasmMemoryBytes() {
   return wasm.memoryBytes();

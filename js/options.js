@@ -139,7 +139,9 @@ export function checkPage(o, config) {
   storageOption('tokenStorage', o.tokenStorage, config);
   if (o.openUrl !== undefined && typeof o.openUrl !== 'function')
     throw optionError('openUrl', 'must be a function', config);
-  if (o.cleanUrl !== undefined && typeof o.cleanUrl !== 'boolean') throw optionError('cleanUrl', 'b', config);
+  for (const flag of ['cleanUrl', 'allowEmbeddedWebview']) {
+    if (o[flag] !== undefined && typeof o[flag] !== 'boolean') throw optionError(flag, 'b', config);
+  }
   popupOption(o.popup, config);
   const w = o.window;
   if (w != null && !(typeof w === 'object' && typeof w.close === 'function' && 'location' in w)) {

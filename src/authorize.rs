@@ -241,6 +241,9 @@ fn validate(o: &AuthorizationOptions) -> Result<(), Error> {
     if o.app_state.as_ref().is_some_and(|a| a.len() > MAX_APP_STATE_BYTES) {
         return Err(bad("appState", "must be at most 4 KiB as JSON"));
     }
+    if o.app_state.as_deref().is_some_and(|a| crate::json::nesting(a) > crate::json::MAX_DEPTH) {
+        return Err(bad("appState", "must nest at most 32 arrays or objects deep"));
+    }
     if o.provider.as_deref().is_some_and(|p| p.trim().is_empty()) {
         return Err(bad("provider", "must not be empty"));
     }

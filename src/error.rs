@@ -142,6 +142,9 @@ pub enum Error {
     /// The session a request belonged to ended before its answer came (a logout, or another tab's login or
     /// logout): the answer was dropped, nothing was stored.
     SessionEnded,
+    /// A login would send an embedded webview (an in-app browser, Android WebView, iOS `WKWebView`) to
+    /// Google's sign-in, which refuses it (`403 disallowed_useragent`).
+    EmbeddedWebview,
 }
 
 /// OAuth/Nylas error strings that have a code of their own (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1).
@@ -194,6 +197,7 @@ impl Error {
             Error::LoginRequired => "login_required",
             Error::CryptoUnavailable => "crypto_unavailable",
             Error::SessionEnded => "session_ended",
+            Error::EmbeddedWebview => "embedded_webview",
         }
     }
 
@@ -239,6 +243,9 @@ impl Error {
             Error::CryptoUnavailable => ("no cryptographic random number generator is available", ""),
             Error::SessionEnded => {
                 ("the session ended (logout, or another tab) before the answer came; nothing was stored", "")
+            }
+            Error::EmbeddedWebview => {
+                ("Google refuses sign-in in embedded webviews: open the URL in the system browser (openUrl)", "")
             }
         };
         let mut s = String::with_capacity(head.len() + tail.len());

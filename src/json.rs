@@ -133,6 +133,26 @@ pub fn write_object(pairs: &[(&str, Option<&str>)]) -> String {
 /// Maximum nesting of arrays and objects [`parse`] accepts.
 pub const MAX_DEPTH: usize = 32;
 
+/// How deep arrays and objects nest in JSON text (brackets outside strings), without parsing it: a cheap
+/// check that text [`parse`] will read back stays within [`MAX_DEPTH`].
+pub fn nesting(text: &str) -> usize {
+    let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for b in text.bytes() {
+        match (in_string, escaped, b) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') | (false, _, b'"') => in_string = !in_string,
+            (false, _, b'[' | b'{') => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            (false, _, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
 /// Parses JSON text (RFC 8259). `None` for anything that is not exactly one JSON value, nests deeper
 /// than [`MAX_DEPTH`], or repeats a key in an object (RFC 8259 §4 leaves that to the reader; this one
 /// refuses it). Numbers keep 17 significant digits (enough for every field this crate reads).
@@ -560,6 +580,16 @@ impl ObjectWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_counts_brackets_outside_strings() {
+        assert_eq!(nesting("1"), 0);
+        assert_eq!(nesting(r#"{"a":[1,{"b":"[[[{"}]]}"#), 3);
+        assert_eq!(nesting(r#"["\\\"[["]"#), 1);
+        let deep = ["[".repeat(33), "]".repeat(33)].concat();
+        assert_eq!(nesting(&deep), 33);
+        assert!(parse(&deep).is_none(), "deeper than MAX_DEPTH: parse refuses it");
+    }
 
     #[test]
     fn writes_escaped_strings() {

@@ -20,6 +20,7 @@ pub mod scopes;
 pub mod secret;
 pub mod token;
 pub mod transaction;
+pub mod webview;
 
 #[cfg(all(feature = "browser", target_arch = "wasm32"))]
 pub mod browser;

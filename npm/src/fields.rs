@@ -71,8 +71,14 @@ pub const CLIENT: &[Field] =
     &[f("transactionTtlMs", b'u'), f("clockSkewMs", b'u'), f("fetchTimeoutMs", b'u'), f("publicRefresh", b'b')];
 
 /// `NylasAuth`'s options that the page itself uses (storage, navigation, popup windows).
-pub const PAGE: &[Field] =
-    &[f("storage", b'p'), f("tokenStorage", b'p'), f("openUrl", b'p'), f("popup", b'p'), f("cleanUrl", b'p')];
+pub const PAGE: &[Field] = &[
+    f("storage", b'p'),
+    f("tokenStorage", b'p'),
+    f("openUrl", b'p'),
+    f("popup", b'p'),
+    f("cleanUrl", b'p'),
+    f("allowEmbeddedWebview", b'p'),
+];
 
 /// One authorization's options (`scope` is an alias of `scopes`).
 pub const AUTHORIZATION: &[Field] = &[

@@ -91,7 +91,8 @@ pub(crate) fn ms(v: f64) -> u64 {
 }
 
 /// An error the page finds itself, in the error form: `code` 0 `popup_blocked`, 1 `popup_closed`,
-/// 2 `timeout`, 3 `network_error`, 4 `storage_unavailable`, 5 `login_required`, 6 `session_ended`. Its
+/// 2 `timeout`, 3 `network_error`, 4 `storage_unavailable`, 5 `login_required`, 6 `session_ended`,
+/// 7 `embedded_webview`. Its
 /// message comes from the
 /// core, like every other. (An option the JavaScript refuses by its name or type is made there: see
 /// `js/options.js`.)
@@ -104,6 +105,7 @@ pub fn fail(code: u8) -> String {
         3 => Error::Network("fetch failed (offline, CORS, refused, or a redirect)"),
         4 => Error::StorageUnavailable,
         6 => Error::SessionEnded,
+        7 => Error::EmbeddedWebview,
         _ => Error::LoginRequired,
     })
 }

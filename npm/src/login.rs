@@ -15,6 +15,7 @@ use nylas_pkce::pkce::{code_challenge, random_token, ChallengeEncoding, Challeng
 use nylas_pkce::scopes::{provider_scopes, ScopeProvider};
 use nylas_pkce::secret::CodeVerifier;
 use nylas_pkce::transaction::{expired, key_for, namespace, prefix_for};
+use nylas_pkce::webview::is_embedded_webview;
 use nylas_pkce::{flow, Error};
 use wasm_bindgen::prelude::*;
 
@@ -187,6 +188,9 @@ pub fn settings(config: &str, client: &str) -> Result<String, Error> {
 ///   not be read) and their time to live, to purge the expired ones in the same crossing.
 /// - `email` / `provider`: re-authentication of the current grant: `login_hint` and `provider` default to
 ///   them.
+/// - `user_agent`: for a login that sends this browser to the URL itself (no `openUrl` hook, no
+///   `allowEmbeddedWebview`): a login for Google in an embedded webview is refused (`embedded_webview`),
+///   as Google would refuse it.
 ///
 /// Returns, packed: the storage key, the transaction record to keep under it, `url`, `state`,
 /// `codeVerifier`, `codeChallenge`, `codeChallengeMethod`, `redirectUri`, `createdAt`, `issuer`, the
@@ -203,11 +207,16 @@ pub fn authorize(
     ttl: f64,
     email: Option<String>,
     provider: Option<String>,
+    user_agent: Option<String>,
 ) -> String {
-    out(start(config, defaults, call, popup, ms(now), stored, ms(ttl), email, provider, &mut CryptoRng))
+    let r = start(config, defaults, call, popup, ms(now), stored, ms(ttl), email, provider, &mut CryptoRng);
+    out(r.and_then(|(text, google)| match user_agent {
+        Some(ua) if google && is_embedded_webview(&ua) => Err(Error::EmbeddedWebview),
+        _ => Ok(text),
+    }))
 }
 
-/// [`authorize`] as a Rust result.
+/// [`authorize`] as a Rust result, and whether the login is for Google.
 ///
 /// # Errors
 /// `invalid_config`, `invalid_option`, `invalid_verifier`, `crypto_unavailable`.
@@ -223,7 +232,7 @@ pub fn start(
     email: Option<String>,
     provider: Option<String>,
     rng: &mut impl RandomSource,
-) -> Result<String, Error> {
+) -> Result<(String, bool), Error> {
     let config = options::config(config)?;
     let mut o = options::authorization(&options::merge(defaults, call))?;
     if o.login_hint.is_none() && email.is_some() {
@@ -247,10 +256,11 @@ pub fn start(
         window.push_str(&random_token(rng)?);
     }
     let req = build_authorization_request(&config, &o, rng, now)?;
+    let google = o.provider.as_deref() == Some("google");
     let tx = &req.transaction;
     let stale: String =
         stored.iter().map(|c| if *c >= 0.0 && !expired(*c as u64, now, ttl) { '0' } else { '1' }).collect();
-    Ok(Packed::default()
+    let packed = Packed::default()
         .push(&key_for(&prefix_for(&config), tx.state.secret()))
         .push(&tx.to_json())
         .push(&req.url)
@@ -263,7 +273,8 @@ pub fn start(
         .push(tx.issuer.as_deref().unwrap_or_default())
         .push(&window)
         .push(&stale)
-        .finish())
+        .finish();
+    Ok((packed, google))
 }
 
 /// `providerScopes(provider, names, { required })`: Nylas scope names (and provider scopes, passed
@@ -301,4 +312,10 @@ pub fn restore(
         Some(false) => 1,
         Some(true) => 2,
     }
+}
+
+/// `isEmbeddedWebview(userAgent)`: see [`nylas_pkce::webview::is_embedded_webview`].
+#[wasm_bindgen]
+pub fn embedded(user_agent: &str) -> bool {
+    is_embedded_webview(user_agent)
 }

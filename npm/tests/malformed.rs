@@ -71,6 +71,7 @@ fn authorize(o: &Json) -> Result<String, Error> {
         None,
         &mut rng(),
     )
+    .map(|(text, _)| text)
 }
 
 fn setup_with(config: Config) -> Setup {

@@ -555,6 +555,7 @@ test('appState comes back as given: fractions, large numbers, nested values; ove
       apiBase: `${mock.url}/v3`,
       storage: 'memory',
     });
+    // biome-ignore lint/correctness/noPrecisionLoss: a number past 2^53 on purpose (it must come back as JSON gave it)
     const appState = { n: 1.5, big: 12345678901234567890, neg: -0.25, e: 1e-7, s: 'x"y', nested: [1, { a: null }] };
     const url = (await fetch(auth.authorizationUrl({ appState }))).url;
     const r = await auth.handleRedirectCallback(url);
@@ -565,5 +566,35 @@ test('appState comes back as given: fractions, large numbers, nested values; ove
     );
   } finally {
     await mock.close();
+  }
+});
+
+test('isEmbeddedWebview over real user agents (the table the Rust test reads too); a login for Google there is refused', async () => {
+  const table = JSON.parse(await readFile(new URL('../support/user-agents.json', import.meta.url), 'utf8'));
+  for (const { name, userAgent, embedded } of table) assert.equal(np.isEmbeddedWebview(userAgent), embedded, name);
+  const webview = table.find((r) => r.name === 'Android WebView').userAgent;
+  const real = globalThis.navigator;
+  Object.defineProperty(globalThis, 'navigator', { value: { userAgent: webview }, configurable: true });
+  try {
+    const options = { clientId: 'c', redirectUri: 'https://a.example/cb', storage: 'memory' };
+    const auth = new NylasAuth({ ...options, provider: 'google' });
+    await assert.rejects(
+      auth.loginWithRedirect(),
+      (e) => e.code === 'embedded_webview' && /system browser/.test(e.message),
+    );
+    // With an openUrl hook (the system browser), with the override, or for another provider: it goes ahead.
+    let opened = null;
+    await auth.loginWithRedirect({
+      openUrl: (url) => {
+        opened = url;
+      },
+    });
+    assert.ok(opened?.includes('provider=google'));
+    await auth.loginWithRedirect({ allowEmbeddedWebview: true, openUrl: () => {} });
+    const microsoft = new NylasAuth({ ...options, provider: 'microsoft', openUrl: undefined });
+    await assert.rejects(microsoft.loginWithRedirect(), (e) => e.code !== 'embedded_webview');
+  } finally {
+    if (real === undefined) delete globalThis.navigator;
+    else Object.defineProperty(globalThis, 'navigator', { value: real, configurable: true });
   }
 });

@@ -1,7 +1,7 @@
 // Every option of the JS API with a value of the wrong type and a value of the right type that cannot be
 // honoured, and the error each must get: invalid_config (the NylasAuth constructor) or invalid_option (a
 // call), naming the option. One table for the Node suite and the browser suite; its values are JSON, with
-// `{ $: 'Infinity' }` and `{ $: 'function' }` for what JSON cannot carry (see `materialize`).
+// `{ $: 'Infinity' }`, `{ $: 'function' }` and `{ $: 'deep' }` (arrays 40 deep) for what JSON cannot carry or say briefly (see `materialize`).
 export const BASE = { clientId: 'demo-client', redirectUri: 'http://127.0.0.1:5173/callback.html' };
 
 /** [option, value, field (defaults to option), code (defaults by where)] for `new NylasAuth({ ...BASE, [option]: value })`. */
@@ -81,6 +81,7 @@ export const CALL = [
   ['verifierLength', 200, null, 'invalid_verifier'],
   ['appState', { $: 'function' }],
   ['appState', 'x'.repeat(5000)],
+  ['appState', { $: 'deep' }],
   ['scopes', ['a b']],
   ['prompt', ['']],
   ['extraParams', { state: 'x' }],
@@ -95,6 +96,7 @@ export function materialize(v) {
   if (v && typeof v === 'object' && !Array.isArray(v)) {
     if (v.$ === 'Infinity') return Number.POSITIVE_INFINITY;
     if (v.$ === 'function') return () => {};
+    if (v.$ === 'deep') return JSON.parse(`${'['.repeat(40)}${']'.repeat(40)}`);
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, materialize(x)]));
   }
   return v;

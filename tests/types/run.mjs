@@ -178,17 +178,17 @@ for (const file of files) {
     [
       'NylasAuth#loginWithRedirect(options)',
       propertyNames(param(method('loginWithRedirect'), 0)),
-      [...L('AUTHORIZATION_OPTIONS'), 'openUrl'],
+      [...L('AUTHORIZATION_OPTIONS'), 'openUrl', 'allowEmbeddedWebview'],
     ],
     [
       'NylasAuth#reauthenticate(options)',
       propertyNames(param(method('reauthenticate'), 0)),
-      [...L('AUTHORIZATION_OPTIONS'), 'openUrl'],
+      [...L('AUTHORIZATION_OPTIONS'), 'openUrl', 'allowEmbeddedWebview'],
     ],
     [
       'NylasAuth#loginWithPopup(options)',
       propertyNames(param(method('loginWithPopup'), 0)),
-      [...L('AUTHORIZATION_OPTIONS'), 'popup', 'window'],
+      [...L('AUTHORIZATION_OPTIONS'), 'popup', 'window', 'allowEmbeddedWebview'],
     ],
     [
       'parseCallback(input, expected)',

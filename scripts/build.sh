@@ -37,6 +37,6 @@ for half in login session; do
   fi
 done
 node scripts/package.mjs "${package_args[@]}"
-cp js/index.d.ts js/callback.d.ts pkg/
+cp js/index.d.ts js/callback.d.ts js/react.d.ts pkg/
 rm -rf pkg/.raw
 node scripts/size-check.mjs --report

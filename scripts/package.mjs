@@ -86,6 +86,8 @@ async function assemble(outdir, loader) {
   await entry('session.js', ['./error.js']);
   await entry('callback.js', ['./error.js', './index.js', './session.js']);
   await entry('error.js', []);
+  // nylas-pkce/react: React stays the app's (an optional peer dependency), never bundled.
+  await entry('react.js', ['./index.js', 'react']);
   rmSync(work, { recursive: true, force: true });
 }
 

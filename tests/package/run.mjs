@@ -7,6 +7,10 @@
 //   vite-6                the same with Vite 6, no config either (the README says none is needed)
 //   import-map            a plain <script type="module"> page with an import map, served by static.mjs
 //   node-esm              Node ESM with the stateless functions (nylas-pkce + nylas-pkce/callback)
+//   react-19, react-18    a Vite + React app (nylas-pkce/react) in <StrictMode>, built and served by
+//                         `vite preview`: a redirect login with exactly one token request (StrictMode runs
+//                         effects twice), logout, a popup login opened in the click, and a denied consent
+//                         shown from the hook's `error`
 //
 // Browser apps run in headless Chromium (playwright-core, /usr/bin/chromium). The pages import only
 // 'nylas-pkce' from the app's node_modules, which holds nothing but the tarball's files (checked byte for
@@ -51,6 +55,8 @@ const REQUIRED_FILES = [
   'pkg/callback.js',
   'pkg/index.d.ts',
   'pkg/callback.d.ts',
+  'pkg/react.js',
+  'pkg/react.d.ts',
 ];
 const FORBIDDEN_PREFIXES = [
   'src/',
@@ -275,6 +281,7 @@ async function packTarball() {
   for (const [sub, file] of [
     ['.', './pkg/index.js'],
     ['./callback', './pkg/callback.js'],
+    ['./react', './pkg/react.js'],
   ]) {
     const target = manifest.exports?.[sub]?.import;
     if (target !== file) problems.push(`exports["${sub}"].import is ${target}, expected ${file}`);
@@ -349,6 +356,44 @@ ${BODY}
 <script type="module" src="./main.js"></script>
 </body>
 </html>
+`;
+
+const REACT_INDEX_HTML = `<!doctype html>
+<html>
+  <head><meta charset="utf-8"><title>nylas-pkce/react</title></head>
+  <body><div id="root"></div><script type="module" src="/main.js"></script></body>
+</html>
+`;
+
+// No JSX, so that the app needs no Vite config and no plugin.
+const REACT_MAIN_JS = `import { StrictMode, createElement as h, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { NylasAuthProvider, useNylasAuth } from 'nylas-pkce/react';
+
+// The mock's base URL comes as ?api= and is kept in sessionStorage for the callback (a popup gets a copy).
+const api = new URLSearchParams(location.search).get('api') ?? sessionStorage.getItem('api');
+if (api) sessionStorage.setItem('api', api);
+const options = { clientId: '${CLIENT_ID}', redirectUri: location.origin + '/', apiBase: api, provider: 'google' };
+
+function App() {
+  const { isLoading, isAuthenticated, user, error, loginWithPopup, loginWithRedirect, logout } = useNylasAuth();
+  const [popupError, setPopupError] = useState(null);
+  const state = isLoading ? 'loading' : isAuthenticated ? 'authenticated' : 'anonymous';
+  return h(
+    'main',
+    null,
+    h('button', { id: 'redirect', onClick: () => loginWithRedirect() }, 'Log in (redirect)'),
+    h('button', { id: 'popup', onClick: () => loginWithPopup().catch(setPopupError) }, 'Log in (popup)'),
+    h('button', { id: 'logout', onClick: () => logout() }, 'Log out'),
+    h('pre', { id: 'status', 'data-state': state }, user?.email ?? '-'),
+    h('pre', { id: 'error' }, (error ?? popupError)?.code ?? '-'),
+  );
+}
+
+createRoot(document.getElementById('root')).render(
+  h(StrictMode, null, h(NylasAuthProvider, { options }, h(App))),
+);
+document.body.dataset.ready = 'true';
 `;
 
 const NODE_MAIN_MJS = `// The stateless functions from Node ESM: authorization URL, callback, token request and answer.
@@ -636,6 +681,66 @@ async function viteApp(app, packed) {
   };
 }
 
+/** A React app in StrictMode: redirect login (one token request), logout, popup login, denied consent. */
+async function reactApp(app, packed) {
+  const { bin } = viteBinOf(app.dir);
+  checkInstalled(app.dir, packed);
+  const react = JSON.parse(fs.readFileSync(path.join(app.dir, 'node_modules/react/package.json'), 'utf8')).version;
+  if (!react.startsWith(`${app.react}.`)) throw new Error(`installed react ${react}, expected ${app.react}.x`);
+  const build = await runOk(process.execPath, [bin, 'build'], { cwd: app.dir, timeoutMs: BUILD_MS });
+  const mock = await startMock();
+  const site = await startVite(app.dir, bin, 'preview');
+  const b = await getBrowser();
+  const context = await b.newContext();
+  await own(() => context.close());
+  context.setDefaultTimeout(WAIT_MS);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const status = (state) => page.waitForSelector(`#status[data-state="${state}"]`);
+  const tokenRequests = async () => (await mockStats(mock)).requests.token;
+  const started = Date.now();
+
+  await page.goto(`${site.url}/?${new URLSearchParams({ api: `${mock.url}/v3` })}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await status('anonymous');
+  await page.click('#redirect');
+  await status('authenticated');
+  if ((await page.textContent('#status')) !== EMAIL) throw new Error(`user ${await page.textContent('#status')}`);
+  if (new URL(page.url()).search.includes('code='))
+    throw new Error(`the address bar still has the code: ${page.url()}`);
+  await page.waitForTimeout(500); // StrictMode's second effect run has had its chance
+  if ((await tokenRequests()) !== 1) throw new Error(`${await tokenRequests()} token requests for one redirect login`);
+
+  await page.click('#logout');
+  await status('anonymous');
+
+  const [popup] = await Promise.all([context.waitForEvent('page'), page.click('#popup')]);
+  await status('authenticated');
+  if (!popup.isClosed()) await popup.waitForEvent('close', { timeout: WAIT_MS }).catch(() => {});
+  if (!popup.isClosed()) throw new Error('the popup did not close');
+  if ((await tokenRequests()) !== 2) throw new Error(`${await tokenRequests()} token requests after the popup login`);
+
+  await page.click('#logout');
+  await status('anonymous');
+  await fetch(`${mock.url}/__mock/config`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ autoApprove: false }),
+  });
+  await page.click('#redirect');
+  await page.click('#deny');
+  await page.waitForSelector('#error:text("authorization_error")');
+  await status('anonymous');
+  if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+  await site.stop();
+  await mock.close();
+  return {
+    summary: `react ${react}, StrictMode, vite ${viteBinOf(app.dir).version}; install ${secs(app.installMs)}, build ${secs(build.ms)}, flows ${secs(Date.now() - started)}`,
+    details: ['redirect login (1 token request), logout, popup login, denied consent shown from the hook'],
+  };
+}
+
 async function importMapApp(app, packed) {
   checkInstalled(app.dir, packed);
   const mock = await startMock();
@@ -723,6 +828,14 @@ async function main() {
       deps: { 'nylas-pkce': dep },
       files: { 'index.html': IMPORT_MAP_INDEX_HTML, 'main.js': MAIN_JS },
     },
+    ...['19', '18'].map((major) => ({
+      name: `react-${major}`,
+      kind: 'react',
+      react: major,
+      dir: path.join(tmp, `react-${major}`),
+      deps: { 'nylas-pkce': dep, vite: latest ?? 'latest', react: `^${major}`, 'react-dom': `^${major}` },
+      files: { 'index.html': REACT_INDEX_HTML, 'main.js': REACT_MAIN_JS },
+    })),
     {
       name: 'node-esm',
       kind: 'node',
@@ -744,7 +857,7 @@ async function main() {
     }),
   );
 
-  const checks = { vite: viteApp, 'import-map': importMapApp, node: nodeApp };
+  const checks = { vite: viteApp, 'import-map': importMapApp, node: nodeApp, react: reactApp };
   for (const app of apps) {
     if (aborting) break;
     try {

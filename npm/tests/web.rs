@@ -147,9 +147,24 @@ async fn a_whole_login_step_by_step_against_the_mock() {
     // Before login (first half): the URL and the record to keep, with the purge of what is expired in the
     // same crossing (an old record, one that could not be read, and one still pending).
     let call = pack(AUTHORIZATION, r#"{"provider":"google","scopes":["email"]}"#, false);
-    let started =
-        login::authorize(&config, "", &call, false, now, &[now - 700_000.0, f64::NAN, now], 600_000.0, None, None);
+    let started = login::authorize(
+        &config,
+        "",
+        &call,
+        false,
+        now,
+        &[now - 700_000.0, f64::NAN, now],
+        600_000.0,
+        None,
+        None,
+        None,
+    );
     assert!(!started.starts_with('!'), "{started}");
+    // In an embedded webview, a login for Google that navigates this page is refused (Google would 403).
+    let webview = "Mozilla/5.0 (Linux; Android 13; Pixel 7; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/120.0 Mobile Safari/537.36";
+    assert!(login::embedded(webview));
+    let refused = login::authorize(&config, "", &call, false, now, &[], 600_000.0, None, None, Some(webview.into()));
+    assert_eq!(code(&refused), "embedded_webview");
     let parts: Vec<&str> = started.split('\0').collect();
     let (key, record, url) = (parts[0], parts[1], parts[2]);
     assert!(key.starts_with("nylas-pkce:tx:"));

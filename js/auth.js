@@ -166,7 +166,9 @@ export class NylasAuth {
       return;
     }
     if (record === (this.#record || null)) return;
-    this.#session++;
+    // A logout or another account's login ends this tab's session; the same grant's refresh does not.
+    const grant = (r) => tokenFields(r)?.grantId;
+    if (!record || !this.#record || grant(record) !== grant(this.#record)) this.#session++;
     if (record && this.#tokenState(record) > 0) {
       this.#record = record;
       this.#emit('tokens', JSON.parse(record));

@@ -10,9 +10,10 @@ use nylas_pkce_npm::{engine, login};
 fn main() {
     let options =
         json::parse(r#"{"clientId":"c","redirectUri":"https://a.example/cb","issuer":"https://i.example"}"#).unwrap();
+    let known: &[&[nylas_pkce_npm::fields::Field]] = &[CONFIG, CLIENT];
     let settings = login::settings(
-        &pack_json(CONFIG, &options, &[CONFIG], true).unwrap(),
-        &pack_json(CLIENT, &options, &[CLIENT], true).unwrap(),
+        &pack_json(CONFIG, &options, known, true).unwrap(),
+        &pack_json(CLIENT, &options, known, true).unwrap(),
     )
     .unwrap();
     let (config, _) = engine::session(&settings).unwrap();

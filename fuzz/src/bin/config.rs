@@ -12,7 +12,9 @@ fn main() {
         let config = json::parse(text(0)).unwrap_or(Json::Null);
         let call = json::parse(text(1)).unwrap_or(Json::Null);
         let packed = |list, o: &Json, config| pack_json(list, o, &[list], config).unwrap_or_default();
-        let (cfg, client) = (packed(CONFIG, &config, true), packed(CLIENT, &config, true));
+        let both: &[&[nylas_pkce_npm::fields::Field]] = &[CONFIG, CLIENT];
+        let cfg = pack_json(CONFIG, &config, both, true).unwrap_or_default();
+        let client = pack_json(CLIENT, &config, both, true).unwrap_or_default();
         // The raw third field too: the binding must refuse, not misread, a packed string that no
         // JavaScript of ours wrote.
         for (cfg, call) in [(cfg.as_str(), packed(AUTHORIZATION, &call, false)), (text(2), text(2).into())] {
@@ -26,7 +28,8 @@ fn main() {
             };
             let _ = options::config(cfg);
             let _ = options::authorization(&call);
-            let _ = login::start(cfg, &call, &call, true, 1_000, &[0.0, 1e300, f64::NAN], 600_000, None, None, &mut rng);
+            let _ =
+                login::start(cfg, &call, &call, true, 1_000, &[0.0, 1e300, f64::NAN], 600_000, None, None, &mut rng);
             let _ = login::start(cfg, "", &call, false, 1_000, &[], 0, Some("a@b".into()), None, &mut rng);
         }
         if let Ok(settings) = login::settings(&cfg, &client) {

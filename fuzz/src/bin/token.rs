@@ -1,8 +1,8 @@
 //! Token and error bodies: a status and a body through the token-answer parser, the API-answer parser,
 //! and the npm binding's steps that read them (with and without a previous token record to merge).
 use nylas_pkce::json;
-use nylas_pkce_npm::{engine, login};
 use nylas_pkce::token::{parse_api_response, parse_revocation_response, parse_token_response, TokenSet};
+use nylas_pkce_npm::{engine, login};
 
 fn main() {
     afl::fuzz!(|data: &[u8]| {

@@ -107,7 +107,7 @@ const INT32 = 2 ** 31 - 1;
 
 /** A storage option: 'session' | 'local' | 'memory', or an adapter with get, set, remove and keys. */
 function storageOption(name, v, config) {
-  if (v === undefined || STORAGES.includes(v)) return;
+  if (v == null || STORAGES.includes(v)) return;
   const fns = ['get', 'set', 'remove', 'keys'];
   if (isObject(v) && fns.every((f) => typeof v[f] === 'function')) return;
   throw optionError(name, "must be 'session', 'local', 'memory' or an adapter { get, set, remove, keys }", config);
@@ -137,10 +137,9 @@ function popupOption(v, config) {
 export function checkPage(o, config) {
   storageOption('storage', o.storage, config);
   storageOption('tokenStorage', o.tokenStorage, config);
-  if (o.openUrl !== undefined && typeof o.openUrl !== 'function')
-    throw optionError('openUrl', 'must be a function', config);
+  if (o.openUrl != null && typeof o.openUrl !== 'function') throw optionError('openUrl', 'must be a function', config);
   for (const flag of ['cleanUrl', 'allowEmbeddedWebview']) {
-    if (o[flag] !== undefined && typeof o[flag] !== 'boolean') throw optionError(flag, 'b', config);
+    if (o[flag] != null && typeof o[flag] !== 'boolean') throw optionError(flag, 'b', config);
   }
   popupOption(o.popup, config);
   const w = o.window;

@@ -272,7 +272,7 @@ export interface StorageAdapter {
 
 export type StorageKind = 'session' | 'local' | 'memory' | StorageAdapter;
 
-/** Login defaults (index.js AUTH_DEFAULTS): a call's own `scopes` or `scope` replaces the default given as either. */
+/** Login defaults (npm/src/fields.rs LOGIN_DEFAULTS): a call's own `scopes` or `scope` replaces the default given as either. */
 export interface NylasAuthOptions
   extends ClientConfig,
     Pick<

@@ -1,7 +1,7 @@
 //! A parsed JSON value, the core's view of a response body.
 //!
-//! A small, strict JSON reader and writer (RFC 8259) for token and error bodies, stored transactions and
-//! the JS API's option and result objects. It is a few hundred lines instead of serde_json, whose code
+//! A small, strict JSON reader and writer (RFC 8259) for token and error bodies, stored records (a
+//! transaction, a token set) and the second half's results. It is a few hundred lines instead of serde_json, whose code
 //! and float tables would cost ~15 KB gzip in the `.wasm` (see docs/size.md); it is checked against
 //! serde_json in the tests, rejects nesting deeper than [`MAX_DEPTH`], and never panics.
 

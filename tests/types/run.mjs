@@ -6,8 +6,8 @@
 // 2. negative.ts once more with its directives taken out: each case must fail with the code its directive
 //    names (and the quoted text, if any), so no case passes by failing for some other reason.
 // 3. The option names the declarations accept are the ones the runtime knows: the wasm's lists
-//    (src/api/mod.rs: CONFIG_OPTIONS, AUTHORIZATION_OPTIONS, …) and the package's own (js/index.js:
-//    AUTH_DEFAULTS, PAGE_OPTIONS), so the types and the runtime cannot drift apart unnoticed.
+//    (js/fields.js, generated from npm/src/fields.rs: CONFIG, AUTHORIZATION, LOGIN_DEFAULTS, PAGE, …),
+//    so the types and the runtime cannot drift apart unnoticed.
 // 4. check-no-any.mjs: no export of the declarations is or contains `any`; first its self-test, which
 //    must find the `any`s planted in a copy of the declarations held in memory.
 import { spawnSync } from 'node:child_process';

@@ -3,7 +3,7 @@
 // page needs: the authorization URL, the token's validity, the access token. The second half
 // (./session.js) is imported on first use: a callback, a refresh, a server's answer.
 
-import { check } from './error.js';
+import { check, errorOf } from './error.js';
 import { AUTHORIZATION, CALLBACK_PARAMS, CLIENT, CONFIG, LOGIN_DEFAULTS, PAGE } from './fields.js';
 import * as wasm from './login_wasm.js';
 import { checkNames, checkPage, object, optionError, pack } from './options.js';
@@ -13,13 +13,7 @@ import { resolveStorage } from './storage.js';
 /** A NylasPkceError for a failure only the page sees (0 popup_blocked, 1 popup_closed, 2 timeout,
  * 3 network_error, 4 storage_unavailable, 5 login_required, 6 session_ended); its message comes from the
  * wasm. */
-export const pageError = (code) => {
-  try {
-    check(wasm.fail(code));
-  } catch (e) {
-    return e;
-  }
-};
+export const pageError = (code) => errorOf(wasm.fail(code));
 
 const EVENTS = ['tokens', 'expired', 'logout', 'error'];
 
@@ -453,7 +447,12 @@ export class NylasAuth {
 
   /** Whether a non-expired access token is held (30 s clock-skew margin by default). */
   isAuthenticated() {
-    return !!this.#record && this.#tokenState(this.#record) === 2;
+    return this.#validToken() !== null;
+  }
+
+  /** The access token of the record held, if it is still valid (no second half needed), else null. */
+  #validToken() {
+    return this.#record && this.#tokenState(this.#record) === 2 ? JSON.parse(this.#record).accessToken : null;
   }
 
   /** A valid access token; refreshes where the server allows public refresh, else `login_required`. */
@@ -464,7 +463,8 @@ export class NylasAuth {
   async #accessToken() {
     if (!this.#record) throw pageError(5);
     // A valid token needs nothing from the second half: a logged-in page never loads it.
-    if (this.#tokenState(this.#record) === 2) return JSON.parse(this.#record).accessToken;
+    const valid = this.#validToken();
+    if (valid !== null) return valid;
     // One refresh at a time in this tab; across tabs sharing token storage, one at a time (Web Locks).
     this.#refreshing ??= this.#locked(() => this.#refresh()).finally(() => {
       this.#refreshing = null;
@@ -483,7 +483,8 @@ export class NylasAuth {
     // Another tab may have refreshed (or logged out) while this one waited for the lock.
     if (this.#options.tokenStorage === 'local') this.#otherTab({ key: null });
     if (!this.#record) throw pageError(5);
-    if (this.#tokenState(this.#record) === 2) return JSON.parse(this.#record).accessToken;
+    const valid = this.#validToken();
+    if (valid !== null) return valid;
     const s = await session();
     const before = this.#record;
     const step = JSON.parse(check(s.access(this.#settingsText, before, Date.now())));
@@ -498,7 +499,8 @@ export class NylasAuth {
     // Logged out, or other tokens arrived (a login, another tab's refresh), while the refresh was in
     // flight: keep what is there now.
     if (this.#record !== before) {
-      if (this.#tokenState(this.#record) === 2) return JSON.parse(this.#record).accessToken;
+      const current = this.#validToken();
+      if (current !== null) return current;
       throw pageError(6);
     }
     this.#setTokens(record);

@@ -11,11 +11,16 @@ export class NylasPkceError extends Error {
   }
 }
 
+/** The NylasPkceError of an error form (`!code␀field␀message[␀details]`). */
+export function errorOf(form) {
+  const [code, field, message, details] = form.slice(1).split('\0');
+  const fields = { code };
+  if (field) fields.field = field;
+  return new NylasPkceError(message, details ? Object.assign(fields, JSON.parse(details)) : fields);
+}
+
 /** A wasm result's value, or the error it carries, thrown. */
 export function check(text) {
   if (text.charCodeAt(0) !== 33 /* ! */) return text;
-  const [code, field, message, details] = text.slice(1).split('\0');
-  const fields = { code };
-  if (field) fields.field = field;
-  throw new NylasPkceError(message, details ? Object.assign(fields, JSON.parse(details)) : fields);
+  throw errorOf(text);
 }

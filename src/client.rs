@@ -7,6 +7,7 @@ use crate::prelude::*;
 
 use core::cell::RefCell;
 
+use crate::accounts::{self, Account, Accounts};
 use crate::authorize::{build_authorization_request, AuthorizationOptions, AuthorizationRequest};
 use crate::config::Config;
 use crate::flow::{self, Access, CallbackStep};
@@ -18,7 +19,7 @@ use crate::pkce::RandomSource;
 use crate::secret::AccessToken;
 use crate::token::TokenHint;
 use crate::token::{self, TokenSet};
-use crate::transaction::{namespace, prefix_for, Storage, TransactionStore};
+use crate::transaction::{prefix_for, Storage, TransactionStore};
 use crate::Error;
 
 /// The current time.
@@ -27,19 +28,19 @@ pub trait Clock {
     fn now_ms(&self) -> u64;
 }
 
-/// What happened, for the binding layer's event listeners.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What happened, for the app's listeners, each with the grant it concerns (`None` when the token set
+/// has no grant id, or for a logout with no account connected).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     /// New tokens (login or refresh).
-    Tokens,
+    Tokens(Option<String>),
     /// The tokens expired and could not be refreshed.
-    Expired,
-    /// The user logged out.
-    Logout,
+    Expired(Option<String>),
+    /// The account logged out.
+    Logout(Option<String>),
 }
 
-/// Prefix of the key under which tokens are kept when token storage is enabled.
-pub const TOKEN_KEY_PREFIX: &str = "nylas-pkce:tokens:";
+pub use crate::accounts::TOKEN_KEY_PREFIX;
 
 /// The PKCE flow and the token lifecycle for one client configuration.
 pub struct Client<H, C, R> {
@@ -49,7 +50,9 @@ pub struct Client<H, C, R> {
     http: H,
     clock: C,
     rng: RefCell<R>,
-    tokens: RefCell<Option<TokenSet>>,
+    /// The connected accounts' token sets, in the order they logged in (at most one in
+    /// [`Accounts::Single`] mode).
+    tokens: RefCell<Vec<TokenSet>>,
     events: RefCell<Vec<Event>>,
     options: ClientOptions,
 }
@@ -79,7 +82,7 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
             http,
             clock,
             rng: RefCell::new(rng),
-            tokens: RefCell::new(None),
+            tokens: RefCell::new(Vec::new()),
             events: RefCell::new(Vec::new()),
             options,
         };
@@ -108,9 +111,33 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
     /// scope covers what the grant had and what was missing. `login_hint` is the grant's email.
     ///
     /// # Errors
-    /// `invalid_option` for an empty list; those of [`Client::authorize`].
+    /// `invalid_option` for an empty list, or (`grantId`) while several accounts are connected: see
+    /// [`Client::request_scopes_for`]; those of [`Client::authorize`].
     pub fn request_scopes(
         &self,
+        scopes: &[String],
+        options: &AuthorizationOptions,
+    ) -> Result<AuthorizationRequest, Error> {
+        self.scopes_for(None, scopes, options)
+    }
+
+    /// [`Client::request_scopes`] for the connected account of `grant_id` (`login_required` when it is not
+    /// connected).
+    ///
+    /// # Errors
+    /// As [`Client::request_scopes`].
+    pub fn request_scopes_for(
+        &self,
+        grant_id: &str,
+        scopes: &[String],
+        options: &AuthorizationOptions,
+    ) -> Result<AuthorizationRequest, Error> {
+        self.scopes_for(Some(grant_id), scopes, options)
+    }
+
+    fn scopes_for(
+        &self,
+        grant: Option<&str>,
         scopes: &[String],
         options: &AuthorizationOptions,
     ) -> Result<AuthorizationRequest, Error> {
@@ -119,17 +146,44 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
         }
         let options =
             AuthorizationOptions { scopes: scopes.to_vec(), include_grant_scopes: Some(true), ..options.clone() };
-        self.reauthorize(&options)
+        self.reauthorize_grant(grant, &options)
     }
 
-    /// Like [`Client::authorize`], with `login_hint` set to the current grant's email (re-authentication).
+    /// Like [`Client::authorize`], with `login_hint` (and `provider`) set to the current grant's
+    /// (re-authentication). With several accounts connected, name one: [`Client::reauthorize_for`].
+    ///
+    /// # Errors
+    /// `invalid_option` (`grantId`) while several accounts are connected; those of [`Client::authorize`].
     pub fn reauthorize(&self, options: &AuthorizationOptions) -> Result<AuthorizationRequest, Error> {
+        self.reauthorize_grant(None, options)
+    }
+
+    /// [`Client::reauthorize`] for the connected account of `grant_id`.
+    ///
+    /// # Errors
+    /// `login_required` when that account is not connected; those of [`Client::authorize`].
+    pub fn reauthorize_for(
+        &self,
+        grant_id: &str,
+        options: &AuthorizationOptions,
+    ) -> Result<AuthorizationRequest, Error> {
+        self.reauthorize_grant(Some(grant_id), options)
+    }
+
+    fn reauthorize_grant(
+        &self,
+        grant: Option<&str>,
+        options: &AuthorizationOptions,
+    ) -> Result<AuthorizationRequest, Error> {
         let mut options = options.clone();
+        let tokens = self.pick(grant)?;
+        if grant.is_some() && tokens.is_none() {
+            return Err(Error::LoginRequired);
+        }
         if options.login_hint.is_none() {
-            let tokens = self.tokens();
             options.login_hint = tokens.as_ref().and_then(|t| t.email.clone());
             if options.provider.is_none() {
-                options.provider = tokens.and_then(|t| t.provider.clone());
+                options.provider = tokens.and_then(|t| t.provider);
             }
         }
         self.authorize(&options)
@@ -142,6 +196,7 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
 
     /// Completes a flow from its callback URL: takes the transaction for the callback's state out of storage
     /// (before checking anything, so a replay finds nothing), validates the callback, and exchanges the code.
+    /// The token set replaces the current one, or in [`Accounts::Multiple`] mode the one of its grant.
     ///
     /// # Errors
     /// `invalid_callback`, `missing_state`; `state_mismatch` when the state matches no pending authorization
@@ -158,31 +213,56 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
                 let resp = self.http.send(request).await?;
                 let tokens = token::parse_token_response(resp.status, resp.body.as_ref(), self.clock.now_ms())?;
                 // A storage failure does not lose the login: memory holds the tokens.
-                let _ = self.set_tokens(Some(tokens.clone()));
-                self.emit(Event::Tokens);
+                let _ = self.store(tokens.clone());
                 Ok(CallbackOutcome::Tokens { tokens: Box::new(tokens), app_state })
             }
         }
     }
 
-    /// The current token set, if any (possibly expired).
+    /// The token set of the one account connected, if any (possibly expired). With several accounts
+    /// connected it is `None`: name one with [`Client::tokens_for`].
     pub fn tokens(&self) -> Option<TokenSet> {
-        self.tokens.try_borrow().ok().and_then(|t| t.clone())
+        self.pick(None).ok().flatten()
     }
 
-    /// Whether there is an access token that is not expired (with the clock-skew margin).
+    /// The token set of the account of `grant_id`, if it is connected (possibly expired).
+    pub fn tokens_for(&self, grant_id: &str) -> Option<TokenSet> {
+        self.pick(Some(grant_id)).ok().flatten()
+    }
+
+    /// The connected accounts, in the order they logged in (restored ones first, by grant id), at most
+    /// one in [`Accounts::Single`] mode.
+    pub fn accounts(&self) -> Vec<Account> {
+        self.tokens.try_borrow().map(|sets| sets.iter().map(Account::from).collect()).unwrap_or_default()
+    }
+
+    /// Whether an account holds an access token that is not expired (with the clock-skew margin).
     pub fn is_authenticated(&self) -> bool {
         let now = self.clock.now_ms();
-        self.tokens().is_some_and(|t| !t.is_expired(now, self.options.clock_skew_ms))
+        let skew = self.options.clock_skew_ms;
+        self.tokens.try_borrow().is_ok_and(|sets| sets.iter().any(|t| !t.is_expired(now, skew)))
     }
 
-    /// A valid access token: the current one, or a refreshed one where a refresh token exists and the
-    /// server allows public refresh.
+    /// A valid access token of the one account connected: the current one, or a refreshed one where a
+    /// refresh token exists and the server allows public refresh.
     ///
     /// # Errors
-    /// `login_required` when there is no valid token and no way to refresh; the token endpoint's errors.
+    /// `login_required` when there is no valid token and no way to refresh; `invalid_option` (`grantId`)
+    /// while several accounts are connected (see [`Client::access_token_for`]); the token endpoint's errors.
     pub async fn access_token(&self) -> Result<AccessToken, Error> {
-        let current = self.tokens();
+        self.access(None).await
+    }
+
+    /// [`Client::access_token`] for the account of `grant_id` (`login_required` when it is not connected).
+    ///
+    /// # Errors
+    /// As [`Client::access_token`].
+    pub async fn access_token_for(&self, grant_id: &str) -> Result<AccessToken, Error> {
+        self.access(Some(grant_id)).await
+    }
+
+    async fn access(&self, grant: Option<&str>) -> Result<AccessToken, Error> {
+        let current = self.pick(grant)?;
         match flow::access(&self.config, current.as_ref(), self.clock.now_ms(), &self.options)? {
             Access::Valid(token) => Ok(token),
             Access::Refresh(req) => {
@@ -193,13 +273,13 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
                     None => fresh,
                 };
                 let token = fresh.access_token.clone();
-                let _ = self.set_tokens(Some(fresh));
-                self.emit(Event::Tokens);
+                let _ = self.store(fresh);
                 Ok(token)
             }
             Access::Expired => {
-                let _ = self.set_tokens(None);
-                self.emit(Event::Expired);
+                let grant = current.and_then(|t| t.grant_id);
+                let _ = self.forget(grant.as_deref(), false);
+                self.emit(Event::Expired(grant));
                 Err(Error::LoginRequired)
             }
         }
@@ -207,29 +287,53 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
 
     /// Revokes the current access token at the server (Nylas also revokes its siblings and the grant's
     /// refresh token). Local tokens are kept; see [`Client::logout`].
+    ///
+    /// # Errors
+    /// `login_required` with no account connected, `invalid_option` (`grantId`) with several; the
+    /// revocation endpoint's errors.
     pub async fn revoke(&self) -> Result<(), Error> {
-        let token = self.current_token()?;
+        let token = self.current_token(None)?;
         self.send_revocation(token::revoke_request(&self.config, token.secret(), TokenHint::AccessToken)?).await
     }
 
-    /// Logs out: forgets the tokens (memory and token storage) and every pending authorization of this
-    /// client, then revokes the tokens at the server: the access token, and for a generic server the
-    /// refresh token too (RFC 7009; Nylas revokes it with the access token). Everything local is cleared
-    /// even when something fails; the first failure is returned, a storage failure first (the tokens
-    /// would come back on reload).
+    /// Logs out every connected account: forgets their tokens (memory and token storage) and every
+    /// pending authorization of this client, then revokes the tokens at the server: the access token,
+    /// and for a generic server the refresh token too (RFC 7009; Nylas revokes it with the access
+    /// token). Everything local is cleared even when something fails; the first failure is returned, a
+    /// storage failure first (the tokens would come back on reload).
     pub async fn logout(&self) -> Result<(), Error> {
-        let old = self.tokens();
-        let stored = self.set_tokens(None);
+        let old = self.tokens.try_borrow().map(|sets| sets.clone()).unwrap_or_default();
+        let mut stored = Ok(());
+        for t in &old {
+            stored = stored.and(self.forget(t.grant_id.as_deref(), true));
+        }
+        if old.is_empty() {
+            self.emit(Event::Logout(None));
+        }
         let pending = self.transactions.clear();
-        self.emit(Event::Logout);
+        stored.and(pending).and(self.revoke_all(&old).await)
+    }
+
+    /// Logs out the account of `grant_id` only: forgets its tokens and revokes them at the server; the
+    /// other accounts and the pending authorizations stay.
+    ///
+    /// # Errors
+    /// `login_required` when that account is not connected; as [`Client::logout`].
+    pub async fn logout_account(&self, grant_id: &str) -> Result<(), Error> {
+        let old = self.pick(Some(grant_id))?.ok_or(Error::LoginRequired)?;
+        let stored = self.forget(Some(grant_id), true);
+        stored.and(self.revoke_all(core::slice::from_ref(&old)).await)
+    }
+
+    async fn revoke_all(&self, sets: &[TokenSet]) -> Result<(), Error> {
         let mut revoked = Ok(());
-        if let Some(old) = old {
-            for req in flow::revocations(&self.config, &old) {
+        for old in sets {
+            for req in flow::revocations(&self.config, old) {
                 let r = self.send_revocation(req?).await;
                 revoked = revoked.and(r);
             }
         }
-        stored.and(pending).and(revoked)
+        revoked
     }
 
     async fn send_revocation(&self, req: HttpRequest) -> Result<(), Error> {
@@ -238,15 +342,33 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
     }
 
     /// `GET /connect/tokeninfo` for the current access token: the `data` object.
+    ///
+    /// # Errors
+    /// As [`Client::revoke`], for the token info endpoint.
     pub async fn token_info(&self) -> Result<Json, Error> {
-        let token = self.current_token()?;
+        let token = self.current_token(None)?;
         let resp = self.http.send(token::token_info_request(&self.config, &token)?).await?;
         token::parse_api_response(resp.status, resp.body.as_ref())
     }
 
     /// `GET /grants/me` with the current access token: the grant object.
+    ///
+    /// # Errors
+    /// As [`Client::revoke`], for the grant endpoint.
     pub async fn grant_info(&self) -> Result<Json, Error> {
-        let token = self.current_token()?;
+        self.grant_info_of(None).await
+    }
+
+    /// `GET /grants/me` with the access token of the account of `grant_id`.
+    ///
+    /// # Errors
+    /// As [`Client::grant_info`].
+    pub async fn grant_info_for(&self, grant_id: &str) -> Result<Json, Error> {
+        self.grant_info_of(Some(grant_id)).await
+    }
+
+    async fn grant_info_of(&self, grant: Option<&str>) -> Result<Json, Error> {
+        let token = self.current_token(grant)?;
         let resp = self.http.send(token::grant_info_request(&self.config, &token)?).await?;
         token::parse_api_response(resp.status, resp.body.as_ref())
     }
@@ -258,12 +380,13 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
         token::parse_api_response(resp.status, resp.body.as_ref())
     }
 
-    /// Forgets the tokens locally (no server call).
+    /// Forgets every account's tokens locally (no server call, no event).
     ///
     /// # Errors
     /// `storage_unavailable` when token storage could not forget them (memory has).
     pub fn clear(&self) -> Result<(), Error> {
-        self.set_tokens(None)
+        let grants: Vec<Option<String>> = self.accounts().into_iter().map(|a| a.grant_id).collect();
+        grants.iter().fold(Ok(()), |r, g| r.and(self.forget(g.as_deref(), false)))
     }
 
     /// Events since the last call, oldest first.
@@ -271,8 +394,14 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
         self.events.try_borrow_mut().map(|mut e| core::mem::take(&mut *e)).unwrap_or_default()
     }
 
-    fn current_token(&self) -> Result<AccessToken, Error> {
-        self.tokens().map(|t| t.access_token.clone()).ok_or(Error::LoginRequired)
+    /// The token set a call means ([`accounts::pick`]), cloned.
+    fn pick(&self, grant: Option<&str>) -> Result<Option<TokenSet>, Error> {
+        let sets = self.tokens.try_borrow().map_err(|_| Error::LoginRequired)?;
+        accounts::pick(&sets, grant).map(|t| t.cloned())
+    }
+
+    fn current_token(&self, grant: Option<&str>) -> Result<AccessToken, Error> {
+        self.pick(grant)?.map(|t| t.access_token).ok_or(Error::LoginRequired)
     }
 
     fn emit(&self, e: Event) {
@@ -281,34 +410,70 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
         }
     }
 
-    fn token_key(&self) -> String {
-        let mut k = String::from(TOKEN_KEY_PREFIX);
-        k.push_str(&namespace(&self.config));
-        k
+    /// The storage key of the token set of `grant` ([`accounts::token_key`]).
+    fn token_key(&self, grant: Option<&str>) -> String {
+        let per_grant = self.options.accounts == Accounts::Multiple;
+        accounts::token_key(&self.config, per_grant.then_some(grant.unwrap_or_default()))
     }
 
-    /// Memory always takes `tokens`; a storage failure is returned (a login is not lost to it, but a
-    /// logout must say when stored tokens could not be removed).
-    fn set_tokens(&self, tokens: Option<TokenSet>) -> Result<(), Error> {
-        let stored = match (&self.token_storage, &tokens) {
-            (Some(storage), Some(t)) => storage.set(&self.token_key(), &t.to_json()),
-            (Some(storage), None) => storage.remove(&self.token_key()),
-            (None, _) => Ok(()),
+    /// Memory always takes `fresh` (beside or instead of the others, as the mode says) and a `tokens`
+    /// event is recorded; a storage failure is returned (a login is not lost to it).
+    fn store(&self, fresh: TokenSet) -> Result<(), Error> {
+        let grant = fresh.grant_id.clone();
+        let stored = match &self.token_storage {
+            Some(storage) => storage.set(&self.token_key(grant.as_deref()), &fresh.to_json()),
+            None => Ok(()),
         };
-        if let Ok(mut slot) = self.tokens.try_borrow_mut() {
-            *slot = tokens;
+        if let Ok(mut sets) = self.tokens.try_borrow_mut() {
+            accounts::put(&mut sets, fresh, self.options.accounts);
+        }
+        self.emit(Event::Tokens(grant));
+        stored
+    }
+
+    /// Forgets the token set of `grant` (memory always; a storage failure is returned, since the tokens
+    /// would come back on reload), recording a `logout` event when `logout`.
+    fn forget(&self, grant: Option<&str>, logout: bool) -> Result<(), Error> {
+        let stored = match &self.token_storage {
+            Some(storage) => storage.remove(&self.token_key(grant)),
+            None => Ok(()),
+        };
+        if let Ok(mut sets) = self.tokens.try_borrow_mut() {
+            sets.retain(|t| t.grant_id.as_deref() != grant);
+        }
+        if logout {
+            self.emit(Event::Logout(grant.map(String::from)));
         }
         stored
     }
 
+    /// Reads the token sets kept in token storage: the one under the client's key, or in
+    /// [`Accounts::Multiple`] mode those under its per-grant keys (a set stored under another grant's key
+    /// is not taken).
     fn restore_tokens(&self) {
         let Some(storage) = &self.token_storage else { return };
-        let restored = storage
-            .get(&self.token_key())
-            .ok()
-            .flatten()
-            .and_then(|raw| crate::json::parse(&raw))
-            .and_then(|j| TokenSet::from_json(&j));
+        let read = |key: &str| {
+            storage
+                .get(key)
+                .ok()
+                .flatten()
+                .and_then(|raw| crate::json::parse(&raw))
+                .and_then(|j| TokenSet::from_json(&j))
+        };
+        let mut restored = Vec::new();
+        if self.options.accounts == Accounts::Multiple {
+            let prefix = self.token_key(Some(""));
+            let mut keys = storage.keys(&prefix).unwrap_or_default();
+            keys.sort();
+            for key in keys {
+                let grant = key.get(prefix.len()..).unwrap_or_default();
+                if let Some(t) = read(&key).filter(|t| t.grant_id.as_deref().unwrap_or_default() == grant) {
+                    restored.push(t);
+                }
+            }
+        } else {
+            restored.extend(read(&self.token_key(None)));
+        }
         if let Ok(mut slot) = self.tokens.try_borrow_mut() {
             *slot = restored;
         }

@@ -11,6 +11,7 @@
 
 use crate::prelude::*;
 
+use crate::accounts::Accounts;
 use crate::callback::{callback_params, check_callback, get, Callback};
 use crate::config::{Config, Flavor};
 use crate::http::HttpRequest;
@@ -28,11 +29,18 @@ pub struct ClientOptions {
     pub clock_skew_ms: u64,
     /// Whether the server lets a public client refresh without a secret (Nylas does not).
     pub public_refresh: bool,
+    /// One account (the default: a login replaces the previous one) or one per grant.
+    pub accounts: Accounts,
 }
 
 impl Default for ClientOptions {
     fn default() -> Self {
-        ClientOptions { transaction_ttl_ms: DEFAULT_TTL_MS, clock_skew_ms: 30_000, public_refresh: false }
+        ClientOptions {
+            transaction_ttl_ms: DEFAULT_TTL_MS,
+            clock_skew_ms: 30_000,
+            public_refresh: false,
+            accounts: Accounts::Single,
+        }
     }
 }
 

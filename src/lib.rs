@@ -5,6 +5,7 @@ extern crate alloc;
 
 mod prelude;
 
+pub mod accounts;
 pub mod authorize;
 pub mod callback;
 pub mod client;
@@ -25,6 +26,7 @@ pub mod webview;
 #[cfg(all(feature = "browser", target_arch = "wasm32"))]
 pub mod browser;
 
+pub use accounts::{Account, Accounts};
 pub use authorize::{build_authorization_request, AccessType, AuthorizationOptions, AuthorizationRequest};
 pub use callback::{parse_callback, Callback};
 pub use client::{Client, Clock};

@@ -143,7 +143,9 @@ async fn full_flow_against_the_mock_with_real_fetch() {
     c.logout().await.unwrap();
     assert!(!c.is_authenticated());
     assert_eq!(c.access_token().await.unwrap_err().code(), "login_required");
-    assert_eq!(c.take_events(), [Event::Tokens, Event::Logout]);
+    let grant = tokens.grant_id.clone();
+    assert!(grant.is_some());
+    assert_eq!(c.take_events(), [Event::Tokens(grant.clone()), Event::Logout(grant)]);
 }
 
 #[wasm_bindgen_test]

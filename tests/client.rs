@@ -60,7 +60,7 @@ fn full_redirect_flow() {
     let CallbackOutcome::Tokens { tokens: t, .. } = out else { panic!("{out:?}") };
     assert_eq!(t.access_token.secret(), "at1");
     assert!(c.is_authenticated());
-    assert_eq!(c.take_events(), [Event::Tokens]);
+    assert_eq!(c.take_events(), [Event::Tokens(Some("g1".into()))]);
 
     let sent = http.sent.borrow();
     assert_eq!(sent.len(), 1);
@@ -197,7 +197,7 @@ fn access_token_expiry_without_refresh_requires_login() {
     now.set(now.get() + 3_571_000); // within the 30 s skew of expiry
     assert!(!c.is_authenticated());
     assert_eq!(block_on(c.access_token()).unwrap_err().code(), "login_required");
-    assert_eq!(c.take_events(), [Event::Expired]);
+    assert_eq!(c.take_events(), [Event::Expired(Some("g1".into()))]);
     assert!(http.sent.borrow().is_empty());
 }
 
@@ -213,7 +213,7 @@ fn refresh_when_allowed() {
     let body = json::parse(http.sent.borrow()[0].body.as_deref().unwrap()).unwrap();
     assert_eq!((body.str_of("grant_type"), body.str_of("refresh_token")), (Some("refresh_token"), Some("rt1")));
     assert!(body.get("client_secret").is_none());
-    assert_eq!(c.take_events(), [Event::Tokens]);
+    assert_eq!(c.take_events(), [Event::Tokens(Some("g1".into()))]);
     // A refresh token alone is not enough when the server does not allow public refresh.
     let (c2, _, now2) = logged_in(ClientOptions::default(), &with_refresh);
     now2.set(now2.get() + 3_600_000);
@@ -238,7 +238,7 @@ fn revoke_info_logout() {
     http.answer(200, "{}");
     block_on(c.logout()).unwrap();
     assert!(c.tokens().is_none());
-    assert_eq!(c.take_events(), [Event::Logout]);
+    assert_eq!(c.take_events(), [Event::Logout(Some("g1".into()))]);
     assert_eq!(block_on(c.token_info()).unwrap_err().code(), "login_required");
     assert_eq!(block_on(c.revoke()).unwrap_err().code(), "login_required");
 }
@@ -424,4 +424,102 @@ fn tokens_persist_only_in_opt_in_storage() {
     assert_eq!(again.tokens().unwrap().access_token.secret(), "at1");
     again.clear().unwrap();
     assert!(store.0.keys("nylas-pkce:tokens:").unwrap().is_empty());
+}
+
+/// The token answer of another grant (`g2`, a work mailbox) with its own access token.
+fn tokens_of(grant: &str, token: &str, email: &str) -> String {
+    TOKENS.replace("\"g1\"", &format!("\"{grant}\"")).replace("at1", token).replace("a@b.c", email)
+}
+
+fn login(c: &TestClient, http: &FakeHttp, answer: &str) {
+    let state = state_of(&c.authorize(&AuthorizationOptions::default()).unwrap().url);
+    http.answer(200, answer);
+    block_on(c.handle_callback(&format!("?code=c&state={state}"))).unwrap();
+}
+
+fn query_of(url: &str) -> Vec<(String, String)> {
+    nylas_pkce::encode::parse_query(url.split_once('?').unwrap().1).unwrap()
+}
+
+#[test]
+fn several_accounts_each_with_its_own_tokens_storage_key_and_logout() {
+    use nylas_pkce::Accounts;
+    let multiple = ClientOptions { accounts: Accounts::Multiple, ..Default::default() };
+    let storage = common::Shared::default();
+    let (c, http, _) = client_with(multiple, Some(Box::new(storage.clone())));
+    login(&c, &http, TOKENS);
+    login(&c, &http, &tokens_of("g2", "at2", "work@example.com"));
+    let accounts = c.accounts();
+    let listed: Vec<_> = accounts.iter().map(|a| (a.grant_id.as_deref(), a.email.as_deref())).collect();
+    assert_eq!(listed, [(Some("g1"), Some("a@b.c")), (Some("g2"), Some("work@example.com"))]);
+    assert!(accounts.iter().all(|a| a.provider.as_deref() == Some("google") && a.expires_at.is_some()));
+    assert_eq!(c.take_events(), [Event::Tokens(Some("g1".into())), Event::Tokens(Some("g2".into()))]);
+
+    // Each token by its grant; none without one while two are connected; none for a grant not connected.
+    assert_eq!(block_on(c.access_token_for("g1")).unwrap().secret(), "at1");
+    assert_eq!(block_on(c.access_token_for("g2")).unwrap().secret(), "at2");
+    assert_eq!(block_on(c.access_token_for("g3")).unwrap_err().code(), "login_required");
+    let e = block_on(c.access_token()).unwrap_err();
+    assert_eq!((e.code(), e.field()), ("invalid_option", Some("grantId")));
+    assert!(c.tokens().is_none());
+    assert_eq!(c.tokens_for("g2").unwrap().email.as_deref(), Some("work@example.com"));
+
+    // One key per grant inside the client's namespace; a second client on the same storage restores both.
+    let prefix = nylas_pkce::accounts::token_key(c.config(), Some(""));
+    let mut keys = storage.keys(&prefix).unwrap();
+    keys.sort();
+    assert_eq!(keys, [format!("{prefix}g1"), format!("{prefix}g2")]);
+    assert_eq!(storage.get(&nylas_pkce::accounts::token_key(c.config(), None)).unwrap(), None);
+    let (restored, _, _) = client_with(multiple, Some(Box::new(storage.clone())));
+    assert_eq!(restored.accounts(), c.accounts());
+
+    // A new login of g1 replaces g1's tokens, not g2's.
+    login(&c, &http, &TOKENS.replace("at1", "at3"));
+    assert_eq!(c.accounts().len(), 2);
+    assert_eq!(block_on(c.access_token_for("g1")).unwrap().secret(), "at3");
+
+    // Re-authentication and incremental consent use that grant's login_hint.
+    let again = c.reauthorize_for("g2", &AuthorizationOptions::default()).unwrap();
+    assert!(query_of(&again.url).contains(&("login_hint".into(), "work@example.com".into())));
+    let more = c.request_scopes_for("g1", &["calendar".into()], &AuthorizationOptions::default()).unwrap();
+    let q = query_of(&more.url);
+    assert!(q.contains(&("login_hint".into(), "a@b.c".into())));
+    assert!(q.contains(&("include_grant_scopes".into(), "true".into())));
+    assert_eq!(c.reauthorize(&AuthorizationOptions::default()).unwrap_err().field(), Some("grantId"));
+    assert_eq!(c.reauthorize_for("g3", &AuthorizationOptions::default()).unwrap_err().code(), "login_required");
+
+    // Logging one account out revokes its token only and keeps the other.
+    c.take_events();
+    http.sent.borrow_mut().clear();
+    http.answer(200, "{}");
+    block_on(c.logout_account("g1")).unwrap();
+    let sent: Vec<_> = http.sent.borrow().iter().map(|r| r.url.clone()).collect();
+    assert_eq!(sent, ["http://127.0.0.1:4010/v3/connect/revoke?token=at3"]);
+    assert_eq!(c.take_events(), [Event::Logout(Some("g1".into()))]);
+    assert_eq!(storage.keys(&prefix).unwrap(), [format!("{prefix}g2")]);
+    assert_eq!(block_on(c.access_token()).unwrap().secret(), "at2", "the only account left needs no grant id");
+    assert_eq!(block_on(c.logout_account("g1")).unwrap_err().code(), "login_required");
+
+    // Logout without a grant logs every account out.
+    login(&c, &http, TOKENS);
+    c.take_events();
+    http.answer(200, "{}");
+    http.answer(200, "{}");
+    block_on(c.logout()).unwrap();
+    assert!(c.accounts().is_empty() && storage.keys(&prefix).unwrap().is_empty());
+    assert_eq!(c.take_events(), [Event::Logout(Some("g2".into())), Event::Logout(Some("g1".into()))]);
+}
+
+#[test]
+fn one_account_by_default_a_login_replaces_another_grant() {
+    let storage = common::Shared::default();
+    let (c, http, _) = client_with(ClientOptions::default(), Some(Box::new(storage.clone())));
+    login(&c, &http, TOKENS);
+    login(&c, &http, &tokens_of("g2", "at2", "work@example.com"));
+    let grants: Vec<_> = c.accounts().into_iter().map(|a| a.grant_id).collect();
+    assert_eq!(grants, [Some("g2".to_string())]);
+    assert_eq!(block_on(c.access_token()).unwrap().secret(), "at2");
+    let key = nylas_pkce::accounts::token_key(c.config(), None);
+    assert!(storage.get(&key).unwrap().unwrap().contains("g2"));
+    assert_eq!(storage.keys(&format!("{key}:")).unwrap(), Vec::<String>::new());
 }

@@ -32,6 +32,7 @@ pub fn session(settings: &str) -> Result<(Config, ClientOptions), Error> {
         transaction_ttl_ms: settings.uint_of("transactionTtlMs").unwrap_or(d.transaction_ttl_ms),
         clock_skew_ms: settings.uint_of("clockSkewMs").unwrap_or(d.clock_skew_ms),
         public_refresh: matches!(settings.get("publicRefresh"), Some(Json::Bool(true))),
+        ..d
     };
     Ok((config, options))
 }

@@ -67,8 +67,13 @@ pub const CONFIG: &[Field] = &[
 ];
 
 /// `NylasAuth`'s tunables.
-pub const CLIENT: &[Field] =
-    &[f("transactionTtlMs", b'u'), f("clockSkewMs", b'u'), f("fetchTimeoutMs", b'u'), f("publicRefresh", b'b')];
+pub const CLIENT: &[Field] = &[
+    f("transactionTtlMs", b'u'),
+    f("clockSkewMs", b'u'),
+    f("fetchTimeoutMs", b'u'),
+    f("publicRefresh", b'b'),
+    f("accounts", b's'),
+];
 
 /// `NylasAuth`'s options that the page itself uses (storage, navigation, popup windows).
 pub const PAGE: &[Field] = &[

@@ -8,13 +8,13 @@ use core::cell::UnsafeCell;
 
 use alloc::vec::Vec;
 
+use nylas_pkce::accounts::{token_key, Accounts};
 use nylas_pkce::authorize::build_authorization_request;
-use nylas_pkce::client::TOKEN_KEY_PREFIX;
 use nylas_pkce::json::ObjectWriter;
 use nylas_pkce::pkce::{code_challenge, random_token, ChallengeEncoding, ChallengeMethod, RandomSource};
 use nylas_pkce::scopes::{provider_scopes, ScopeProvider};
 use nylas_pkce::secret::CodeVerifier;
-use nylas_pkce::transaction::{expired, key_for, namespace, prefix_for};
+use nylas_pkce::transaction::{expired, key_for, prefix_for};
 use nylas_pkce::webview::is_embedded_webview;
 use nylas_pkce::{flow, Error};
 use wasm_bindgen::prelude::*;
@@ -134,8 +134,9 @@ pub fn pair(length: u32, method: u8, encoding: u8) -> String {
 /// `new NylasAuth(options)` and `resolveConfig`: checks the configuration (`config`, packed
 /// [`crate::fields::CONFIG`]), the tunables (`client`, packed [`crate::fields::CLIENT`]) and the login
 /// defaults (`defaults`, packed [`crate::fields::AUTHORIZATION`]) once, and returns the settings as JSON:
-/// `{ config, transactionPrefix, tokenKey, transactionTtlMs, clockSkewMs, fetchTimeoutMs, publicRefresh }`,
-/// where `config` is the resolved configuration record that the second half's steps take.
+/// `{ config, transactionPrefix, tokenKey, accountKey?, transactionTtlMs, clockSkewMs, fetchTimeoutMs,
+/// publicRefresh }`, where `config` is the resolved configuration record that the second half's steps take,
+/// and `accountKey`, present with `accounts: 'multiple'`, the prefix of the per-grant token keys.
 #[wasm_bindgen]
 pub fn configure(config: &str, client: &str, defaults: &str) -> String {
     out(defaults_ok(defaults).and_then(|()| settings(config, client)))
@@ -166,13 +167,14 @@ fn defaults_ok(defaults: &str) -> Result<(), Error> {
 pub fn settings(config: &str, client: &str) -> Result<String, Error> {
     let config = options::config(config)?;
     let (options, timeout) = options::client(client)?;
-    let mut token_key = String::from(TOKEN_KEY_PREFIX);
-    token_key.push_str(&namespace(&config));
-    Ok(ObjectWriter::default()
-        .value_text("config", &crate::record::write(&config))
+    let mut w = ObjectWriter::default();
+    w.value_text("config", &crate::record::write(&config))
         .str("transactionPrefix", &prefix_for(&config))
-        .str("tokenKey", &token_key)
-        .num("transactionTtlMs", options.transaction_ttl_ms)
+        .str("tokenKey", &token_key(&config, None));
+    if options.accounts == Accounts::Multiple {
+        w.str("accountKey", &token_key(&config, Some("")));
+    }
+    Ok(w.num("transactionTtlMs", options.transaction_ttl_ms)
         .num("clockSkewMs", options.clock_skew_ms)
         .num("fetchTimeoutMs", timeout)
         .bool("publicRefresh", options.public_refresh)

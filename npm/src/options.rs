@@ -5,6 +5,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use nylas_pkce::accounts::Accounts;
 use nylas_pkce::authorize::{AccessType, AuthorizationOptions};
 use nylas_pkce::config::{Config, Endpoints, Flavor, Region, TokenBody};
 use nylas_pkce::flow::ClientOptions;
@@ -101,10 +102,13 @@ pub fn client(packed: &str) -> Result<(ClientOptions, u64), Error> {
         )?,
         clock_skew_ms: within("clockSkewMs", 0..=3_600_000, d.clock_skew_ms, "must be 0 to 1 hour in ms")?,
         public_refresh: false,
+        accounts: d.accounts,
     };
     // A browser's timers and AbortSignal.timeout take at most 2^31 - 1 ms; more would time out at once.
     let timeout = within("fetchTimeoutMs", 1..=2_147_483_647, 30_000, "must be 1 to 2147483647 ms")?;
-    Ok((ClientOptions { public_refresh: r.boolean().unwrap_or(false), ..options }, timeout))
+    let public_refresh = r.boolean().unwrap_or(false);
+    let accounts = r.raw().map(Accounts::parse).transpose()?.unwrap_or_default();
+    Ok((ClientOptions { public_refresh, accounts, ..options }, timeout))
 }
 
 /// The index of `scopes` in [`AUTHORIZATION`] (`scope`, its alias, follows it).

@@ -4,7 +4,7 @@
 // (./session.js) is imported on first use: a callback, a refresh, a server's answer.
 
 import { check, errorOf } from './error.js';
-import { AUTHORIZATION, CALLBACK_PARAMS, CLIENT, CONFIG, LOGIN_DEFAULTS, PAGE } from './fields.js';
+import { AUTHORIZATION, CLIENT, CONFIG, LOGIN_DEFAULTS, PAGE } from './fields.js';
 import * as wasm from './login_wasm.js';
 import { checkNames, checkPage, object, optionError, pack } from './options.js';
 import { features, forward, popupState, watch } from './popup.js';
@@ -77,22 +77,6 @@ function tokenFields(record) {
 
 const str = (v) => (typeof v === 'string' ? v : undefined);
 
-function cleanAddressBar(url) {
-  if (typeof location === 'undefined' || typeof history === 'undefined' || url !== location.href) return;
-  const clean = new URL(location.href);
-  for (const p of CALLBACK_PARAMS) clean.searchParams.delete(p);
-  if (CALLBACK_PARAMS.some((p) => new URLSearchParams(clean.hash.slice(1)).has(p))) clean.hash = '';
-  history.replaceState(history.state, '', clean.href);
-}
-
-/** `AbortSignal.timeout`, or its equivalent where a browser lacks it. */
-function timeoutSignal(ms) {
-  if (typeof AbortSignal.timeout === 'function') return AbortSignal.timeout(ms);
-  const c = new AbortController();
-  setTimeout(() => c.abort(new DOMException('timed out', 'TimeoutError')), ms);
-  return c.signal;
-}
-
 /**
  * The Nylas OAuth 2.0 + PKCE flow in a browser or webview: redirect or popup, callback handling,
  * token lifecycle. See the README for the options.
@@ -110,18 +94,27 @@ export class NylasAuth {
   #settingsText;
   #transactions;
   #tokenStorage;
-  /** The token set's JSON ('' when logged out): what the wasm wrote, kept as written. */
-  #record = '';
+  /** `accounts: 'multiple'`: one token set per grant. */
+  #multiple;
+  /**
+   * The connected accounts' token sets, as JSON the wasm wrote (kept as written), in the order they
+   * logged in. Keyed by account: the grant id with `accounts: 'multiple'` ('' for a token set without
+   * one), '' for the one account otherwise.
+   */
+  #records = new Map();
   #listeners = new Map();
   /** The popup flow in progress, if any (see popup.js `watch`). A new one replaces it. */
   #popup = null;
   /**
-   * The session: a logout, or another tab's login or logout, starts a new one. A code exchange or a
-   * refresh whose session has ended by the time its answer comes stores nothing (session_ended).
+   * Sessions: a logout, or another tab's login or logout, ends the session of its account (or of all
+   * of them), at the next tick of `#epoch`. A code exchange or a refresh whose account's session ended
+   * after it started stores nothing (session_ended).
    */
-  #session = 0;
-  /** The refresh in flight, shared by every getAccessToken() that needs it. */
-  #refreshing = null;
+  #epoch = 0;
+  #endedAll = 0;
+  #ended = new Map();
+  /** The refresh in flight per account, shared by every getAccessToken() that needs it. */
+  #refreshing = new Map();
 
   constructor(options) {
     if (!options || typeof options !== 'object' || Array.isArray(options)) throw optionError('options', 'o', true);
@@ -136,41 +129,120 @@ export class NylasAuth {
     this.#transactions = resolveStorage(options.storage ?? 'session', fail);
     const kind = options.tokenStorage;
     this.#tokenStorage = kind && kind !== 'memory' ? resolveStorage(kind, fail) : null;
-    let stored = null;
+    this.#multiple = options.accounts === 'multiple';
     try {
-      stored = this.#tokenStorage?.get(this.#settings.tokenKey) ?? null;
+      for (const account of this.#storedAccounts()) {
+        const record = this.#tokenStorage.get(this.#storageKey(account));
+        if (this.#belongs(record, account)) this.#records.set(account, record);
+      }
     } catch {
       // storage that fails now: start logged out
     }
-    if (stored && this.#tokenState(stored) > 0) this.#record = stored;
     if (kind === 'local') globalThis.addEventListener?.('storage', (e) => this.#otherTab(e));
   }
 
+  /** The account a token record belongs to: its key in `#records`. */
+  #accountOf(record) {
+    return this.#multiple ? (str(tokenFields(record)?.grantId) ?? '') : '';
+  }
+
+  /** Whether `record` is a token set (valid or expired) of `account`. */
+  #belongs(record, account) {
+    return !!record && this.#tokenState(record) > 0 && this.#accountOf(record) === account;
+  }
+
+  /** The storage key of an account's token set (the core's `accounts::token_key`, through the settings). */
+  #storageKey(account) {
+    return this.#multiple ? this.#settings.accountKey + account : this.#settings.tokenKey;
+  }
+
+  /** The accounts whose token sets are in token storage (by grant id with `accounts: 'multiple'`). */
+  #storedAccounts() {
+    const store = this.#tokenStorage;
+    if (!store) return [];
+    const prefix = this.#settings.accountKey;
+    return this.#multiple ? store.keys(prefix).map((k) => k.slice(prefix.length)) : [''];
+  }
+
   /**
-   * Another tab that shares token storage (`local`) logged in, refreshed or logged out: take its tokens
-   * (or forget ours), start a new session, and tell the listeners.
+   * Another tab that shares token storage (`local`) logged in, refreshed or logged out (`e.key` null:
+   * storage was cleared, or look at every account): take its tokens (or forget ours), end the sessions
+   * that ended, and tell the listeners.
    */
   #otherTab(e) {
-    const key = this.#settings.tokenKey;
-    if (e.key !== key && e.key !== null) return;
+    const { tokenKey, accountKey } = this.#settings;
+    let accounts;
+    if (e.key === null) {
+      try {
+        accounts = new Set([...this.#records.keys(), ...this.#storedAccounts()]);
+      } catch {
+        return;
+      }
+    } else if (this.#multiple ? e.key.startsWith(accountKey) : e.key === tokenKey) {
+      accounts = [this.#multiple ? e.key.slice(accountKey.length) : ''];
+    } else return;
+    for (const account of accounts) this.#sync(account);
+  }
+
+  /** Takes what token storage holds for `account` (another tab wrote it). */
+  #sync(account) {
     let record = null;
     try {
-      record = this.#tokenStorage.get(key);
+      record = this.#tokenStorage.get(this.#storageKey(account));
     } catch {
       return;
     }
-    if (record === (this.#record || null)) return;
-    // A logout or another account's login ends this tab's session; the same grant's refresh does not.
+    const mine = this.#records.get(account) ?? null;
+    if (record === mine) return;
+    const valid = this.#belongs(record, account);
+    // A logout or another account's login ends this account's session; the same grant's refresh does not.
     const grant = (r) => tokenFields(r)?.grantId;
-    if (!record || !this.#record || grant(record) !== grant(this.#record)) this.#session++;
-    if (record && this.#tokenState(record) > 0) {
-      this.#record = record;
+    if (!valid || !mine || grant(record) !== grant(mine)) this.#end(account);
+    if (valid) {
+      this.#records.set(account, record);
       this.#emit('tokens', JSON.parse(record));
-    } else if (this.#record) {
-      this.#record = '';
-      this.#popup?.cancel(false);
-      this.#emit('logout');
+    } else if (mine) {
+      this.#records.delete(account);
+      if (!this.#multiple) this.#popup?.cancel(false);
+      this.#emit('logout', { grantId: grant(mine) });
     }
+  }
+
+  /** Ends the session of `account` (with one account: of all). */
+  #end(account) {
+    this.#epoch++;
+    if (this.#multiple) this.#ended.set(account, this.#epoch);
+    else this.#endedAll = this.#epoch;
+  }
+
+  /** Whether the session of `account` ended after `start` (an `#epoch`). */
+  #endedSince(start, account) {
+    return Math.max(this.#endedAll, this.#ended.get(account) ?? 0) > start;
+  }
+
+  /**
+   * The account a call means (see the core's `accounts::pick`): the one it names (`grantId`; null when
+   * that grant is not connected), else the only one (null when none is). Naming none while several are
+   * connected is `invalid_option` (`grantId`).
+   */
+  #pick(options) {
+    const o = object(options, false);
+    checkNames(o, [['grantId']], false);
+    const { grantId } = o;
+    if (grantId != null) {
+      if (typeof grantId !== 'string') throw optionError('grantId', 's', false);
+      for (const [account, record] of this.#records) if (tokenFields(record)?.grantId === grantId) return account;
+      return null;
+    }
+    if (this.#records.size > 1) throw optionError('grantId', 'several accounts are connected: name one', false);
+    return this.#records.keys().next().value ?? null;
+  }
+
+  /** The account to re-authenticate: `#pick`, and `login_required` when the grant named is not connected. */
+  #reauthAccount(grantId) {
+    const account = this.#pick({ grantId });
+    if (account === null && grantId != null) throw pageError(5);
+    return account;
   }
 
   /** What a token record is worth: 0 not a token set, 1 expired, 2 valid (the wasm's `restore`). */
@@ -193,12 +265,12 @@ export class NylasAuth {
    * Builds the URL in one crossing: the wasm also purges this client's expired transactions (their
    * creation times go in, which to remove comes out). Stores this one (keyed by a hash of its state).
    */
-  #start(options, reauthenticate, popup, userAgent) {
+  #start(options, account, popup, userAgent) {
     const call = pack(AUTHORIZATION, options, false);
     const store = this.#transactions;
     const keys = store.keys(this.#settings.transactionPrefix);
     const created = keys.map((k) => createdAt(store.get(k)));
-    const grant = reauthenticate ? tokenFields(this.#record) : null;
+    const grant = account == null ? null : tokenFields(this.#records.get(account));
     const ttl = this.#settings.transactionTtlMs;
     const now = Date.now();
     const r = started(
@@ -230,7 +302,7 @@ export class NylasAuth {
 
   /** Builds the `/connect/auth` URL and stores its transaction (keyed by state, 10 min TTL). */
   authorizationUrl(options) {
-    return this.#start(this.#call(options, []), false, false).result.url;
+    return this.#start(this.#call(options, []), null, false).result.url;
   }
 
   /** Sends the browser to Nylas (or hands the URL to `openUrl`, e.g. to open the system browser). */
@@ -238,7 +310,10 @@ export class NylasAuth {
     return this.#run(this.#navigate(options, false));
   }
 
-  /** Logs in again with `login_hint` set to the current grant's email. */
+  /**
+   * Logs in again with `login_hint` set to the grant's email: the one account, or the one of
+   * `options.grantId`.
+   */
   reauthenticate(options) {
     return this.#run(this.#navigate(options, true));
   }
@@ -252,9 +327,11 @@ export class NylasAuth {
   }
 
   async #navigate(options, reauthenticate) {
-    const { openUrl, allowEmbeddedWebview, ...rest } = this.#call(options, ['openUrl', 'allowEmbeddedWebview']);
+    const own = ['openUrl', 'allowEmbeddedWebview', ...(reauthenticate ? ['grantId'] : [])];
+    const { openUrl, allowEmbeddedWebview, grantId, ...rest } = this.#call(options, own);
+    const account = reauthenticate ? this.#reauthAccount(grantId) : null;
     const open = openUrl ?? this.#options.openUrl;
-    const { url } = this.#start(rest, reauthenticate, false, this.#webview(open, allowEmbeddedWebview)).result;
+    const { url } = this.#start(rest, account, false, this.#webview(open, allowEmbeddedWebview)).result;
     if (open) await open(url);
     else globalThis.location.assign(url);
   }
@@ -265,7 +342,6 @@ export class NylasAuth {
    */
   handleRedirectCallback(url = globalThis.location?.href) {
     if (typeof url !== 'string') return this.#run(Promise.reject(optionError('url', 's', false)));
-    if (this.#options.cleanUrl !== false) cleanAddressBar(url);
     const id = `${this.#settings.transactionPrefix}\n${url}`;
     let pending = inflight.get(id);
     if (!pending) {
@@ -287,6 +363,7 @@ export class NylasAuth {
    */
   async #callback(url, popup) {
     const s = await session();
+    if (this.#options.cleanUrl !== false) s.cleanAddressBar(url);
     const store = this.#transactions;
     const keys = store.keys(this.#settings.transactionPrefix);
     const stored = keys.map((k) => `${k}\t${store.get(k) ?? ''}`).join('\n');
@@ -300,54 +377,46 @@ export class NylasAuth {
     if (op.length > 1) store.remove(op.slice(1));
     const step = JSON.parse(check(r.slice(split + 1)));
     if (!step.exchange) return step;
-    const gen = this.#session;
-    const { status, body } = await this.#fetch(step.exchange);
+    const start = this.#epoch;
+    const { status, body } = await s.send(step.exchange, this.#settings.fetchTimeoutMs);
     const record = check(s.exchanged(status, body, Date.now(), ''));
     // Logged out (here or in another tab) while the code was being exchanged: drop the tokens.
-    if (gen !== this.#session) throw pageError(6);
-    this.#setTokens(record);
+    if (this.#endedSince(start, this.#accountOf(record))) throw pageError(6);
+    this.#put(record);
     const result = { type: 'tokens', ...JSON.parse(record) };
     if ('appState' in step) result.appState = step.appState;
     return result;
   }
 
-  /** `fetch` as the protocol wants it: no cookies, no redirects, a time-out. */
-  async #fetch(request) {
-    const signal = timeoutSignal(this.#settings.fetchTimeoutMs);
+  /**
+   * Memory always takes the token set `record`: beside the other accounts' with `accounts: 'multiple'`,
+   * else instead of the one there was. A storage failure does not lose a login (memory holds the tokens).
+   */
+  #put(record) {
+    const account = this.#accountOf(record);
+    if (!this.#multiple) this.#records.clear();
+    this.#records.delete(account); // a new login comes last in the list
+    this.#records.set(account, record);
     try {
-      const { method, headers, body } = request;
-      const response = await fetch(request.url, {
-        method,
-        headers,
-        body,
-        credentials: 'omit',
-        redirect: 'error',
-        signal,
-      });
-      return { status: response.status, body: await response.text() };
-    } catch (e) {
-      throw pageError(signal.aborted || e?.name === 'TimeoutError' || e?.name === 'AbortError' ? 2 : 3);
+      this.#tokenStorage?.set(this.#storageKey(account), record);
+    } catch {
+      // memory holds the tokens
     }
+    this.#emit('tokens', JSON.parse(record));
   }
 
   /**
-   * Memory always takes `record` ('' to forget). Returns the storage failure, if any: a login is not lost
-   * to it (memory holds the tokens), but a logout must report that stored tokens could not be removed.
+   * Forgets the token set of `account` (memory always). Returns the storage failure, if any: a logout
+   * must report that stored tokens could not be removed (they would come back on reload).
    */
-  #setTokens(record) {
-    this.#record = record;
-    let failure = null;
-    const store = this.#tokenStorage;
-    if (store) {
-      try {
-        if (record) store.set(this.#settings.tokenKey, record);
-        else store.remove(this.#settings.tokenKey);
-      } catch (e) {
-        failure = e;
-      }
+  #drop(account) {
+    this.#records.delete(account);
+    try {
+      this.#tokenStorage?.remove(this.#storageKey(account));
+      return null;
+    } catch (e) {
+      return e;
     }
-    if (record) this.#emit('tokens', JSON.parse(record));
-    return failure;
   }
 
   /** Removes this client's pending transactions (or the one under `only`); returns the storage failure, if any. */
@@ -374,15 +443,12 @@ export class NylasAuth {
     let size;
     let given;
     try {
-      const {
-        popup,
-        window: win,
-        allowEmbeddedWebview,
-        ...rest
-      } = this.#call(options, ['popup', 'window', 'allowEmbeddedWebview']);
+      const own = ['popup', 'window', 'allowEmbeddedWebview', ...(reauthenticate ? ['grantId'] : [])];
+      const { popup, window: win, allowEmbeddedWebview, grantId, ...rest } = this.#call(options, own);
       size = { width: 500, height: 650, timeoutMs: 300_000, ...this.#options.popup, ...popup };
       given = win ?? null;
-      req = this.#start(rest, reauthenticate, true, this.#webview(false, allowEmbeddedWebview));
+      const account = reauthenticate ? this.#reauthAccount(grantId) : null;
+      req = this.#start(rest, account, true, this.#webview(false, allowEmbeddedWebview));
     } catch (e) {
       given?.close?.();
       return this.#run(Promise.reject(e));
@@ -440,70 +506,98 @@ export class NylasAuth {
     return true;
   }
 
-  /** The current token set, or null (possibly expired: see isAuthenticated). */
-  getTokenSet() {
-    return this.#record ? JSON.parse(this.#record) : null;
+  /**
+   * The token set of the one account, or of `options.grantId`; null when there is none (possibly
+   * expired: see isAuthenticated).
+   */
+  getTokenSet(options) {
+    const account = this.#pick(options);
+    return account === null ? null : JSON.parse(this.#records.get(account));
   }
 
-  /** Whether a non-expired access token is held (30 s clock-skew margin by default). */
-  isAuthenticated() {
-    return this.#validToken() !== null;
-  }
-
-  /** The access token of the record held, if it is still valid (no second half needed), else null. */
-  #validToken() {
-    return this.#record && this.#tokenState(this.#record) === 2 ? JSON.parse(this.#record).accessToken : null;
-  }
-
-  /** A valid access token; refreshes where the server allows public refresh, else `login_required`. */
-  getAccessToken() {
-    return this.#run(this.#accessToken());
-  }
-
-  async #accessToken() {
-    if (!this.#record) throw pageError(5);
-    // A valid token needs nothing from the second half: a logged-in page never loads it.
-    const valid = this.#validToken();
-    if (valid !== null) return valid;
-    // One refresh at a time in this tab; across tabs sharing token storage, one at a time (Web Locks).
-    this.#refreshing ??= this.#locked(() => this.#refresh()).finally(() => {
-      this.#refreshing = null;
+  /**
+   * The connected accounts, `{ grantId, email, provider, expiresAt }` each, in the order they logged in
+   * (at most one unless `accounts: 'multiple'`). No secret.
+   */
+  accounts() {
+    return [...this.#records.values()].map((record) => {
+      const { grantId, email, provider, expiresAt } = JSON.parse(record);
+      return { grantId, email, provider, expiresAt };
     });
-    return this.#refreshing;
   }
 
-  /** Runs `fn` holding this client's token lock where tabs share token storage and Web Locks exist. */
-  #locked(fn) {
+  /**
+   * Whether a non-expired access token is held (30 s clock-skew margin by default): by any account, or by
+   * the one of `options.grantId`.
+   */
+  isAuthenticated(options) {
+    if (options === undefined) return [...this.#records.keys()].some((a) => this.#validToken(a) !== null);
+    const account = this.#pick(options);
+    return account !== null && this.#validToken(account) !== null;
+  }
+
+  /** The access token of `account`, if it is still valid (no second half needed), else null. */
+  #validToken(account) {
+    const record = this.#records.get(account);
+    return record && this.#tokenState(record) === 2 ? JSON.parse(record).accessToken : null;
+  }
+
+  /**
+   * A valid access token of the one account, or of `options.grantId`; refreshes where the server allows
+   * public refresh, else `login_required`.
+   */
+  getAccessToken(options) {
+    return this.#run(this.#accessToken(options));
+  }
+
+  async #accessToken(options) {
+    const account = this.#pick(options);
+    if (account === null) throw pageError(5);
+    // A valid token needs nothing from the second half: a logged-in page never loads it.
+    const valid = this.#validToken(account);
+    if (valid !== null) return valid;
+    // One refresh at a time per account in this tab; across tabs sharing token storage, one at a time
+    // (Web Locks).
+    let pending = this.#refreshing.get(account);
+    if (!pending) {
+      pending = this.#locked(account, () => this.#refresh(account)).finally(() => this.#refreshing.delete(account));
+      this.#refreshing.set(account, pending);
+    }
+    return pending;
+  }
+
+  /** Runs `fn` holding the account's token lock where tabs share token storage and Web Locks exist. */
+  #locked(account, fn) {
     const locks = globalThis.navigator?.locks;
     if (this.#options.tokenStorage !== 'local' || typeof locks?.request !== 'function') return fn();
-    return locks.request(`nylas-pkce:${this.#settings.tokenKey}`, fn);
+    return locks.request(`nylas-pkce:${this.#storageKey(account)}`, fn);
   }
 
-  async #refresh() {
+  async #refresh(account) {
     // Another tab may have refreshed (or logged out) while this one waited for the lock.
-    if (this.#options.tokenStorage === 'local') this.#otherTab({ key: null });
-    if (!this.#record) throw pageError(5);
-    const valid = this.#validToken();
+    if (this.#options.tokenStorage === 'local') this.#sync(account);
+    const before = this.#records.get(account);
+    if (!before) throw pageError(5);
+    const valid = this.#validToken(account);
     if (valid !== null) return valid;
     const s = await session();
-    const before = this.#record;
     const step = JSON.parse(check(s.access(this.#settingsText, before, Date.now())));
     if (step.token) return step.token;
     if (step.expired) {
-      this.#setTokens('');
-      this.#emit('expired');
+      this.#drop(account);
+      this.#emit('expired', { grantId: tokenFields(before)?.grantId });
       throw pageError(5);
     }
-    const { status, body } = await this.#fetch(step.refresh);
+    const { status, body } = await s.send(step.refresh, this.#settings.fetchTimeoutMs);
     const record = check(s.exchanged(status, body, Date.now(), before));
     // Logged out, or other tokens arrived (a login, another tab's refresh), while the refresh was in
     // flight: keep what is there now.
-    if (this.#record !== before) {
-      const current = this.#validToken();
+    if (this.#records.get(account) !== before) {
+      const current = this.#validToken(account);
       if (current !== null) return current;
       throw pageError(6);
     }
-    this.#setTokens(record);
+    this.#put(record);
     return JSON.parse(record).accessToken;
   }
 
@@ -514,7 +608,7 @@ export class NylasAuth {
    * (call it from a click handler; resolves with the new token set).
    */
   requestScopes(scopes, options) {
-    const { method = 'redirect', ...rest } = object(options, false);
+    const { method = 'redirect', ...rest } = object(options, false); // rest.grantId: which account
     if (method !== 'redirect' && method !== 'popup') {
       return this.#run(Promise.reject(optionError('method', "must be 'redirect' or 'popup'", false)));
     }
@@ -531,63 +625,82 @@ export class NylasAuth {
     return this.#run(
       (async () => {
         const s = await session();
-        return this.#send(JSON.parse(check(s.detect(this.#settingsText, String(email ?? '')))), s);
+        return s.provider(this.#settingsText, this.#settings.fetchTimeoutMs, String(email ?? ''));
       })(),
     );
   }
 
-  /** Revokes the current token at Nylas (`POST /connect/revoke`); local tokens are kept. */
-  revoke() {
-    return this.#run(this.#about(0, this.#record));
+  /**
+   * Revokes the token of the one account, or of `options.grantId`, at Nylas (`POST /connect/revoke`);
+   * local tokens are kept.
+   */
+  revoke(options) {
+    return this.#run(this.#about(0, options));
   }
 
   /**
-   * Logs out: cancels a pending popup login, forgets the tokens (memory and token storage) and this
-   * client's pending authorizations, then revokes the tokens at the server (the access token; for a
-   * generic server the refresh token too). Everything local is cleared even when something fails; the
-   * promise rejects with the first failure, a storage failure first (the tokens would come back on reload).
+   * Logs out every account, or only the one of `options.grantId` (`login_required` when it is not
+   * connected): forgets its tokens (memory and token storage), then revokes them at the server (the
+   * access token; for a generic server the refresh token too). Logging every account out also cancels a
+   * pending popup login and forgets this client's pending authorizations. Everything local is cleared
+   * even when something fails; the promise rejects with the first failure, a storage failure first (the
+   * tokens would come back on reload).
    */
-  logout() {
-    this.#session++;
-    this.#popup?.cancel(false);
-    const old = this.#record;
-    const stored = this.#setTokens('');
-    const pending = this.#forgetTransactions();
-    this.#emit('logout');
-    const revoke = async () => {
-      const failures = [stored, pending].filter(Boolean);
-      if (old) {
-        await this.#about(0, old).catch((e) => failures.push(e));
-        const s = await session();
-        const refresh = check(s.request(this.#settingsText, 3, old));
-        if (refresh) await this.#send(JSON.parse(refresh), s, true).catch((e) => failures.push(e));
+  logout(options) {
+    let one = null;
+    try {
+      const o = object(options, false);
+      checkNames(o, [['grantId']], false);
+      // With one account, naming it logs out all there is.
+      if (o.grantId != null) {
+        one = this.#pick(o);
+        if (one === null) throw pageError(5);
+        if (!this.#multiple) one = null;
       }
-      if (failures.length) throw failures[0];
+    } catch (e) {
+      return this.#run(Promise.reject(e));
+    }
+    const failures = [];
+    let olds;
+    if (one !== null) {
+      this.#end(one);
+      olds = [this.#records.get(one)];
+      failures.push(this.#drop(one));
+    } else {
+      this.#endedAll = ++this.#epoch;
+      this.#popup?.cancel(false);
+      olds = [...this.#records.values()];
+      failures.push(...[...this.#records.keys()].map((a) => this.#drop(a)), this.#forgetTransactions());
+    }
+    for (const old of olds) this.#emit('logout', { grantId: tokenFields(old)?.grantId });
+    if (!olds.length) this.#emit('logout', {});
+    const revoke = async () => {
+      const errors = failures.filter(Boolean);
+      if (olds.length) {
+        const { revokeAll } = await session();
+        await revokeAll(this.#settingsText, this.#settings.fetchTimeoutMs, olds, errors);
+      }
+      if (errors.length) throw errors[0];
     };
     return this.#run(revoke());
   }
 
-  /** `GET /connect/tokeninfo` for the current token. */
-  tokenInfo() {
-    return this.#run(this.#about(1, this.#record));
+  /** `GET /connect/tokeninfo` for the token of the one account, or of `options.grantId`. */
+  tokenInfo(options) {
+    return this.#run(this.#about(1, options));
   }
 
-  /** `GET /grants/me` with the current token. */
-  grantInfo() {
-    return this.#run(this.#about(2, this.#record));
+  /** `GET /grants/me` with the token of the one account, or of `options.grantId`. */
+  grantInfo(options) {
+    return this.#run(this.#about(2, options));
   }
 
-  /** A request about the tokens in `record` (0 revoke, 1 token info, 2 grant info), sent and read. */
-  async #about(kind, record) {
+  /** A request about the tokens of the account `options` means (0 revoke, 1 token info, 2 grant info). */
+  async #about(kind, options) {
+    const account = this.#pick(options);
     const s = await session();
-    return this.#send(JSON.parse(check(s.request(this.#settingsText, kind, record))), s, kind === 0);
-  }
-
-  /** Sends an API request and reads its answer (a revocation's: `undefined` for any 2xx, RFC 7009 §2.2). */
-  async #send(request, s, revocation = false) {
-    const { status, body } = await this.#fetch(request);
-    const text = check(revocation ? s.revoked(status, body) : s.apiResult(status, body));
-    return revocation ? undefined : JSON.parse(text);
+    const record = account === null ? '' : this.#records.get(account);
+    return s.about(this.#settingsText, this.#settings.fetchTimeoutMs, kind, record);
   }
 
   /**

@@ -2,8 +2,8 @@
 // Regenerate: BLESS=1 cargo test -p nylas-pkce-npm fields_js
 // A list entry is [name, kind, members?]; the kinds are documented in npm/src/fields.rs.
 export const CONFIG = [['clientId', 's'], ['redirectUri', 's'], ['region', 's'], ['apiBase', 's'], ['endpoints', 'o', [['authorizationEndpoint', 's'], ['tokenEndpoint', 's'], ['revocationEndpoint', 's'], ['tokenInfoEndpoint', 's'], ['grantInfoEndpoint', 's'], ['providerDetectEndpoint', 's'], ['issuer', 's']]], ['issuer', 's'], ['requireIss', 'b'], ['challengeEncoding', 's'], ['tokenBody', 's']];
-export const CLIENT = [['transactionTtlMs', 'u'], ['clockSkewMs', 'u'], ['fetchTimeoutMs', 'u'], ['publicRefresh', 'b'], ['accounts', 's']];
-export const PAGE = [['storage', 'p'], ['tokenStorage', 'p'], ['openUrl', 'p'], ['popup', 'p'], ['cleanUrl', 'p'], ['allowEmbeddedWebview', 'p']];
+export const CLIENT = [['transactionTtlMs', 'u'], ['clockSkewMs', 'u'], ['fetchTimeoutMs', 'u'], ['publicRefresh', 'b']];
+export const PAGE = [['storage', 'p'], ['tokenStorage', 'p'], ['openUrl', 'p'], ['popup', 'p'], ['cleanUrl', 'p'], ['allowEmbeddedWebview', 'p'], ['accounts', 'p']];
 export const AUTHORIZATION = [['responseType', 's'], ['credentialId', 's'], ['provider', 's'], ['scopes', 'l'], ['scope', 'l'], ['state', 's'], ['loginHint', 's'], ['accessType', 's'], ['prompt', 'l'], ['includeGrantScopes', 'b'], ['codeVerifier', 's'], ['verifierLength', 'u'], ['challengeMethod', 's'], ['extraParams', 'm'], ['allowScopeConflicts', 'b'], ['appState', 'j'], ['smtpRequired', 'b']];
 export const TOKEN_REQUEST = [['code', 's'], ['codeVerifier', 's'], ['redirectUri', 's'], ['refreshToken', 's'], ['scope', 's']];
 export const EXPECTATIONS = [['state', 's'], ['issuer', 's'], ['requireIss', 'b']];

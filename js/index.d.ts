@@ -290,9 +290,9 @@ export interface NylasAuthOptions
     > {
   /** `S256` only: `plain` sends the verifier itself as the challenge and must be asked for call by call. */
   challengeMethod?: 'S256';
-  /** Where pending transactions live (default `session`; falls back to memory if it throws). */
   /** Send an embedded webview to Google's sign-in anyway (it answers 403 disallowed_useragent). */
   allowEmbeddedWebview?: boolean;
+  /** Where pending transactions live (default `session`; falls back to memory if it throws). */
   storage?: StorageKind;
   /** Where tokens live (default `memory`). */
   tokenStorage?: StorageKind;
@@ -305,6 +305,12 @@ export interface NylasAuthOptions
   clockSkewMs?: number;
   /** The server lets public clients refresh (Nylas does not): getAccessToken refreshes instead of failing. */
   publicRefresh?: boolean;
+  /**
+   * `single` (default): a login replaces the token set there was. `multiple`: one token set per grant (a
+   * work and a personal mailbox), each stored under its own key; a login adds its grant or replaces the
+   * same grant's tokens. Calls about one account then take `{ grantId }`.
+   */
+  accounts?: 'single' | 'multiple';
   /** Remove `code`/`state` from the address bar after a redirect callback (default true). */
   cleanUrl?: boolean;
   /** Open the URL yourself (mobile webviews: the system browser) instead of `location.assign`. */
@@ -362,11 +368,35 @@ export type NylasScopeName =
   | 'contacts'
   | 'contacts.read_only';
 
+/** Which account an event is about (absent: a token set without a grant id, or a logout with none). */
+export interface AccountEvent {
+  grantId?: string;
+}
+
 export interface NylasAuthEvents {
+  /** A login or a refresh: the account's token set (its `grantId` says which account). */
   tokens: TokenSet;
-  expired: undefined;
-  logout: undefined;
+  expired: AccountEvent;
+  /** Once per account logged out (here or in another tab sharing `tokenStorage: 'local'`). */
+  logout: AccountEvent;
   error: NylasPkceError;
+}
+
+/** A connected account, as `accounts()` lists it: no secret. */
+export interface Account {
+  grantId?: string;
+  email?: string;
+  provider?: string;
+  /** When its access token expires (ms since the epoch). */
+  expiresAt: number;
+}
+
+/**
+ * Which account a call is about: `grantId` names one. Without it the call means the one account
+ * connected, and is `invalid_option` (`grantId`) while several are (`accounts: 'multiple'`).
+ */
+export interface AccountOptions {
+  grantId?: string;
 }
 
 export interface GrantInfo {
@@ -410,7 +440,8 @@ export declare class NylasAuth {
   constructor(options: NylasAuthOptions);
   authorizationUrl(options?: AuthorizationOptions): string;
   loginWithRedirect(options?: RedirectOptions): Promise<void>;
-  reauthenticate(options?: RedirectOptions): Promise<void>;
+  /** Logs in again with `login_hint` set to the grant's email (`grantId`: which account). */
+  reauthenticate(options?: RedirectOptions & AccountOptions): Promise<void>;
   handleRedirectCallback(url?: string): Promise<RedirectCallbackResult>;
   /**
    * Call synchronously from a click handler: the popup opens before any await. An app that must await
@@ -421,17 +452,21 @@ export declare class NylasAuth {
     options?: AuthorizationOptions & { popup?: PopupOptions; window?: Window; allowEmbeddedWebview?: boolean },
   ): Promise<LoginResult>;
   static completePopup(url?: string): boolean;
-  getTokenSet(): TokenSet | null;
-  isAuthenticated(): boolean;
-  getAccessToken(): Promise<string>;
+  getTokenSet(options?: AccountOptions): TokenSet | null;
+  /** The connected accounts, in the order they logged in (at most one unless `accounts: 'multiple'`). */
+  accounts(): Account[];
+  /** Without options: whether any account holds a valid access token. */
+  isAuthenticated(options?: AccountOptions): boolean;
+  getAccessToken(options?: AccountOptions): Promise<string>;
   /** Incremental consent: re-authenticate asking for `scopes` too (`include_grant_scopes`, `login_hint`). */
   requestScopes(
     scopes: readonly string[],
-    options?: RequestScopesOptions & { method?: 'redirect'; openUrl?: (url: string) => void | Promise<void> },
+    options?: RequestScopesOptions &
+      AccountOptions & { method?: 'redirect'; openUrl?: (url: string) => void | Promise<void> },
   ): Promise<void>;
   requestScopes(
     scopes: readonly string[],
-    options: RequestScopesOptions & { method: 'popup'; popup?: PopupOptions },
+    options: RequestScopesOptions & AccountOptions & { method: 'popup'; popup?: PopupOptions },
   ): Promise<LoginResult>;
   /**
    * `GET …/providers/detect?email=…&client_id=…` (no secret), for legacy (`https://{app}.us.nylas.com`) and
@@ -440,9 +475,10 @@ export declare class NylasAuth {
    * let the hosted page detect the provider (`prompt: ['detect']` or `['select_provider', 'detect']`).
    */
   detectProvider(email: string): Promise<DetectedProvider>;
-  revoke(): Promise<void>;
-  logout(): Promise<void>;
-  tokenInfo(): Promise<TokenInfo>;
-  grantInfo(): Promise<GrantInfo>;
+  revoke(options?: AccountOptions): Promise<void>;
+  /** Every account, or only the one of `grantId`. */
+  logout(options?: AccountOptions): Promise<void>;
+  tokenInfo(options?: AccountOptions): Promise<TokenInfo>;
+  grantInfo(options?: AccountOptions): Promise<GrantInfo>;
   on<E extends keyof NylasAuthEvents>(event: E, listener: (payload: NylasAuthEvents[E]) => void): () => void;
 }

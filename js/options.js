@@ -132,7 +132,8 @@ function popupOption(v, config) {
 
 /**
  * The options the page itself uses (fields.js `PAGE`), checked by type and value: `storage`,
- * `tokenStorage`, `openUrl`, `popup`, `cleanUrl` (a call's own `popup`, `openUrl` and `window` too).
+ * `tokenStorage`, `openUrl`, `popup`, `cleanUrl`, `allowEmbeddedWebview`, `accounts` (a call's own
+ * `popup`, `openUrl` and `window` too).
  */
 export function checkPage(o, config) {
   storageOption('storage', o.storage, config);
@@ -140,6 +141,9 @@ export function checkPage(o, config) {
   if (o.openUrl != null && typeof o.openUrl !== 'function') throw optionError('openUrl', 'must be a function', config);
   for (const flag of ['cleanUrl', 'allowEmbeddedWebview']) {
     if (o[flag] != null && typeof o[flag] !== 'boolean') throw optionError(flag, 'b', config);
+  }
+  if (o.accounts != null && o.accounts !== 'single' && o.accounts !== 'multiple') {
+    throw optionError('accounts', "must be 'single' or 'multiple'", config);
   }
   popupOption(o.popup, config);
   const w = o.window;

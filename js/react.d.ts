@@ -2,7 +2,7 @@
 import type { ReactElement } from 'react';
 import type { NylasAuth, NylasAuthOptions, NylasPkceError, RedirectCallbackResult } from './index.js';
 
-/** The connected account, from the token set. */
+/** A connected account, from its token set. */
 export interface NylasUser {
   readonly grantId: string | null;
   readonly email: string | null;
@@ -14,7 +14,10 @@ export interface NylasAuthContextValue {
   /** True on a callback page until the callback is handled. */
   readonly isLoading: boolean;
   readonly isAuthenticated: boolean;
+  /** The account that logged in last (the only one unless `accounts: 'multiple'`). */
   readonly user: NylasUser | null;
+  /** Every connected account, in the order they logged in. */
+  readonly accounts: readonly NylasUser[];
   /** The last error of a login, a callback or a token call. */
   readonly error: NylasPkceError | null;
   /** The provider's client. */

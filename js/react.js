@@ -13,12 +13,15 @@ const Context = createContext(null);
  */
 const callbacks = new WeakMap();
 
-const userOf = (tokens) =>
-  tokens ? { grantId: tokens.grantId ?? null, email: tokens.email ?? null, provider: tokens.provider ?? null } : null;
+const userOf = (a) => ({ grantId: a.grantId ?? null, email: a.email ?? null, provider: a.provider ?? null });
 
 const onCallbackPage = () => typeof location !== 'undefined' && isCallbackUrl(location.href);
 
-const stateOf = (auth) => ({ isAuthenticated: auth.isAuthenticated(), user: userOf(auth.getTokenSet()) });
+/** `user` is the account that logged in last (the only one unless `accounts: 'multiple'`). */
+const stateOf = (auth) => {
+  const accounts = auth.accounts().map(userOf);
+  return { isAuthenticated: auth.isAuthenticated(), user: accounts.at(-1) ?? null, accounts };
+};
 
 /**
  * One `NylasAuth` for its children, made once from `options` (later changes to `options` are not read).
@@ -73,8 +76,8 @@ export function NylasAuthProvider({ options, children, onRedirectCallback }) {
       // Straight through, no state update first: a popup must open inside the click.
       loginWithPopup: (o) => auth.loginWithPopup(o),
       loginWithRedirect: (o) => auth.loginWithRedirect(o),
-      logout: () => auth.logout(),
-      getAccessToken: () => auth.getAccessToken(),
+      logout: (o) => auth.logout(o),
+      getAccessToken: (o) => auth.getAccessToken(o),
       requestScopes: (scopes, o) => auth.requestScopes(scopes, o),
     }),
     [state, auth],
@@ -83,8 +86,9 @@ export function NylasAuthProvider({ options, children, onRedirectCallback }) {
 }
 
 /**
- * `{ isLoading, isAuthenticated, user: { grantId, email, provider } | null, error, auth, loginWithPopup,
- * loginWithRedirect, logout, getAccessToken, requestScopes }`, following the SDK's events.
+ * `{ isLoading, isAuthenticated, user: { grantId, email, provider } | null, accounts, error, auth,
+ * loginWithPopup, loginWithRedirect, logout, getAccessToken, requestScopes }`, following the SDK's events.
+ * `accounts` lists every connected account (`accounts: 'multiple'`), `user` is the one that logged in last.
  */
 export function useNylasAuth() {
   const value = useContext(Context);

@@ -58,12 +58,24 @@ const fs = url.protocol === 'file:' ? globalThis.process?.getBuiltinModule?.('no
 await init({ module_or_path: fs ? await fs.readFile(url) : url });
 `;
 
+/**
+ * wasm-bindgen's glue, less what the package never uses: `initSync` is always called with `{ module }`, so
+ * its warning for the deprecated bare-module form goes (about 0.1 kB gzipped per half: docs/size.md).
+ * Fails loudly when a new wasm-bindgen writes it otherwise.
+ */
+function trimGlue(glue) {
+  const deprecated =
+    /if \(module !== undefined\) \{\s*if \(Object\.getPrototypeOf\(module\) === Object\.prototype\) \{\s*\(\{module\} = module\)\s*\} else \{\s*console\.warn\('using deprecated parameters for `initSync\(\)`; pass a single object instead'\)\s*\}\s*\}/;
+  if (!deprecated.test(glue)) throw new Error('wasm-bindgen glue: initSync changed; update trimGlue in scripts/package.mjs');
+  return glue.replace(deprecated, '({ module } = module);');
+}
+
 async function assemble(outdir, loader) {
   const work = join(outdir, '.src');
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   for (const half of HALVES) {
-    copyFileSync(join(raw, `${half}.js`), join(work, `${half}_glue.js`));
+    writeFileSync(join(work, `${half}_glue.js`), trimGlue(readFileSync(join(raw, `${half}.js`), 'utf8')));
     writeFileSync(join(work, `${half}_wasm.js`), loader(half));
   }
   for (const f of readdirSync('js')) if (f.endsWith('.js')) copyFileSync(join('js', f), join(work, f));

@@ -98,6 +98,16 @@ pub fn url_parts(url: &str) -> Option<UrlParts<'_>> {
 
 /// Whether `s` contains the ASCII byte `b` (a byte loop: `str::contains` links a substring searcher
 /// into the wasm).
+/// Base64 of `input` without padding (`engine` is one of base64's `*_NO_PAD` engines): `Engine::encode`
+/// without its `String::from_utf8(…).expect(…)`, whose error formatting (`Debug` of the bytes, the
+/// formatter's padding) alone cost each half of the wasm about 0.4 kB gzipped (docs/size.md).
+pub(crate) fn base64_no_pad(engine: &impl base64::Engine, input: &[u8]) -> String {
+    let mut out = vec![0; input.len().div_ceil(3) * 4];
+    let n = engine.encode_slice(input, &mut out).unwrap_or(0);
+    out.truncate(n);
+    String::from_utf8(out).unwrap_or_default()
+}
+
 pub(crate) fn has_byte(s: &str, b: u8) -> bool {
     s.bytes().any(|x| x == b)
 }

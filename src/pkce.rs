@@ -5,10 +5,10 @@
 //! [`ChallengeEncoding::Nylas`] is the default for Nylas endpoints, [`ChallengeEncoding::Rfc7636`] for
 //! generic OAuth servers.
 
+use crate::encode::base64_no_pad;
 use crate::prelude::*;
 
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
-use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use crate::secret::CodeVerifier;
@@ -98,7 +98,7 @@ impl ChallengeEncoding {
 impl CodeVerifier {
     /// The default verifier: 32 random bytes as 43 base64url characters (RFC 7636 §4.1's recommendation).
     pub fn from_random_bytes(bytes: &[u8; 32]) -> CodeVerifier {
-        CodeVerifier::from_string_unchecked(URL_SAFE_NO_PAD.encode(bytes))
+        CodeVerifier::from_string_unchecked(base64_no_pad(&URL_SAFE_NO_PAD, bytes))
     }
 
     /// A verifier of `len` (43–128) characters drawn uniformly from the 66 unreserved characters.
@@ -152,7 +152,7 @@ pub fn code_challenge(verifier: &str, method: ChallengeMethod, encoding: Challen
         ChallengeMethod::S256 => {
             let digest = Sha256::digest(verifier.as_bytes());
             match encoding {
-                ChallengeEncoding::Rfc7636 => URL_SAFE_NO_PAD.encode(digest),
+                ChallengeEncoding::Rfc7636 => base64_no_pad(&URL_SAFE_NO_PAD, &digest),
                 ChallengeEncoding::Nylas => {
                     let mut hex = [0u8; 64];
                     for (pair, byte) in hex.chunks_exact_mut(2).zip(digest.iter()) {
@@ -161,7 +161,7 @@ pub fn code_challenge(verifier: &str, method: ChallengeMethod, encoding: Challen
                             *lo = crate::json::hex_digit(byte & 15);
                         }
                     }
-                    STANDARD_NO_PAD.encode(hex)
+                    base64_no_pad(&STANDARD_NO_PAD, &hex)
                 }
             }
         }
@@ -172,7 +172,7 @@ pub fn code_challenge(verifier: &str, method: ChallengeMethod, encoding: Challen
 pub fn random_token(rng: &mut impl RandomSource) -> Result<String, Error> {
     let mut bytes = [0u8; 32];
     rng.fill(&mut bytes)?;
-    let s = URL_SAFE_NO_PAD.encode(bytes);
+    let s = base64_no_pad(&URL_SAFE_NO_PAD, &bytes);
     bytes.fill(0);
     Ok(s)
 }

@@ -4,10 +4,10 @@
 //! once. [`TransactionStore::take`] removes it *before* it is checked: a replayed callback finds nothing
 //! (`no_transaction`), and a code is never exchanged twice.
 
+use crate::encode::base64_no_pad;
 use crate::prelude::*;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
@@ -206,7 +206,7 @@ pub fn namespace(config: &Config) -> String {
         h.update(part.as_bytes());
     }
     let digest = h.finalize();
-    URL_SAFE_NO_PAD.encode(digest.get(..16).unwrap_or_default())
+    base64_no_pad(&URL_SAFE_NO_PAD, digest.get(..16).unwrap_or_default())
 }
 
 /// The storage prefix of a client's transactions: `nylas-pkce:tx:<namespace>:`.
@@ -326,7 +326,7 @@ pub fn key_for(prefix: &str, state: &str) -> String {
     let digest = Sha256::digest(state.as_bytes());
     let mut key = String::with_capacity(prefix.len() + 43);
     key.push_str(prefix);
-    key.push_str(&URL_SAFE_NO_PAD.encode(digest));
+    key.push_str(&base64_no_pad(&URL_SAFE_NO_PAD, &digest));
     key
 }
 

@@ -67,13 +67,8 @@ pub const CONFIG: &[Field] = &[
 ];
 
 /// `NylasAuth`'s tunables.
-pub const CLIENT: &[Field] = &[
-    f("transactionTtlMs", b'u'),
-    f("clockSkewMs", b'u'),
-    f("fetchTimeoutMs", b'u'),
-    f("publicRefresh", b'b'),
-    f("accounts", b's'),
-];
+pub const CLIENT: &[Field] =
+    &[f("transactionTtlMs", b'u'), f("clockSkewMs", b'u'), f("fetchTimeoutMs", b'u'), f("publicRefresh", b'b')];
 
 /// `NylasAuth`'s options that the page itself uses (storage, navigation, popup windows).
 pub const PAGE: &[Field] = &[
@@ -83,6 +78,7 @@ pub const PAGE: &[Field] = &[
     f("popup", b'p'),
     f("cleanUrl", b'p'),
     f("allowEmbeddedWebview", b'p'),
+    f("accounts", b'p'),
 ];
 
 /// One authorization's options (`scope` is an alias of `scopes`).

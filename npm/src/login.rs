@@ -8,7 +8,7 @@ use core::cell::UnsafeCell;
 
 use alloc::vec::Vec;
 
-use nylas_pkce::accounts::{token_key, Accounts};
+use nylas_pkce::accounts::token_key;
 use nylas_pkce::authorize::build_authorization_request;
 use nylas_pkce::json::ObjectWriter;
 use nylas_pkce::pkce::{code_challenge, random_token, ChallengeEncoding, ChallengeMethod, RandomSource};
@@ -134,9 +134,10 @@ pub fn pair(length: u32, method: u8, encoding: u8) -> String {
 /// `new NylasAuth(options)` and `resolveConfig`: checks the configuration (`config`, packed
 /// [`crate::fields::CONFIG`]), the tunables (`client`, packed [`crate::fields::CLIENT`]) and the login
 /// defaults (`defaults`, packed [`crate::fields::AUTHORIZATION`]) once, and returns the settings as JSON:
-/// `{ config, transactionPrefix, tokenKey, accountKey?, transactionTtlMs, clockSkewMs, fetchTimeoutMs,
+/// `{ config, transactionPrefix, tokenKey, accountKey, transactionTtlMs, clockSkewMs, fetchTimeoutMs,
 /// publicRefresh }`, where `config` is the resolved configuration record that the second half's steps take,
-/// and `accountKey`, present with `accounts: 'multiple'`, the prefix of the per-grant token keys.
+/// `tokenKey` the key of the one account's token set and `accountKey` the prefix of the per-grant keys
+/// (`accounts: 'multiple'`, a page option: [`nylas_pkce::accounts::token_key`]).
 #[wasm_bindgen]
 pub fn configure(config: &str, client: &str, defaults: &str) -> String {
     out(defaults_ok(defaults).and_then(|()| settings(config, client)))
@@ -167,14 +168,12 @@ fn defaults_ok(defaults: &str) -> Result<(), Error> {
 pub fn settings(config: &str, client: &str) -> Result<String, Error> {
     let config = options::config(config)?;
     let (options, timeout) = options::client(client)?;
-    let mut w = ObjectWriter::default();
-    w.value_text("config", &crate::record::write(&config))
+    Ok(ObjectWriter::default()
+        .value_text("config", &crate::record::write(&config))
         .str("transactionPrefix", &prefix_for(&config))
-        .str("tokenKey", &token_key(&config, None));
-    if options.accounts == Accounts::Multiple {
-        w.str("accountKey", &token_key(&config, Some("")));
-    }
-    Ok(w.num("transactionTtlMs", options.transaction_ttl_ms)
+        .str("tokenKey", &token_key(&config, None))
+        .str("accountKey", &token_key(&config, Some("")))
+        .num("transactionTtlMs", options.transaction_ttl_ms)
         .num("clockSkewMs", options.clock_skew_ms)
         .num("fetchTimeoutMs", timeout)
         .bool("publicRefresh", options.public_refresh)

@@ -5,7 +5,6 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use nylas_pkce::accounts::Accounts;
 use nylas_pkce::authorize::{AccessType, AuthorizationOptions};
 use nylas_pkce::config::{Config, Endpoints, Flavor, Region, TokenBody};
 use nylas_pkce::flow::ClientOptions;
@@ -106,9 +105,7 @@ pub fn client(packed: &str) -> Result<(ClientOptions, u64), Error> {
     };
     // A browser's timers and AbortSignal.timeout take at most 2^31 - 1 ms; more would time out at once.
     let timeout = within("fetchTimeoutMs", 1..=2_147_483_647, 30_000, "must be 1 to 2147483647 ms")?;
-    let public_refresh = r.boolean().unwrap_or(false);
-    let accounts = r.raw().map(Accounts::parse).transpose()?.unwrap_or_default();
-    Ok((ClientOptions { public_refresh, accounts, ..options }, timeout))
+    Ok((ClientOptions { public_refresh: r.boolean().unwrap_or(false), ..options }, timeout))
 }
 
 /// The index of `scopes` in [`AUTHORIZATION`] (`scope`, its alias, follows it).

@@ -598,3 +598,142 @@ test('isEmbeddedWebview over real user agents (the table the Rust test reads too
     else Object.defineProperty(globalThis, 'navigator', { value: real, configurable: true });
   }
 });
+
+/** A token storage adapter over a Map, to see the keys the SDK writes. */
+function mapStorage() {
+  const items = new Map();
+  return {
+    items,
+    get: (k) => items.get(k) ?? null,
+    set: (k, v) => void items.set(k, v),
+    remove: (k) => void items.delete(k),
+    keys: (prefix) => [...items.keys()].filter((k) => k.startsWith(prefix)),
+  };
+}
+
+test("several connected accounts (accounts: 'multiple'): one token set per grant, each used, one logged out", async () => {
+  await control('/__mock/reset', {});
+  await control('/__mock/config', { autoApprove: true });
+  const tokenStorage = mapStorage();
+  const options = {
+    clientId: 'demo-client',
+    redirectUri: 'http://127.0.0.1:5173/callback.html',
+    apiBase: `${mock.url}/v3`,
+    storage: 'memory',
+    tokenStorage,
+    accounts: 'multiple',
+  };
+  const auth = new NylasAuth(options);
+  const events = [];
+  for (const e of ['tokens', 'logout', 'expired']) auth.on(e, (p) => events.push([e, p.grantId]));
+  const work = await auth.handleRedirectCallback(await callbackFor(auth, { loginHint: 'ada@work.example' }));
+  const home = await auth.handleRedirectCallback(await callbackFor(auth, { loginHint: 'ada@home.example' }));
+  assert.notEqual(work.grantId, home.grantId);
+  assert.deepEqual(
+    auth.accounts(),
+    [work, home].map((t) => ({ grantId: t.grantId, email: t.email, provider: 'google', expiresAt: t.expiresAt })),
+  );
+  assert.ok(!JSON.stringify(auth.accounts()).includes(work.accessToken), 'no secret in the list');
+
+  // Each account's own token, by grant id; none without one while two are connected.
+  assert.equal(await auth.getAccessToken({ grantId: work.grantId }), work.accessToken);
+  assert.equal(await auth.getAccessToken({ grantId: home.grantId }), home.accessToken);
+  assert.notEqual(work.accessToken, home.accessToken);
+  await assert.rejects(auth.getAccessToken(), (e) => e.code === 'invalid_option' && e.field === 'grantId');
+  await assert.rejects(auth.getAccessToken({ grantId: 'nope' }), (e) => e.code === 'login_required');
+  assert.throws(
+    () => auth.getTokenSet(),
+    (e) => e.field === 'grantId',
+  );
+  assert.equal(auth.getTokenSet({ grantId: home.grantId }).email, 'ada@home.example');
+  assert.equal(auth.isAuthenticated(), true);
+  assert.equal(auth.isAuthenticated({ grantId: 'nope' }), false);
+  assert.equal((await auth.grantInfo({ grantId: work.grantId })).email, 'ada@work.example');
+  assert.equal((await auth.tokenInfo({ grantId: home.grantId })).sub, home.grantId);
+
+  // One key per grant inside the client's namespace; another client on the same storage has both.
+  const keys = [...tokenStorage.items.keys()];
+  assert.equal(keys.length, 2);
+  const prefix = keys[0].slice(0, keys[0].length - work.grantId.length);
+  assert.match(prefix, /^nylas-pkce:tokens:[\w-]{22}:$/);
+  assert.deepEqual(keys.sort(), [work.grantId, home.grantId].map((g) => prefix + g).sort());
+  const again = new NylasAuth(options);
+  assert.deepEqual(
+    again
+      .accounts()
+      .map((a) => a.grantId)
+      .sort(),
+    [work.grantId, home.grantId].sort(),
+  );
+
+  // A new login of the same mailbox replaces its grant's tokens only.
+  const work2 = await auth.handleRedirectCallback(await callbackFor(auth, { loginHint: 'ada@work.example' }));
+  assert.equal(work2.grantId, work.grantId);
+  assert.deepEqual(
+    auth.accounts().map((a) => a.grantId),
+    [home.grantId, work.grantId],
+  );
+  assert.equal(await auth.getAccessToken({ grantId: work.grantId }), work2.accessToken);
+
+  // Re-authentication and incremental consent use that grant's login_hint.
+  const urls = [];
+  const openUrl = (url) => void urls.push(new URL(url).searchParams);
+  await auth.reauthenticate({ grantId: home.grantId, openUrl });
+  await auth.requestScopes(['calendar'], { grantId: work.grantId, openUrl });
+  assert.equal(urls[0].get('login_hint'), 'ada@home.example');
+  assert.equal(urls[1].get('login_hint'), 'ada@work.example');
+  assert.equal(urls[1].get('include_grant_scopes'), 'true');
+  await assert.rejects(auth.reauthenticate({ openUrl }), (e) => e.field === 'grantId');
+  await assert.rejects(auth.reauthenticate({ grantId: 'nope', openUrl }), (e) => e.code === 'login_required');
+
+  // Logging one account out revokes its token only; the other keeps working, without a grant id now.
+  events.length = 0;
+  await auth.logout({ grantId: work.grantId });
+  assert.deepEqual(events, [['logout', work.grantId]]);
+  assert.deepEqual(
+    auth.accounts().map((a) => a.grantId),
+    [home.grantId],
+  );
+  assert.deepEqual([...tokenStorage.items.keys()], [prefix + home.grantId]);
+  assert.equal(await auth.getAccessToken(), home.accessToken);
+  assert.equal((await auth.grantInfo()).email, 'ada@home.example');
+  const revoked = await fetch(`${mock.url}/v3/connect/tokeninfo?access_token=${work2.accessToken}`);
+  assert.equal(revoked.status, 400, "the logged-out account's token is revoked at the server");
+  await assert.rejects(auth.logout({ grantId: work.grantId }), (e) => e.code === 'login_required');
+
+  // Logout without a grant id logs every account out.
+  events.length = 0;
+  await auth.logout();
+  assert.deepEqual(events, [['logout', home.grantId]]);
+  assert.deepEqual(auth.accounts(), []);
+  assert.equal(tokenStorage.items.size, 0);
+  assert.equal(auth.isAuthenticated(), false);
+});
+
+test('one account by default: a login of another mailbox replaces the first', async () => {
+  await control('/__mock/reset', {});
+  await control('/__mock/config', { autoApprove: true });
+  const tokenStorage = mapStorage();
+  const auth = new NylasAuth({
+    clientId: 'demo-client',
+    redirectUri: 'http://127.0.0.1:5173/callback.html',
+    apiBase: `${mock.url}/v3`,
+    storage: 'memory',
+    tokenStorage,
+  });
+  await auth.handleRedirectCallback(await callbackFor(auth, { loginHint: 'ada@work.example' }));
+  const home = await auth.handleRedirectCallback(await callbackFor(auth, { loginHint: 'ada@home.example' }));
+  assert.deepEqual(
+    auth.accounts().map((a) => a.email),
+    ['ada@home.example'],
+  );
+  assert.equal(await auth.getAccessToken(), home.accessToken);
+  const [key] = tokenStorage.items.keys();
+  assert.equal(tokenStorage.items.size, 1);
+  assert.match(key, /^nylas-pkce:tokens:[\w-]{22}$/);
+  const events = [];
+  auth.on('logout', (p) => events.push(p));
+  await auth.logout({ grantId: home.grantId });
+  assert.deepEqual(events, [{ grantId: home.grantId }]);
+  assert.equal(auth.isAuthenticated(), false);
+});

@@ -48,6 +48,8 @@ export const CONSTRUCTOR = [
   ['popup', { width: 5 }, 'width'],
   ['popup', { size: 5 }, 'size'],
   ['cleanUrl', 'no'],
+  ['accounts', 'many'],
+  ['accounts', true],
   ['provider', 5],
   ['scopes', 5],
   ['scopes', []],
@@ -154,6 +156,12 @@ export async function runAsyncCases(pkg, base = BASE) {
     ],
     ['loginWithRedirect openUrl', () => auth.loginWithRedirect({ openUrl: 'https://x' }), 'openUrl'],
     ['loginWithPopup window', () => auth.loginWithPopup({ window: {} }), 'window'],
+    ['getAccessToken grantId', () => auth.getAccessToken({ grantId: 5 }), 'grantId'],
+    ['getAccessToken grant', () => auth.getAccessToken({ grant: 'g1' }), 'grant'],
+    ['logout grantId', () => auth.logout({ grantId: ['g1'] }), 'grantId'],
+    ['tokenInfo grantId', () => auth.tokenInfo({ grantId: 5 }), 'grantId'],
+    ['reauthenticate grantId', () => auth.reauthenticate({ grantId: 5 }), 'grantId'],
+    ['requestScopes grantId', () => auth.requestScopes(['calendar'], { grantId: 5 }), 'grantId'],
   ];
   for (const [what, fn, field] of rows) {
     const e = await Promise.resolve()

@@ -8,9 +8,19 @@ import { createElement, type ReactElement } from 'react';
 declare const clientId: string;
 
 function Profile(): ReactElement {
-  const { isLoading, isAuthenticated, user, error, loginWithPopup, logout, getAccessToken }: NylasAuthContextValue =
-    useNylasAuth();
+  const {
+    isLoading,
+    isAuthenticated,
+    user,
+    accounts,
+    error,
+    loginWithPopup,
+    logout,
+    getAccessToken,
+  }: NylasAuthContextValue = useNylasAuth();
   const email: string | null = user?.email ?? null;
+  const mailboxes: readonly (string | null)[] = accounts.map((a) => a.email);
+  void mailboxes;
   const code: NylasPkceError['code'] | undefined = error?.code;
   const onClick = (): void => {
     void loginWithPopup({ popup: { width: 480 } }).then((r) => r.type);

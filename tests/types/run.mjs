@@ -183,8 +183,14 @@ for (const file of files) {
     [
       'NylasAuth#reauthenticate(options)',
       propertyNames(param(method('reauthenticate'), 0)),
-      [...L('AUTHORIZATION_OPTIONS'), 'openUrl', 'allowEmbeddedWebview'],
+      [...L('AUTHORIZATION_OPTIONS'), 'openUrl', 'allowEmbeddedWebview', 'grantId'],
     ],
+    // The calls about one account take its grant id only.
+    ...['getAccessToken', 'getTokenSet', 'isAuthenticated', 'logout', 'revoke', 'tokenInfo', 'grantInfo'].map((m) => [
+      `NylasAuth#${m}(options)`,
+      propertyNames(param(method(m), 0)),
+      ['grantId'],
+    ]),
     [
       'NylasAuth#loginWithPopup(options)',
       propertyNames(param(method('loginWithPopup'), 0)),

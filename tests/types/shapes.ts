@@ -4,6 +4,8 @@
 // src/api/engine.rs, src/token.rs) as js/index.js and js/callback.js hand them on.
 
 import type {
+  Account,
+  AccountEvent,
   AuthorizationUrlResult,
   CallbackResult,
   ChallengeEncoding,
@@ -95,7 +97,21 @@ const viaRedirect = auth.requestScopes(['Mail.Read']);
 const viaPopup = auth.requestScopes(['Mail.Read'], { method: 'popup' });
 assert<Equal<typeof viaRedirect, Promise<void>>>();
 assert<Equal<typeof viaPopup, Promise<LoginResult>>>();
-auth.on('expired', (payload) => assert<Equal<typeof payload, undefined>>());
+auth.on('expired', (payload) => assert<Equal<typeof payload, AccountEvent>>());
+auth.on('logout', (payload) => assert<Equal<typeof payload.grantId, string | undefined>>());
+// Several accounts: the list, and a grant id on every call about one account.
+const several = new NylasAuth({ clientId: 'c', redirectUri: 'https://a.example/cb', accounts: 'multiple' });
+assert<Equal<ReturnType<NylasAuth['accounts']>, Account[]>>();
+assert<Equal<Account['expiresAt'], number>>();
+for (const { grantId } of several.accounts()) {
+  if (grantId) {
+    void several.getAccessToken({ grantId });
+    void several.logout({ grantId });
+    void several.requestScopes(['calendar'], { grantId, method: 'popup' });
+    void several.reauthenticate({ grantId });
+    several.isAuthenticated({ grantId });
+  }
+}
 auth.on('error', (payload) => assert<Equal<typeof payload, NylasPkceError>>());
 auth.on('tokens', (payload) => assert<Equal<typeof payload, TokenSet>>());
 

@@ -385,8 +385,12 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
     /// # Errors
     /// `storage_unavailable` when token storage could not forget them (memory has).
     pub fn clear(&self) -> Result<(), Error> {
-        let grants: Vec<Option<String>> = self.accounts().into_iter().map(|a| a.grant_id).collect();
-        grants.iter().fold(Ok(()), |r, g| r.and(self.forget(g.as_deref(), false)))
+        // Every account is forgotten, even after a storage failure; the first failure is returned.
+        let mut result = Ok(());
+        for account in self.accounts() {
+            result = result.and(self.forget(account.grant_id.as_deref(), false));
+        }
+        result
     }
 
     /// Events since the last call, oldest first.

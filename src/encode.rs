@@ -108,6 +108,13 @@ pub(crate) fn base64_no_pad(engine: &impl base64::Engine, input: &[u8]) -> Strin
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// Where `needle` first occurs in `hay` (a byte index): `str::find` with a `&str` pattern, without the
+/// two-way searcher and the panic path it links (about 1 kB gzipped in the second half: docs/size.md).
+pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
+    let n = needle.as_bytes();
+    hay.as_bytes().windows(n.len().max(1)).position(|w| w == n)
+}
+
 pub(crate) fn has_byte(s: &str, b: u8) -> bool {
     s.bytes().any(|x| x == b)
 }

@@ -411,10 +411,10 @@ fn event_code(j: &Json, key: &str) -> Option<u32> {
 /// following scopes ['a', 'b']. You would need a token with at least one of the following scopes: ['c']".
 pub fn scope_lists(message: &str) -> Option<(Vec<String>, Vec<String>)> {
     const MARK: &str = "following scopes";
-    let first = message.find(MARK)?;
+    let first = crate::encode::find(message, MARK)?;
     let rest = message.get(first + MARK.len()..)?;
     let (provided, rest) = bracket_list(rest)?;
-    let second = rest.find(MARK)?;
+    let second = crate::encode::find(rest, MARK)?;
     let (required, _) = bracket_list(rest.get(second + MARK.len()..)?)?;
     Some((provided, required))
 }

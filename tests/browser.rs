@@ -233,3 +233,58 @@ async fn the_convenience_client_keeps_transactions_in_session_storage() {
     again.logout().await.unwrap();
     assert!(!browser::client(config(), Persist::Session, ClientOptions::default()).is_authenticated());
 }
+
+/// Logs in through the mock (autoApprove) as the mailbox `email`: the mock makes one grant per email.
+async fn login_as(c: &BrowserClient, email: &str) -> nylas_pkce::TokenSet {
+    let opts = AuthorizationOptions {
+        provider: Some("google".into()),
+        login_hint: Some(email.into()),
+        scopes: vec!["email".into()],
+        ..Default::default()
+    };
+    let cb = JsFuture::from(follow(&c.authorize(&opts).unwrap().url)).await.unwrap().as_string().unwrap();
+    let CallbackOutcome::Tokens { tokens, .. } = c.handle_callback(&cb).await.unwrap() else { panic!("not tokens") };
+    *tokens
+}
+
+#[wasm_bindgen_test]
+async fn several_accounts_in_local_storage_each_used_one_logged_out() {
+    mock("/__mock/reset", "{}").await;
+    mock("/__mock/config", r#"{"autoApprove":true}"#).await;
+    let options = ClientOptions { accounts: nylas_pkce::Accounts::Multiple, ..ClientOptions::default() };
+    let c = browser::client(config(), Persist::Local, options);
+    c.clear().unwrap();
+    let work = login_as(&c, "ada@work.example").await;
+    let home = login_as(&c, "ada@home.example").await;
+    let (wg, hg) = (work.grant_id.clone().unwrap(), home.grant_id.clone().unwrap());
+    assert_ne!(wg, hg);
+    let emails: Vec<_> = c.accounts().into_iter().map(|a| a.email.unwrap()).collect();
+    assert_eq!(emails, ["ada@work.example", "ada@home.example"]);
+    assert_eq!(c.access_token_for(&wg).await.unwrap().secret(), work.access_token.secret());
+    assert_eq!(c.access_token_for(&hg).await.unwrap().secret(), home.access_token.secret());
+    assert_eq!(c.access_token().await.unwrap_err().field(), Some("grantId"));
+    assert_eq!(c.grant_info_for(&wg).await.unwrap().str_of("email"), Some("ada@work.example"));
+    assert_eq!(c.grant_info_for(&hg).await.unwrap().str_of("email"), Some("ada@home.example"));
+
+    // One localStorage key per grant; a client made on the next page load has both accounts.
+    let local = WebStorage::local().unwrap();
+    let prefix = nylas_pkce::accounts::token_key(&config(), Some(""));
+    let mut keys = local.keys(&prefix).unwrap();
+    keys.sort();
+    let mut want = [[prefix.as_str(), &wg].concat(), [prefix.as_str(), &hg].concat()];
+    want.sort();
+    assert_eq!(keys, want);
+    assert_eq!(browser::client(config(), Persist::Local, options).accounts(), c.accounts());
+
+    // Log the work mailbox out: its token is revoked at the mock, the personal one keeps working.
+    c.logout_account(&wg).await.unwrap();
+    assert_eq!(local.keys(&prefix).unwrap(), [[prefix.as_str(), &hg].concat()]);
+    assert_eq!(c.access_token().await.unwrap().secret(), home.access_token.secret());
+    assert_eq!(c.grant_info().await.unwrap().str_of("email"), Some("ada@home.example"));
+    let stats = mock("/__mock/stats", "").await;
+    assert_eq!(get(&get(&stats, "requests"), "token").as_f64(), Some(2.0));
+    let events = c.take_events();
+    assert_eq!(events.last(), Some(&Event::Logout(Some(wg))));
+    c.logout().await.unwrap();
+    assert!(c.accounts().is_empty() && local.keys(&prefix).unwrap().is_empty());
+}

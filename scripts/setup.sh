@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the build, demo and tests need, idempotently, on a fresh Debian machine with rustup, node
 # and npm: the wasm32 target, wasm-bindgen-cli at Cargo.lock's version, Debian chromium + chromium-driver,
-# the npm devDependencies, and (for the tests only, not the demo) cargo-afl for the fuzz smoke run and the
-# other engines: Debian firefox-esr, webkit2gtk-driver and xvfb, and geckodriver from crates.io. Safe to
-# run again: each step is skipped when already done. `scripts/setup.sh --demo` installs only what the demo
-# needs.
+# the npm devDependencies, and (for the tests only, not the demo) cargo-afl for the fuzz smoke run, the
+# other engines (Debian firefox-esr, webkit2gtk-driver and xvfb, and geckodriver from crates.io), and what
+# the native shell example (examples/webview-shell) builds against: Debian libwebkit2gtk-4.1-dev,
+# libgtk-3-dev and pkg-config. Safe to run again: each step is skipped when already done.
+# `scripts/setup.sh --demo` installs only what the demo needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -32,6 +33,11 @@ if ! $demo_only; then
   command -v firefox-esr >/dev/null || debs+=(firefox-esr)
   command -v WebKitWebDriver >/dev/null || debs+=(webkit2gtk-driver)
   command -v Xvfb >/dev/null || debs+=(xvfb)
+  # The shell's -sys crates find WebKitGTK 4.1 and GTK 3 through pkg-config.
+  command -v pkg-config >/dev/null || debs+=(pkg-config)
+  for dev in libwebkit2gtk-4.1-dev libgtk-3-dev; do
+    dpkg -s "$dev" >/dev/null 2>&1 || debs+=("$dev")
+  done
 fi
 if [ ${#debs[@]} -gt 0 ]; then
   say "installing Debian packages: ${debs[*]}"

@@ -2,7 +2,8 @@
 # Runs every test on a fresh machine: installs what is missing (scripts/setup.sh), then lint (native,
 # wasm32, and the npm binding's real no_std build), native tests, the release package build and its size
 # budgets, Node tests (mock server, package), browser tests (wasm-bindgen-test in headless Chromium against
-# the mock: the Rust browser client and the npm binding), and the Playwright end-to-end suite.
+# the mock: the Rust browser client and the npm binding), the Playwright end-to-end suite, and the native shell
+# example (examples/webview-shell: wry + tao over WebKitGTK, under Xvfb, against the mock).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -20,6 +21,7 @@ for half in login session; do
 done
 cargo build -p nylas-pkce --no-default-features --quiet # the core builds without std
 (cd examples/rust-web-app && cargo clippy --target wasm32-unknown-unknown --quiet -- -D warnings)
+(cd examples/webview-shell && cargo fmt --check && cargo clippy --all-targets --locked --quiet -- -D warnings)
 
 step "JS format and lint (Biome)"
 node_modules/.bin/biome check .
@@ -72,3 +74,8 @@ node --test tests/engines/
 step "end-to-end: the demo, the security and scope suites, and the Rust web app in headless Chromium (Playwright)"
 bash scripts/build-rust-example.sh
 node --test tests/e2e/
+
+step "the native shell: examples/webview-shell (wry + tao, WebKitGTK) logs in through its browser window, under Xvfb"
+bash scripts/build-shell.sh
+(cd examples/webview-shell && cargo test --locked --quiet)
+node tests/shell/run.mjs

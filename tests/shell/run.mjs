@@ -99,7 +99,8 @@ test('a login through the browser window: one code exchange, with a verifier and
   try {
     const { status, results, stderr } = await runShell(mock, ['--auto']);
     assert.equal(status, 0, stderr);
-    assert.equal(stderr, '', 'the shell refused or ignored nothing');
+    // The shell's own messages start with its name (WebKit and GTK may log warnings of their own).
+    assert.doesNotMatch(stderr, /^webview-shell:/m, 'the shell refused or ignored nothing');
     assert.equal(results.length, 1);
     const [result] = results;
     assert.equal(result.ok, true, JSON.stringify(result));

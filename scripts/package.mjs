@@ -66,7 +66,8 @@ await init({ module_or_path: fs ? await fs.readFile(url) : url });
 function trimGlue(glue) {
   const deprecated =
     /if \(module !== undefined\) \{\s*if \(Object\.getPrototypeOf\(module\) === Object\.prototype\) \{\s*\(\{module\} = module\)\s*\} else \{\s*console\.warn\('using deprecated parameters for `initSync\(\)`; pass a single object instead'\)\s*\}\s*\}/;
-  if (!deprecated.test(glue)) throw new Error('wasm-bindgen glue: initSync changed; update trimGlue in scripts/package.mjs');
+  if (!deprecated.test(glue))
+    throw new Error('wasm-bindgen glue: initSync changed; update trimGlue in scripts/package.mjs');
   return glue.replace(deprecated, '({ module } = module);');
 }
 

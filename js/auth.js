@@ -156,12 +156,17 @@ export class NylasAuth {
     return this.#multiple ? this.#settings.accountKey + account : this.#settings.tokenKey;
   }
 
-  /** The accounts whose token sets are in token storage (by grant id with `accounts: 'multiple'`). */
+  /** The accounts whose token sets are in token storage (by grant id, in order, with `accounts: 'multiple'`). */
   #storedAccounts() {
     const store = this.#tokenStorage;
     if (!store) return [];
     const prefix = this.#settings.accountKey;
-    return this.#multiple ? store.keys(prefix).map((k) => k.slice(prefix.length)) : [''];
+    return this.#multiple
+      ? store
+          .keys(prefix)
+          .map((k) => k.slice(prefix.length))
+          .sort()
+      : [''];
   }
 
   /**
@@ -517,7 +522,7 @@ export class NylasAuth {
 
   /**
    * The connected accounts, `{ grantId, email, provider, expiresAt }` each, in the order they logged in
-   * (at most one unless `accounts: 'multiple'`). No secret.
+   * (restored ones by grant id; at most one unless `accounts: 'multiple'`). No secret.
    */
   accounts() {
     return [...this.#records.values()].map((record) => {

@@ -453,7 +453,7 @@ export declare class NylasAuth {
   ): Promise<LoginResult>;
   static completePopup(url?: string): boolean;
   getTokenSet(options?: AccountOptions): TokenSet | null;
-  /** The connected accounts, in the order they logged in (at most one unless `accounts: 'multiple'`). */
+  /** The connected accounts, in the order they logged in (restored ones in grant-id order; at most one unless `accounts: 'multiple'`). */
   accounts(): Account[];
   /** Without options: whether any account holds a valid access token. */
   isAuthenticated(options?: AccountOptions): boolean;

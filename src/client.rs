@@ -230,7 +230,7 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
         self.pick(Some(grant_id)).ok().flatten()
     }
 
-    /// The connected accounts, in the order they logged in (restored ones first, by grant id), at most
+    /// The connected accounts, in the order they logged in (restored ones first, in grant-id order), at most
     /// one in [`Accounts::Single`] mode.
     pub fn accounts(&self) -> Vec<Account> {
         self.tokens.try_borrow().map(|sets| sets.iter().map(Account::from).collect()).unwrap_or_default()

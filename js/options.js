@@ -113,11 +113,15 @@ function storageOption(name, v, config) {
   throw optionError(name, "must be 'session', 'local', 'memory' or an adapter { get, set, remove, keys }", config);
 }
 
-/** `popup`: `{ width, height, timeoutMs }`, whole numbers (sizes 100–10000 px, time-out 1 ms to 2³¹−1 ms). */
+/**
+ * `popup`: `{ width, height, timeoutMs, openWithUrl }`, whole numbers (sizes 100–10000 px, time-out 1 ms to
+ * 2³¹−1 ms) and a boolean.
+ */
 function popupOption(v, config) {
   if (v == null) return;
   if (!isObject(v)) throw optionError('popup', 'o', config);
-  checkNames(v, [['width', 'height', 'timeoutMs']], config);
+  checkNames(v, [['width', 'height', 'timeoutMs', 'openWithUrl']], config);
+  if (v.openWithUrl != null && typeof v.openWithUrl !== 'boolean') throw optionError('openWithUrl', 'b', config);
   for (const [k, min, max] of [
     ['width', 100, 10_000],
     ['height', 100, 10_000],

@@ -1,11 +1,11 @@
-// NylasAuth's network steps, in the second half (pkg/session.js, imported on first use): fetch as the
+// NylasAuth's network steps, in the protocol module (./engine.js, loaded on first use): fetch as the
 // protocol wants it, API requests and their answers, a logout's revocations, and the address bar of a
 // callback page. Only a callback or a server answer needs them, so a page that only reads a valid token
 // never loads them.
 
-import { check, errorOf } from './error.js';
+import { check, pageError } from './error.js';
 import { CALLBACK_PARAMS } from './fields.js';
-import { apiResult, detect, fail, request, revoked } from './session_wasm.js';
+import { apiResult, detect, request, revoked } from './protocol_glue.js';
 
 /** `AbortSignal.timeout`, or its equivalent where a browser lacks it. */
 function timeoutSignal(ms) {
@@ -26,7 +26,7 @@ export async function send(req, ms) {
     const response = await fetch(req.url, { method, headers, body, credentials: 'omit', redirect: 'error', signal });
     return { status: response.status, body: await response.text() };
   } catch (e) {
-    throw errorOf(fail(signal.aborted || e?.name === 'TimeoutError' || e?.name === 'AbortError' ? 2 : 3));
+    throw pageError(signal.aborted || e?.name === 'TimeoutError' || e?.name === 'AbortError' ? 2 : 3);
   }
 }
 

@@ -16,9 +16,6 @@ step "format and lints (native and wasm32)"
 cargo fmt --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy --workspace --all-targets --all-features --target wasm32-unknown-unknown --quiet -- -D warnings
-for half in login session; do
-  cargo clippy -p nylas-pkce-npm --no-default-features --features "$half" --target wasm32-unknown-unknown --quiet -- -D warnings
-done
 cargo build -p nylas-pkce --no-default-features --quiet # the core builds without std
 (cd examples/rust-web-app && cargo clippy --target wasm32-unknown-unknown --quiet -- -D warnings)
 (cd examples/webview-shell && cargo fmt --check && cargo clippy --all-targets --locked --quiet -- -D warnings)

@@ -145,6 +145,9 @@ pub enum Error {
     /// A login would send an embedded webview (an in-app browser, Android WebView, iOS `WKWebView`) to
     /// Google's sign-in, which refuses it (`403 disallowed_useragent`).
     EmbeddedWebview,
+    /// A popup's callback page handed its callback on, and no page of this origin took it: the page that
+    /// started the login was closed, reloaded, or started another login.
+    NoOpener,
 }
 
 /// OAuth/Nylas error strings that have a code of their own (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1).
@@ -198,6 +201,7 @@ impl Error {
             Error::CryptoUnavailable => "crypto_unavailable",
             Error::SessionEnded => "session_ended",
             Error::EmbeddedWebview => "embedded_webview",
+            Error::NoOpener => "no_opener",
         }
     }
 
@@ -247,6 +251,7 @@ impl Error {
             Error::EmbeddedWebview => {
                 ("Google refuses sign-in in embedded webviews: open the URL in the system browser (openUrl)", "")
             }
+            Error::NoOpener => ("no page is waiting for this popup's login any more: start the login again", ""),
         };
         let mut s = String::with_capacity(head.len() + tail.len());
         s.push_str(head);

@@ -129,6 +129,20 @@ pub const EXPECTATIONS: &[Field] = &[f("state", b's'), f("issuer", b's'), f("req
 /// callback to its opener rather than complete it.
 pub const POPUP_STATE_PREFIX: &str = "popup.";
 
+/// The errors the page finds itself (a blocked popup, a time-out, a failed fetch, …), in the order the
+/// package's JavaScript numbers them (`pageError(n)` in `js/error.js`): their codes and messages are the
+/// core's, generated into `js/fields.js` as `PAGE_ERRORS`.
+pub const PAGE_ERRORS: [Error; 8] = [
+    Error::PopupBlocked,
+    Error::PopupClosed,
+    Error::Timeout,
+    Error::Network("fetch failed (offline, CORS, refused, or a redirect)"),
+    Error::StorageUnavailable,
+    Error::LoginRequired,
+    Error::SessionEnded,
+    Error::NoOpener,
+];
+
 /// A packed options string, read field by field in its list's order.
 #[derive(Debug)]
 pub struct Fields<'a>(core::str::Split<'a, char>);
@@ -392,6 +406,22 @@ mod tests {
         js.push_str(&format!("export const RESULT_PARAMS = {};\n", names(nylas_pkce::callback::RESULT_PARAMS)));
         js.push_str(&format!("export const POPUP_STATE_PREFIX = '{POPUP_STATE_PREFIX}';\n"));
         js.push_str(&format!("export const TRANSACTION_KEY_PREFIX = '{}';\n", nylas_pkce::transaction::KEY_PREFIX));
+        // What a page needs to find its client's stored tokens without the protocol (js/keys.js): the
+        // namespace's inputs, and the checks of a stored token set (`flow::restored`).
+        js.push_str(&format!("export const TOKEN_KEY_PREFIX = '{}';\n", nylas_pkce::accounts::TOKEN_KEY_PREFIX));
+        js.push_str(&format!("export const NAMESPACE_TAG = '{}';\n", nylas_pkce::transaction::NAMESPACE_TAG));
+        let regions: Vec<String> =
+            nylas_pkce::config::Region::ALL.iter().map(|(name, r)| format!("{name}: '{}'", r.base_url())).collect();
+        js.push_str(&format!("export const REGIONS = {{ {} }};\n", regions.join(", ")));
+        js.push_str(&format!("export const TOKEN_PATH = '{}';\n", nylas_pkce::config::TOKEN_PATH));
+        let skew = nylas_pkce::flow::ClientOptions::default().clock_skew_ms;
+        js.push_str(&format!("export const CLOCK_SKEW_MS = {skew};\n"));
+        let class = |r: core::ops::RangeInclusive<u8>| format!("/^[\\x{:02x}-\\x{:02x}]+$/", r.start(), r.end());
+        js.push_str(&format!("export const BEARER = {};\n", class(nylas_pkce::token::BEARER_BYTES)));
+        js.push_str(&format!("export const VSCHAR = {};\n", class(nylas_pkce::token::VSCHAR_BYTES)));
+        let errors: Vec<String> =
+            PAGE_ERRORS.iter().map(|e| format!("['{}', '{}']", e.code(), e.message().replace('\'', "\\'"))).collect();
+        js.push_str(&format!("export const PAGE_ERRORS = [{}];\n", errors.join(", ")));
         js
     }
 

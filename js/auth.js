@@ -5,7 +5,7 @@
 // ./loader.js), which this loads when a step needs it: a login, a callback, a refresh, a server's answer.
 
 import { check, pageError } from './error.js';
-import { AUTHORIZATION, CLIENT, CONFIG, LOGIN_DEFAULTS, PAGE } from './fields.js';
+import { AUTHORIZATION, CLIENT, CONFIG, LOGIN_DEFAULTS, PAGE, REQUIRED_CONFIG } from './fields.js';
 import { keys, skewOf, tokenState } from './keys.js';
 import { load } from './loader.js';
 import { checkNames, checkPage, isObject, object, optionError, pack } from './options.js';
@@ -84,6 +84,7 @@ export class NylasAuth {
     if (!isObject(options)) throw optionError('options', 'o', true);
     checkNames(options, [CONFIG, CLIENT, LOGIN_DEFAULTS, PAGE], true);
     checkPage(options, true);
+    for (const name of REQUIRED_CONFIG) if (options[name] == null) throw optionError(name, 'is required', true);
     this.#options = options;
     this.#config = pack(CONFIG, options, true);
     this.#client = pack(CLIENT, options, true);
@@ -498,7 +499,7 @@ export class NylasAuth {
       }
     }
     if (!win) {
-      win = globalThis.open?.(req?.result.url ?? '', req?.windowName ?? windowName(), features(size)) ?? null;
+      win = globalThis.open?.(req?.result.url ?? '', windowName(), features(size)) ?? null;
       at = req?.result.url;
     }
     if (!win) {

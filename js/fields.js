@@ -8,6 +8,7 @@ export const AUTHORIZATION = [['responseType', 's'], ['credentialId', 's'], ['pr
 export const TOKEN_REQUEST = [['code', 's'], ['codeVerifier', 's'], ['redirectUri', 's'], ['refreshToken', 's'], ['scope', 's']];
 export const EXPECTATIONS = [['state', 's'], ['issuer', 's'], ['requireIss', 'b']];
 export const LOGIN_DEFAULTS = ['provider', 'scopes', 'scope', 'prompt', 'accessType', 'includeGrantScopes', 'extraParams', 'challengeMethod', 'verifierLength', 'allowScopeConflicts', 'smtpRequired'];
+export const REQUIRED_CONFIG = ['clientId', 'redirectUri'];
 export const CALLBACK_PARAMS = ['code', 'state', 'error', 'error_description', 'error_uri', 'iss', 'admin_consent', 'success', 'grant_id', 'provider', 'email', 'session_state'];
 export const RESULT_PARAMS = ['code', 'error', 'state', 'admin_consent', 'success'];
 export const POPUP_STATE_PREFIX = 'popup.';

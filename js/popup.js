@@ -20,7 +20,7 @@ export function features({ width, height }) {
 
 /** A popup window's name of its own, so that no other frame can target it by a well-known name. */
 export function windowName() {
-  const bytes = new Uint8Array(16);
+  const bytes = new Uint8Array(32);
   crypto.getRandomValues(bytes);
   return `nylas-pkce-${base64url(bytes)}`;
 }
@@ -142,6 +142,8 @@ export class PopupFlow {
       this.#resolve = resolve;
       this.#reject = reject;
     });
+    // Handled by whoever awaits the flow; a flow cancelled before that is no unhandled rejection.
+    this.promise.catch(() => {});
     let closedSince = 0;
     const poll = setInterval(() => {
       if (!win.closed || !focused()) {

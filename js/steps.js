@@ -9,27 +9,15 @@ const str = (v) => (typeof v === 'string' ? v : undefined);
 
 /** The authorization result the wasm packed (npm/src/login.rs, `authorize`). */
 export function started(text) {
-  const [
-    key,
-    transaction,
-    url,
-    state,
-    codeVerifier,
-    codeChallenge,
-    method,
-    redirectUri,
-    createdAt,
-    issuer,
-    windowName,
-    stale,
-  ] = check(text).split('\0');
+  const [key, transaction, url, state, codeVerifier, codeChallenge, method, redirectUri, createdAt, issuer, stale] =
+    check(text).split('\0');
   const result = { url, state };
   if (codeVerifier) result.codeVerifier = codeVerifier;
   if (codeChallenge) Object.assign(result, { codeChallenge, codeChallengeMethod: method });
   Object.assign(result, { redirectUri, createdAt: Number(createdAt) });
   if (issuer) result.issuer = issuer;
   result.transaction = transaction;
-  return { result, key, windowName, stale };
+  return { result, key, stale };
 }
 
 /** A stored transaction's creation time, NaN when the record cannot be read (the wasm purges it). */

@@ -129,6 +129,10 @@ pub const EXPECTATIONS: &[Field] = &[f("state", b's'), f("issuer", b's'), f("req
 /// callback to its opener rather than complete it.
 pub const POPUP_STATE_PREFIX: &str = "popup.";
 
+/// The configuration a client cannot be made without: `new NylasAuth` refuses a missing one at once, as
+/// [`crate::options::config`] does (`invalid_config`, `is required`; the test `required_config` ties the two).
+pub const REQUIRED_CONFIG: &[&str] = &["clientId", "redirectUri"];
+
 /// The errors the page finds itself (a blocked popup, a time-out, a failed fetch, …), in the order the
 /// package's JavaScript numbers them (`pageError(n)` in `js/error.js`): their codes and messages are the
 /// core's, generated into `js/fields.js` as `PAGE_ERRORS`.
@@ -402,6 +406,7 @@ mod tests {
             js.push_str(&format!("export const {name} = {};\n", kinds(list)));
         }
         js.push_str(&format!("export const LOGIN_DEFAULTS = {};\n", names(LOGIN_DEFAULTS)));
+        js.push_str(&format!("export const REQUIRED_CONFIG = {};\n", names(REQUIRED_CONFIG)));
         js.push_str(&format!("export const CALLBACK_PARAMS = {};\n", names(nylas_pkce::callback::CALLBACK_PARAMS)));
         js.push_str(&format!("export const RESULT_PARAMS = {};\n", names(nylas_pkce::callback::RESULT_PARAMS)));
         js.push_str(&format!("export const POPUP_STATE_PREFIX = '{POPUP_STATE_PREFIX}';\n"));
@@ -434,6 +439,19 @@ mod tests {
         }
         let have = std::fs::read_to_string(path).unwrap_or_default();
         assert!(have == want, "js/fields.js is out of date: run BLESS=1 cargo test -p nylas-pkce-npm fields_js");
+    }
+
+    #[test]
+    fn required_config() {
+        // Each required option missing, the others given: the reader refuses it by name, as `is required`.
+        for (i, name) in REQUIRED_CONFIG.iter().enumerate() {
+            let packed: Vec<&str> =
+                REQUIRED_CONFIG.iter().enumerate().map(|(j, _)| if i == j { "" } else { "+x" }).collect();
+            let e = crate::options::config(&packed.join("\0")).unwrap_err();
+            assert_eq!((e.code(), e.field()), ("invalid_config", Some(*name)));
+            assert!(e.message().ends_with("is required"), "{}", e.message());
+        }
+        assert_eq!(&CONFIG.iter().take(REQUIRED_CONFIG.len()).map(|f| f.0).collect::<Vec<_>>(), REQUIRED_CONFIG);
     }
 
     #[test]

@@ -164,7 +164,7 @@ async fn a_whole_login_step_by_step_against_the_mock() {
     let parts: Vec<&str> = started.split('\0').collect();
     let (key, record, url) = (parts[0], parts[1], parts[2]);
     assert!(key.starts_with("nylas-pkce:tx:"));
-    assert_eq!(parts[11], "110", "remove the expired and the unreadable record, keep the pending one");
+    assert_eq!(parts[10], "110", "remove the expired and the unreadable record, keep the pending one");
     let callback = JsFuture::from(follow(url)).await.unwrap().as_string().unwrap();
     // The callback (second half), one crossing: which record to take, then the check against it.
     let stored =

@@ -31,6 +31,7 @@ import { after, before, test } from 'node:test';
 import { makeSiteRoot } from '../e2e/harness.mjs';
 import { startMockServer } from '../mock-server/server.mjs';
 import { startStaticServer } from '../mock-server/static.mjs';
+import { APP, writePopupPages } from '../support/popup-pages.mjs';
 import { ENGINES, startSession, startXvfb, WAIT_MS } from './webdriver.mjs';
 
 const T = { timeout: 120_000 };
@@ -48,6 +49,7 @@ before(async () => {
   fs.writeFileSync(path.join(root, PROBE), '<!doctype html><meta charset="utf-8"><title>COOP probe</title>\n');
   mock = await startMockServer({ port: 0 });
   site = await startStaticServer({ root, port: 0 });
+  writePopupPages(root, site.url, mock.url);
   xvfb = await startXvfb();
 });
 
@@ -237,7 +239,7 @@ for (const key of Object.keys(ENGINES).filter((k) => !only || only.includes(k)))
         await s.run(
           async (api, redirectUri) => {
             const { NylasAuth } = await import(new URL('./pkg/index.js', location.href).href);
-            const url = new NylasAuth({ clientId: 'demo-client', redirectUri, apiBase: api }).authorizationUrl();
+            const url = await new NylasAuth({ clientId: 'demo-client', redirectUri, apiBase: api }).authorizationUrl();
             const button = document.createElement('button');
             button.id = 'coop-probe';
             button.textContent = 'Open the probe';
@@ -274,6 +276,83 @@ for (const key of Object.keys(ENGINES).filter((k) => !only || only.includes(k)))
         });
       });
 
+      // Every popup completes with a callback page that only runs handleRedirectCallback(): an SDK popup
+      // (blank in the click, then the URL), a window the app opened, and a second click reusing the popup;
+      // without and with COOP at the consent page.
+      const results = (n) =>
+        s.waitFor(`${n} popup result(s)`, (k) => window.__results?.length >= k && window.__results, n);
+      const openApp = async () => {
+        await s.goto(`${site.url}/${APP}`);
+        await s.waitFor('the app page', () => document.body.dataset.ready === 'true');
+        return s.handle();
+      };
+      /** In the popup `handle`: waits for the consent page, then approves. */
+      const approve = async (handle) => {
+        await s.switchTo(handle);
+        await s.waitFor('the consent page', () => !!document.getElementById('approve'));
+        await s.click('#approve');
+      };
+      for (const coop of [null, 'same-origin']) {
+        const label = coop ? 'behind COOP' : 'without COOP';
+        const consent = coop ? { coop, consentDelayMs: 1_500 } : {};
+        for (const button of ['#login', '#own']) {
+          const what = button === '#login' ? 'an SDK popup' : 'a window the app opened (window)';
+          await t.test(`${label}: ${what} completes with a handleRedirectCallback-only page`, async () => {
+            await control('/__mock/reset', {});
+            await control('/__mock/config', { autoApprove: true, ...consent });
+            const opener = await openApp();
+            await s.click(button);
+            assert.equal((await results(1))[0].ok, 'tokens');
+            assert.deepEqual(await windowsLeft(s, opener), [opener], 'the popup closed');
+            assert.equal((await control('/__mock/stats')).requests.token, 1);
+          });
+        }
+        await t.test(`${label}: a second click while the first popup waits at the consent page`, async () => {
+          await control('/__mock/reset', {});
+          await control('/__mock/config', { autoApprove: false, ...(coop && { coop }) });
+          const opener = await openApp();
+          await s.click('#login');
+          const first = await popupHandle(s, opener);
+          await s.switchTo(first);
+          await s.waitFor('the consent page', () => !!document.getElementById('approve'));
+          const before = await s.url();
+          await s.switchTo(opener);
+          await s.click('#login');
+          assert.deepEqual(await results(1), [{ code: 'popup_closed' }], 'the first login ends');
+          if (!coop) {
+            // The same window goes to the second login's URL.
+            assert.equal((await s.handles()).length, 2, 'no second window');
+            await s.switchTo(first);
+            await s.waitFor(
+              'the new login',
+              (b) => location.href !== b && !!document.getElementById('approve'),
+              before,
+            );
+            await s.click('#approve');
+          } else {
+            // Cut off, the first window cannot be reused: a new one opens. Its consent given after all, the
+            // first window's callback finds its login cancelled and closes itself, with no code exchange.
+            const until = Date.now() + WAIT_MS;
+            let second;
+            while (!second && Date.now() < until) {
+              second = (await s.handles()).find((h) => h !== opener && h !== first);
+              if (!second) await sleep(150);
+            }
+            assert.ok(second, 'a second window opened');
+            await approve(first);
+            const gone = Date.now() + WAIT_MS;
+            while ((await s.handles()).includes(first) && Date.now() < gone) await sleep(150);
+            assert.ok(!(await s.handles()).includes(first), 'the old window closed itself');
+            assert.equal((await control('/__mock/stats')).requests.token, 0);
+            await approve(second);
+          }
+          await s.switchTo(opener);
+          assert.equal((await results(2))[1].ok, 'tokens');
+          assert.deepEqual(await windowsLeft(s, opener), [opener], 'no window left open');
+          assert.equal((await control('/__mock/stats')).requests.token, 1, 'one code exchange');
+        });
+      }
+
       await t.test('replayed callback', async () => {
         await control('/__mock/reset', {});
         await control('/__mock/config', { autoApprove: true });
@@ -282,7 +361,7 @@ for (const key of Object.keys(ENGINES).filter((k) => !only || only.includes(k)))
           async (api, echo) => {
             const { NylasAuth } = await import(new URL('./pkg/index.js', location.href).href);
             const auth = new NylasAuth({ clientId: 'demo-client', redirectUri: echo, apiBase: api, storage: 'memory' });
-            const callback = (await fetch(auth.authorizationUrl())).url;
+            const callback = (await fetch(await auth.authorizationUrl())).url;
             const first = await auth.handleRedirectCallback(callback);
             const second = await auth.handleRedirectCallback(callback).then(
               () => 'completed',
@@ -306,7 +385,7 @@ for (const key of Object.keys(ENGINES).filter((k) => !only || only.includes(k)))
             async (api, echo) => {
               const { NylasAuth } = await import(new URL('./pkg/index.js', location.href).href);
               window.__auth = new NylasAuth({ clientId: 'demo-client', redirectUri: echo, apiBase: api });
-              window.__callback = (await fetch(window.__auth.authorizationUrl())).url;
+              window.__callback = (await fetch(await window.__auth.authorizationUrl())).url;
               return Object.keys(sessionStorage).filter((k) => k.startsWith('nylas-pkce:tx:')).length;
             },
             `${mock.url}/v3`,

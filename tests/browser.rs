@@ -17,6 +17,13 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// The README's browser-client snippet, compiled here against the real API (`tests/readme.rs` checks that
+/// the README shows it as it is).
+#[allow(dead_code)]
+mod readme {
+    include!("readme/browser.rs");
+}
+
 #[wasm_bindgen(inline_js = "
 export async function follow(url) { const r = await fetch(url); return r.url; }
 export async function mock(base, path, body) {

@@ -120,14 +120,14 @@ pub fn callback(settings: &str, url: &str, stored: &str, popup: u8, now_ms: u64)
 
 /// A token endpoint's answer (code exchange or refresh) as the token set, which is also the record to keep
 /// in token storage. `previous` is the record being refreshed (empty for a code exchange): what the
-/// refresh answer leaves out is kept from it ([`flow::refreshed`]).
+/// refresh answer leaves out is kept from it.
 ///
 /// # Errors
-/// The server's error; `invalid_response`, also for a refresh answer that names another grant.
+/// The server's error, `invalid_response`.
 pub fn exchanged(status: u16, body: &str, now_ms: u64, previous: &str) -> Result<String, Error> {
     let fresh = token::parse_token_response(status, json::parse(body).as_ref(), now_ms)?;
     let tokens = match read_tokens(previous) {
-        Some(old) => flow::refreshed(fresh, &old, status)?,
+        Some(old) => flow::merge_refreshed(fresh, &old),
         None => fresh,
     };
     Ok(tokens.to_json())

@@ -187,7 +187,7 @@ impl<'a> Fields<'a> {
     /// A whole-number option.
     ///
     /// # Errors
-    /// `config`'s code when the field is not digits (see [`unreadable`]).
+    /// `config`'s code (`invalid_config`, else `invalid_option`) when the field is not digits.
     pub fn uint(&mut self, config: bool) -> Result<Option<u64>, Error> {
         match self.raw() {
             None => Ok(None),

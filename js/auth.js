@@ -648,6 +648,8 @@ export class NylasAuth {
     if (this.#endedSince(start, account)) throw pageError(6);
     const { status, body } = await engine.send(step.refresh, this.#settings.fetchTimeoutMs);
     const record = check(engine.exchanged(status, body, Date.now(), before));
+    // An answer naming another grant would put one account's tokens in another's place (flow::refreshed).
+    if (tokenFields(record)?.grantId !== tokenFields(before)?.grantId) throw pageError(8, { status });
     // The session ended while the refresh was in flight (a logout, another user's login, here or in another
     // tab): its tokens belong to no one now.
     if (this.#endedSince(start, account)) throw pageError(6);

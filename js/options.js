@@ -78,6 +78,9 @@ function field(name, kind, v, config) {
         // a cycle or a BigInt
       }
       if (json === undefined) throw wrong();
+      // JSON.stringify writes a lone surrogate as an escape (an unescaped backslash, then \ud800–\udfff);
+      // the callback's reader would refuse it after the user consented.
+      if (/(?:^|[^\\])(?:\\\\)*\\ud[89a-f]/i.test(json)) throw optionError(name, 'text', config);
       return `+${json}`;
     }
     default: // 'o': its members follow

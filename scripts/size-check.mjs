@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-export const BUDGETS = { beforeLogin: 12_000, loggedIn: 12_000, wholeLogin: 64_000 };
+export const BUDGETS = { beforeLogin: 8_800, loggedIn: 8_800, wholeLogin: 64_000 };
 export const PAGE_VIEWS = {
   beforeLogin: ['index.js', 'error.js'],
   loggedIn: ['index.js', 'error.js'],

@@ -252,6 +252,9 @@ pub fn merge_refreshed(mut fresh: TokenSet, old: &TokenSet) -> TokenSet {
     fresh
 }
 
+/// Why [`refreshed`] refuses an answer that names another grant.
+pub const FOREIGN_GRANT: &str = "the refresh answer names another grant";
+
 /// A refresh answer checked against the token set it refreshes (`old`), then merged with it
 /// ([`merge_refreshed`]). `status` is the answer's HTTP status, for the error.
 ///
@@ -260,7 +263,7 @@ pub fn merge_refreshed(mut fresh: TokenSet, old: &TokenSet) -> TokenSet {
 /// none): storing it would put one account's tokens in another's place.
 pub fn refreshed(fresh: TokenSet, old: &TokenSet, status: u16) -> Result<TokenSet, Error> {
     if fresh.grant_id.is_some() && fresh.grant_id != old.grant_id {
-        return Err(Error::InvalidResponse { status, reason: "the refresh answer names another grant" });
+        return Err(Error::InvalidResponse { status, reason: FOREIGN_GRANT });
     }
     Ok(merge_refreshed(fresh, old))
 }

@@ -136,7 +136,7 @@ pub const REQUIRED_CONFIG: &[&str] = &["clientId", "redirectUri"];
 /// The errors the page finds itself (a blocked popup, a time-out, a failed fetch, …), in the order the
 /// package's JavaScript numbers them (`pageError(n)` in `js/error.js`): their codes and messages are the
 /// core's, generated into `js/fields.js` as `PAGE_ERRORS`.
-pub const PAGE_ERRORS: [Error; 8] = [
+pub const PAGE_ERRORS: [Error; 9] = [
     Error::PopupBlocked,
     Error::PopupClosed,
     Error::Timeout,
@@ -145,6 +145,8 @@ pub const PAGE_ERRORS: [Error; 8] = [
     Error::LoginRequired,
     Error::SessionEnded,
     Error::NoOpener,
+    // A refresh answer naming another grant ([`nylas_pkce::flow::refreshed`]); the page adds its status.
+    Error::InvalidResponse { status: 0, reason: nylas_pkce::flow::FOREIGN_GRANT },
 ];
 
 /// A packed options string, read field by field in its list's order.

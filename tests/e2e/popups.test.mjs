@@ -161,6 +161,23 @@ test('a crafted link with a popup-looking state closes nothing and exchanges not
   await tab.goto(`${env.site.url}/${CALLBACK}?code=abc&state=popup.crafted-state-123456789`);
   await tab.waitForFunction(() => document.getElementById('out').textContent !== '…', null, { timeout: WAIT_MS });
   assert.equal(await tab.textContent('#out'), 'error no_transaction');
+  // With transactions in memory too (out of the page's sight, nothing in storage to prove a popup).
+  const memory = await tab.evaluate(async (api) => {
+    const { NylasAuth } = await import('./pkg/index.js');
+    const auth = new NylasAuth({
+      clientId: 'demo-client',
+      redirectUri: location.href.split('?')[0],
+      apiBase: api,
+      storage: 'memory',
+    });
+    const crafted = `${location.origin}${location.pathname}?code=abc&state=popup.crafted-state-123456789`;
+    return auth.handleRedirectCallback(crafted).then(
+      (r) => r.type,
+      (e) => e.code,
+    );
+  }, `${env.mock.url}/v3`);
+  assert.equal(memory, 'no_transaction');
+  await tab.waitForTimeout(300);
   assert.ok(!tab.isClosed());
   assert.equal((await mockStats(env)).requests.token, 0);
 });

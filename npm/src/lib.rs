@@ -26,6 +26,7 @@ use wasm_bindgen::prelude::*;
 
 pub mod fields;
 pub mod options;
+mod parity;
 pub mod record;
 
 pub mod engine;

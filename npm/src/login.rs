@@ -8,7 +8,6 @@ use core::cell::UnsafeCell;
 
 use alloc::vec::Vec;
 
-use nylas_pkce::accounts::token_key;
 use nylas_pkce::authorize::build_authorization_request;
 use nylas_pkce::json::ObjectWriter;
 use nylas_pkce::pkce::{code_challenge, random_token, ChallengeEncoding, ChallengeMethod, RandomSource};
@@ -16,7 +15,7 @@ use nylas_pkce::scopes::{provider_scopes, ScopeProvider};
 use nylas_pkce::secret::CodeVerifier;
 use nylas_pkce::transaction::{expired, key_for, prefix_for};
 use nylas_pkce::webview::is_embedded_webview;
-use nylas_pkce::{flow, Error};
+use nylas_pkce::Error;
 use wasm_bindgen::prelude::*;
 
 use crate::fields::{Fields, Packed, POPUP_STATE_PREFIX};
@@ -134,10 +133,9 @@ pub fn pair(length: u32, method: u8, encoding: u8) -> String {
 /// `new NylasAuth(options)` and `resolveConfig`: checks the configuration (`config`, packed
 /// [`crate::fields::CONFIG`]), the tunables (`client`, packed [`crate::fields::CLIENT`]) and the login
 /// defaults (`defaults`, packed [`crate::fields::AUTHORIZATION`]) once, and returns the settings as JSON:
-/// `{ config, transactionPrefix, tokenKey, accountKey, transactionTtlMs, clockSkewMs, fetchTimeoutMs,
-/// publicRefresh }`, where `config` is the resolved configuration record that the second half's steps take,
-/// `tokenKey` the key of the one account's token set and `accountKey` the prefix of the per-grant keys
-/// (`accounts: 'multiple'`, a page option: [`nylas_pkce::accounts::token_key`]).
+/// `{ config, transactionTtlMs, clockSkewMs, fetchTimeoutMs, publicRefresh }`, where `config` is the
+/// resolved configuration record that the protocol's steps take. The storage keys are the entry's
+/// (`js/keys.js`, checked against the core by [`crate::parity`]).
 #[wasm_bindgen]
 pub fn configure(config: &str, client: &str, defaults: &str) -> String {
     out(defaults_ok(defaults).and_then(|()| settings(config, client)))
@@ -170,9 +168,6 @@ pub fn settings(config: &str, client: &str) -> Result<String, Error> {
     let (options, timeout) = options::client(client)?;
     Ok(ObjectWriter::default()
         .value_text("config", &crate::record::write(&config))
-        .str("transactionPrefix", &prefix_for(&config))
-        .str("tokenKey", &token_key(&config, None))
-        .str("accountKey", &token_key(&config, Some("")))
         .num("transactionTtlMs", options.transaction_ttl_ms)
         .num("clockSkewMs", options.clock_skew_ms)
         .num("fetchTimeoutMs", timeout)
@@ -288,26 +283,6 @@ pub fn scopes(provider: &str, names: &str, required: bool) -> String {
         }
         Ok(p.finish())
     })())
-}
-
-/// What a stored token set is worth, from its fields as `JSON.parse` read them (see [`flow::restored`]):
-/// 0 not a token set (forget it), 1 expired, 2 valid. `expires_at` is negative when absent or not a whole
-/// number.
-#[wasm_bindgen]
-pub fn restore(
-    access_token: &str,
-    token_type: &str,
-    expires_at: f64,
-    refresh_token: Option<String>,
-    now: f64,
-    skew: f64,
-) -> u8 {
-    let expires_at = (expires_at >= 0.0).then_some(expires_at as u64);
-    match flow::restored(access_token, token_type, expires_at, refresh_token.as_deref(), ms(now), ms(skew)) {
-        None => 0,
-        Some(false) => 1,
-        Some(true) => 2,
-    }
 }
 
 /// `isEmbeddedWebview(userAgent)`: see [`nylas_pkce::webview::is_embedded_webview`].

@@ -418,8 +418,8 @@ fn no_verifier(r: &str) -> String {
 }
 
 /// Stored token records that were tampered with are not restored (the user is logged out, not handed a
-/// token that would break a request header): the first half's check of the fields the package reads with
-/// `JSON.parse`, and the second half's of the whole record.
+/// token that would break a request header): the entry's check of the fields the package reads with
+/// `JSON.parse`, and the protocol's of the whole record.
 #[test]
 fn stored_token_records() {
     let good = r#"{"accessToken":"at","tokenType":"Bearer","expiresAt":1800000000000,"scope":[]}"#;
@@ -431,7 +431,7 @@ fn stored_token_records() {
         (r#"{"accessToken":"a\u0000","tokenType":"Bearer","expiresAt":1800000000000}"#, true),
         (r#"{"accessToken":"at","tokenType":"MAC","expiresAt":1800000000000}"#, true),
         (r#"{"accessToken":"at","tokenType":"Bearer","expiresAt":1800000000000,"refreshToken":"r\n"}"#, true),
-        // JSON.parse keeps the last of repeated keys: the first half sees a token set, the second refuses it.
+        // JSON.parse keeps the last of repeated keys: the entry sees a token set, the protocol refuses it.
         (r#"{"accessToken":"at","accessToken":"bt","tokenType":"Bearer","expiresAt":1800000000000}"#, false),
     ] {
         if first_half {
@@ -441,18 +441,23 @@ fn stored_token_records() {
     }
 }
 
-/// The first half's `restore` on a record's fields, read as the package reads them.
+/// The core's check of a stored record's fields (`flow::restored`), read as the package's entry reads
+/// them (`js/keys.js` `tokenState`, checked against this rule by tests/node/keys.test.mjs).
 fn restore(record: &str) -> u8 {
     let Some(t) = json::parse(record) else { return 0 };
-    let at = t.get("expiresAt").and_then(Json::as_f64).unwrap_or(-1.0);
-    login::restore(
+    let at = t.get("expiresAt").and_then(Json::as_f64).filter(|n| *n >= 0.0).map(|n| n as u64);
+    match nylas_pkce::flow::restored(
         t.str_of("accessToken").unwrap_or_default(),
         t.str_of("tokenType").unwrap_or_default(),
         at,
-        t.str_of("refreshToken").map(String::from),
-        NOW as f64,
-        0.0,
-    )
+        t.str_of("refreshToken"),
+        NOW,
+        0,
+    ) {
+        None => 0,
+        Some(false) => 1,
+        Some(true) => 2,
+    }
 }
 
 fn settings() -> String {

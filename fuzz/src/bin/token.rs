@@ -2,7 +2,7 @@
 //! and the npm binding's steps that read them (with and without a previous token record to merge).
 use nylas_pkce::json;
 use nylas_pkce::token::{parse_api_response, parse_revocation_response, parse_token_response, TokenSet};
-use nylas_pkce_npm::{engine, login};
+use nylas_pkce_npm::engine;
 
 fn main() {
     afl::fuzz!(|data: &[u8]| {
@@ -26,9 +26,9 @@ fn main() {
         let _ = engine::exchanged(status, body, 1_000, previous);
         let _ = engine::api_result(status, body);
         if let Some(t) = &parsed {
-            let at = t.get("expiresAt").and_then(json::Json::as_f64).unwrap_or(-1.0);
+            let at = t.get("expiresAt").and_then(json::Json::as_f64).filter(|n| *n >= 0.0).map(|n| n as u64);
             let (access, kind) = (t.str_of("accessToken").unwrap_or(""), t.str_of("tokenType").unwrap_or(""));
-            let _ = login::restore(access, kind, at, t.str_of("refreshToken").map(String::from), 1_000.0, 30_000.0);
+            let _ = nylas_pkce::flow::restored(access, kind, at, t.str_of("refreshToken"), 1_000, 30_000);
         }
     });
 }

@@ -1,21 +1,17 @@
-// NylasAuth, the page part: what every page of an app runs without the protocol. Its client and
-// options (names and types checked here), its accounts' stored tokens and whether they are still valid
-// (./keys.js), sessions, tab sync and events, and the local part of a logout. The login part is in
-// ./popup.js (popup windows, inside the click) and the protocol module (./engine.js, through
-// ./loader.js), which this loads when a step needs it: a login, a callback, a refresh, a server's answer.
+// NylasAuth, the page part: what every page of an app runs without the protocol. Its client and options
+// (names and types checked here), its accounts' stored tokens and whether they are still valid
+// (./keys.js), sessions, tab sync and events, and the local part of a logout. The login part (./login.js:
+// the authorization, popups, the callback) loads the protocol module (./engine.js, through ./loader.js)
+// when a step needs it; the page part asks it for the protocol too, for a refresh or a server's answer.
 
 import { check, pageError } from './error.js';
 import { AUTHORIZATION, CLIENT, CONFIG, LOGIN_DEFAULTS, PAGE, REQUIRED_CONFIG } from './fields.js';
 import { keys, skewOf, tokenState } from './keys.js';
-import { load } from './loader.js';
+import { Login } from './login.js';
 import { checkNames, checkPage, isObject, object, optionError, pack } from './options.js';
-import { closeSelf, features, forward, mark, PopupFlow, popupCallback, unmark, windowName } from './popup.js';
 import { resolveStorage } from './storage.js';
 
 const EVENTS = ['tokens', 'expired', 'logout', 'error'];
-
-/** Callbacks being handled, by client namespace and URL: a second call shares the first one's promise. */
-const inflight = new Map();
 
 /** A token record's fields as `JSON.parse` reads them, `null` when it is not an object. */
 function tokenFields(record) {
@@ -35,23 +31,11 @@ const str = (v) => (typeof v === 'string' ? v : undefined);
  */
 export class NylasAuth {
   #options;
-  /** The configuration, the tunables and the login defaults, packed for the protocol. */
-  #config;
-  #client;
-  #defaults;
+  /** The login part (./login.js), which also loads the protocol for this client. */
+  #login;
   /** `{ transactionPrefix, tokenKey, accountKey }` (./keys.js) and the token check's clock skew. */
   #keys;
   #skew;
-  /** The protocol module, loaded and configured for this client (a promise; the module once it is). */
-  #protocol;
-  #engine;
-  /**
-   * `{ config, transactionPrefix, tokenKey, transactionTtlMs, clockSkewMs, fetchTimeoutMs, publicRefresh }`:
-   * the options as the protocol checked and resolved them, and as text for its steps (once loaded).
-   */
-  #settings;
-  #settingsText;
-  #transactions;
   #tokenStorage;
   /** `accounts: 'multiple'`: one token set per grant. */
   #multiple;
@@ -62,8 +46,6 @@ export class NylasAuth {
    */
   #records = new Map();
   #listeners = new Map();
-  /** The popup flow in progress, if any (popup.js `PopupFlow`). A new one replaces it. */
-  #popup = null;
   /**
    * Sessions: a logout, or another tab's login or logout, ends the session of its account (or of all
    * of them), at the next tick of `#epoch`. A code exchange or a refresh whose account's session ended
@@ -86,13 +68,24 @@ export class NylasAuth {
     checkPage(options, true);
     for (const name of REQUIRED_CONFIG) if (options[name] == null) throw optionError(name, 'is required', true);
     this.#options = options;
-    this.#config = pack(CONFIG, options, true);
-    this.#client = pack(CLIENT, options, true);
-    this.#defaults = pack(AUTHORIZATION, options, true);
+    const packed = {
+      config: pack(CONFIG, options, true),
+      client: pack(CLIENT, options, true),
+      defaults: pack(AUTHORIZATION, options, true),
+    };
     this.#keys = keys(options);
     this.#skew = skewOf(options);
     const fail = () => pageError(4);
-    this.#transactions = resolveStorage(options.storage ?? 'session', fail);
+    const transactions = resolveStorage(options.storage ?? 'session', fail);
+    this.#login = new Login(options, packed, this.#keys, transactions, {
+      grant: (account) => tokenFields(this.#records.get(account)),
+      reauth: (grantId) => this.#reauthAccount(grantId),
+      epoch: () => this.#epoch,
+      keep: (record, start) => {
+        if (this.#endedSince(start, this.#accountOf(record))) throw pageError(6);
+        this.#put(record);
+      },
+    });
     const kind = options.tokenStorage;
     this.#tokenStorage = kind && kind !== 'memory' ? resolveStorage(kind, fail) : null;
     this.#multiple = options.accounts === 'multiple';
@@ -174,7 +167,7 @@ export class NylasAuth {
       this.#emit('tokens', JSON.parse(record));
     } else if (mine) {
       this.#records.delete(account);
-      if (!this.#multiple) this.#popup?.cancel(false);
+      if (!this.#multiple) this.#login.cancel();
       this.#emit('logout', { grantId: grant(mine) });
     }
   }
@@ -222,33 +215,12 @@ export class NylasAuth {
   }
 
   /**
-   * The protocol module, configured for this client: loaded once, on first use. Its configuration check
-   * (`invalid_config` naming the option) is kept: every later step rejects with it. A failed load is not:
-   * the next step tries again.
-   */
-  #load() {
-    this.#protocol ??= load().then(
-      (engine) => {
-        this.#settingsText = check(engine.configure(this.#config, this.#client, this.#defaults));
-        this.#settings = JSON.parse(this.#settingsText);
-        this.#engine = engine;
-        return engine;
-      },
-      (e) => {
-        this.#protocol = undefined;
-        throw e;
-      },
-    );
-    return this.#protocol;
-  }
-
-  /**
    * Loads the protocol and checks every option's value now (the constructor checks names and types):
    * rejects with the `invalid_config` error naming the option. Optional: each step does it when it needs
    * the protocol.
    */
   ready() {
-    return this.#run(this.#load().then(() => undefined));
+    return this.#run(this.#login.load().then(() => undefined));
   }
 
   /**
@@ -256,52 +228,20 @@ export class NylasAuth {
    * redirect starts sooner). Never rejects: a failure is reported by the step that needs the protocol.
    */
   preload() {
-    return this.#load().then(
+    return this.#login.load().then(
       () => undefined,
       () => undefined,
     );
-  }
-
-  /**
-   * Builds the authorization URL in one crossing (the protocol also purges this client's expired
-   * transactions) and stores its transaction (keyed by a hash of its state).
-   */
-  #begin(engine, options, account, popup, userAgent) {
-    const grant = account == null ? null : tokenFields(this.#records.get(account));
-    return engine.begin(
-      this.#transactions,
-      this.#keys.transactionPrefix,
-      this.#settings.transactionTtlMs,
-      this.#config,
-      this.#defaults,
-      pack(AUTHORIZATION, options, false),
-      popup,
-      grant,
-      userAgent,
-    );
-  }
-
-  /** A call's options: an object of `lists`' names (plus `own`, the call's page options). */
-  #call(options, own) {
-    const o = object(options, false);
-    checkNames(o, [AUTHORIZATION, own], false);
-    checkPage(o, false);
-    return o;
   }
 
   /** Builds the `/connect/auth` URL and stores its transaction (keyed by state, 10 min TTL). */
   authorizationUrl(options) {
-    return this.#run(
-      (async () => {
-        const o = this.#call(options, []);
-        return this.#begin(await this.#load(), o, null, false).result.url;
-      })(),
-    );
+    return this.#run(this.#login.url(options));
   }
 
   /** Sends the browser to Nylas (or hands the URL to `openUrl`, e.g. to open the system browser). */
   loginWithRedirect(options) {
-    return this.#run(this.#navigate(options, false));
+    return this.#run(this.#login.navigate(options, false));
   }
 
   /**
@@ -309,27 +249,7 @@ export class NylasAuth {
    * `options.grantId`.
    */
   reauthenticate(options) {
-    return this.#run(this.#navigate(options, true));
-  }
-
-  /**
-   * The user agent to check for an embedded webview, which Google refuses (the wasm refuses such a login
-   * for Google): unless the URL goes to an `openUrl` hook (the system browser) or the app allows it.
-   */
-  #webview(open, allow) {
-    return open || (allow ?? this.#options.allowEmbeddedWebview) ? undefined : str(globalThis.navigator?.userAgent);
-  }
-
-  async #navigate(options, reauthenticate) {
-    const own = ['openUrl', 'allowEmbeddedWebview', ...(reauthenticate ? ['grantId'] : [])];
-    const { openUrl, allowEmbeddedWebview, grantId, ...rest } = this.#call(options, own);
-    const account = reauthenticate ? this.#reauthAccount(grantId) : null;
-    const open = openUrl ?? this.#options.openUrl;
-    pack(AUTHORIZATION, rest, false);
-    const engine = await this.#load();
-    const { url } = this.#begin(engine, rest, account, false, this.#webview(open, allowEmbeddedWebview)).result;
-    if (open) await open(url);
-    else globalThis.location.assign(url);
+    return this.#run(this.#login.navigate(options, true));
   }
 
   /**
@@ -339,59 +259,7 @@ export class NylasAuth {
    */
   handleRedirectCallback(url = globalThis.location?.href) {
     if (typeof url !== 'string') return this.#run(Promise.reject(optionError('url', 's', false)));
-    const id = `${this.#keys.transactionPrefix}\n${url}`;
-    let pending = inflight.get(id);
-    if (!pending) {
-      pending = this.#run(this.#handle(url));
-      inflight.set(id, pending);
-      const forget = () => inflight.delete(id);
-      pending.then(forget, forget);
-    }
-    return pending;
-  }
-
-  async #handle(url) {
-    const popup = popupCallback(url);
-    if (popup) {
-      // A cancelled login's window (a second click opened another, or the page logged out) closes itself.
-      if (popup.cancelled) closeSelf();
-      else await forward(url, popup.state);
-      return { type: 'popup' };
-    }
-    return this.#callback(url, 1);
-  }
-
-  /**
-   * One crossing: the protocol parses the callback, finds its transaction among this client's stored ones
-   * and says which to take out of storage (before its result is read, so that even a failed callback uses
-   * it up) and what to do next. `mode`: 0 the opener handing over its popup's callback, 1 a page handling
-   * its own address.
-   */
-  async #callback(url, mode) {
-    const engine = await this.#load();
-    const clean = this.#options.cleanUrl !== false;
-    const step = engine.complete(
-      this.#settingsText,
-      this.#transactions,
-      this.#keys.transactionPrefix,
-      url,
-      mode,
-      clean,
-    );
-    if (step.forward) {
-      await forward(url, step.forward);
-      return { type: 'popup' };
-    }
-    if (!step.exchange) return step;
-    const start = this.#epoch;
-    const { status, body } = await engine.send(step.exchange, this.#settings.fetchTimeoutMs);
-    const record = check(engine.exchanged(status, body, Date.now(), ''));
-    // Logged out (here or in another tab) while the code was being exchanged: drop the tokens.
-    if (this.#endedSince(start, this.#accountOf(record))) throw pageError(6);
-    this.#put(record);
-    const result = { type: 'tokens', ...JSON.parse(record) };
-    if ('appState' in step) result.appState = step.appState;
-    return result;
+    return this.#login.handle(url, (p) => this.#run(p));
   }
 
   /**
@@ -428,17 +296,6 @@ export class NylasAuth {
     }
   }
 
-  /** Removes this client's pending transactions (or the one under `only`); returns the storage failure, if any. */
-  #forgetTransactions(only) {
-    const store = this.#transactions;
-    try {
-      for (const k of only ? [only] : store.keys(this.#keys.transactionPrefix)) store.remove(k);
-      return null;
-    } catch (e) {
-      return e;
-    }
-  }
-
   /**
    * Opens the authorization page in a popup — synchronously, so call it straight from a click handler —
    * and resolves with the token set once the popup's callback page reports back. With the protocol loaded
@@ -447,105 +304,7 @@ export class NylasAuth {
    * instead, for hosts where a blank window fails).
    */
   loginWithPopup(options) {
-    return this.#popupLogin(options, false);
-  }
-
-  #popupLogin(options, reauthenticate) {
-    let size;
-    let given;
-    let account;
-    let rest;
-    let userAgent;
-    let req = null;
-    try {
-      const own = ['popup', 'window', 'allowEmbeddedWebview', ...(reauthenticate ? ['grantId'] : [])];
-      const { popup, window: win, allowEmbeddedWebview, grantId, ...others } = this.#call(options, own);
-      rest = others;
-      size = { width: 500, height: 650, timeoutMs: 300_000, ...this.#options.popup, ...popup };
-      given = win ?? null;
-      account = reauthenticate ? this.#reauthAccount(grantId) : null;
-      userAgent = this.#webview(false, allowEmbeddedWebview);
-      pack(AUTHORIZATION, rest, false); // names and types, before any window opens
-      if (this.#engine) req = this.#begin(this.#engine, rest, account, true, userAgent);
-      else if (size.openWithUrl && !given) {
-        return this.#run(this.#load().then(() => this.#popupLogin(options, reauthenticate)));
-      }
-    } catch (e) {
-      given?.close?.();
-      return this.#run(Promise.reject(e));
-    }
-    // Start fetching the protocol in the same task as the window opens.
-    const loading = req ? null : this.#load();
-    loading?.catch(() => {});
-    // A window the app opened itself in the click (it had to await something first) is ours from now on.
-    // Else a flow already waiting hands its window over (a second click must not need a second popup,
-    // which a browser may block); otherwise a new window, with a name of its own per flow, so no other
-    // frame can target it by a well-known name.
-    const previous = given ?? this.#popup?.win;
-    const reuse = previous && !previous.closed ? previous : null;
-    if (given && !reuse) {
-      if (req) this.#forgetTransactions(req.key);
-      return this.#run(Promise.reject(pageError(1)));
-    }
-    this.#popup?.cancel(!!reuse && reuse === this.#popup.win);
-    let win = reuse;
-    let at = null; // the URL the window is at
-    if (reuse && req) {
-      try {
-        reuse.location.replace(req.result.url);
-        at = req.result.url;
-      } catch {
-        win = null; // closed meanwhile
-      }
-    }
-    if (!win) {
-      win = globalThis.open?.(req?.result.url ?? '', windowName(), features(size)) ?? null;
-      at = req?.result.url;
-    }
-    if (!win) {
-      if (req) this.#forgetTransactions(req.key);
-      return this.#run(Promise.reject(pageError(0)));
-    }
-    const flow = new PopupFlow(win, size.timeoutMs);
-    this.#popup = flow;
-    let state = null;
-    const run = async () => {
-      if (!req) {
-        const engine = await loading;
-        if (flow.done) return flow.promise;
-        req = this.#begin(engine, rest, account, true, userAgent);
-      }
-      state = req.result.state;
-      mark(state, this.#settings.transactionTtlMs, false);
-      flow.listen(state, (url) => this.#callback(url, 0));
-      if (at !== req.result.url) {
-        if (win.closed) flow.cancel(true);
-        else win.location.replace(req.result.url);
-      }
-      return flow.promise;
-    };
-    const end = () => {
-      if (this.#popup === flow) this.#popup = null;
-    };
-    return this.#run(
-      run().then(
-        (result) => {
-          end();
-          if (state) unmark(state);
-          return result;
-        },
-        (e) => {
-          // Closes the window on every failure (a blank one too); a popup the opener can no longer reach
-          // (COOP) finds its login cancelled when its callback arrives, and closes itself. No transaction
-          // (no verifier) is left behind.
-          flow.fail(e);
-          end();
-          if (state) mark(state, this.#settings.transactionTtlMs, true);
-          if (req) this.#forgetTransactions(req.key);
-          throw e;
-        },
-      ),
-    );
+    return this.#run(this.#login.popup(options, false));
   }
 
   /**
@@ -555,11 +314,7 @@ export class NylasAuth {
    * once it took it, and returns true. Otherwise returns false. `handleRedirectCallback` does the same.
    */
   static completePopup(url = globalThis.location?.href) {
-    const popup = typeof url === 'string' && typeof location !== 'undefined' ? popupCallback(url) : null;
-    if (!popup) return false;
-    if (popup.cancelled) closeSelf();
-    else forward(url, popup.state).catch(() => {});
-    return true;
+    return Login.complete(url);
   }
 
   /**
@@ -637,8 +392,9 @@ export class NylasAuth {
     const start = this.#epoch;
     const valid = this.#validToken(account);
     if (valid !== null) return valid;
-    const engine = await this.#load();
-    const step = JSON.parse(check(engine.access(this.#settingsText, before, Date.now())));
+    const login = this.#login;
+    const engine = await login.load();
+    const step = JSON.parse(check(engine.access(login.settingsText, before, Date.now())));
     if (step.token) return step.token;
     if (step.expired) {
       this.#drop(account);
@@ -646,7 +402,7 @@ export class NylasAuth {
       throw pageError(5);
     }
     if (this.#endedSince(start, account)) throw pageError(6);
-    const { status, body } = await engine.send(step.refresh, this.#settings.fetchTimeoutMs);
+    const { status, body } = await engine.send(step.refresh, login.settings.fetchTimeoutMs);
     const record = check(engine.exchanged(status, body, Date.now(), before));
     // An answer naming another grant would put one account's tokens in another's place (flow::refreshed).
     if (tokenFields(record)?.grantId !== tokenFields(before)?.grantId) throw pageError(8, { status });
@@ -680,7 +436,7 @@ export class NylasAuth {
     }
     // An empty or missing list is refused by the wasm (invalid_option, scopes): there is nothing to add.
     const call = { ...rest, scopes: scopes ?? [], includeGrantScopes: true };
-    return method === 'popup' ? this.#popupLogin(call, true) : this.#run(this.#navigate(call, true));
+    return this.#run(method === 'popup' ? this.#login.popup(call, true) : this.#login.navigate(call, true));
   }
 
   /**
@@ -690,8 +446,9 @@ export class NylasAuth {
   detectProvider(email) {
     return this.#run(
       (async () => {
-        const engine = await this.#load();
-        return engine.provider(this.#settingsText, this.#settings.fetchTimeoutMs, String(email ?? ''));
+        const login = this.#login;
+        const engine = await login.load();
+        return engine.provider(login.settingsText, login.settings.fetchTimeoutMs, String(email ?? ''));
       })(),
     );
   }
@@ -734,17 +491,18 @@ export class NylasAuth {
       failures.push(this.#drop(one));
     } else {
       this.#endedAll = ++this.#epoch;
-      this.#popup?.cancel(false);
+      this.#login.cancel();
       olds = [...this.#records.values()];
-      failures.push(...[...this.#records.keys()].map((a) => this.#drop(a)), this.#forgetTransactions());
+      failures.push(...[...this.#records.keys()].map((a) => this.#drop(a)), this.#login.forget());
     }
     for (const old of olds) this.#emit('logout', { grantId: tokenFields(old)?.grantId });
     if (!olds.length) this.#emit('logout', {});
     const revoke = async () => {
       const errors = failures.filter(Boolean);
       if (olds.length) {
-        const engine = await this.#load();
-        await engine.revokeAll(this.#settingsText, this.#settings.fetchTimeoutMs, olds, errors);
+        const login = this.#login;
+        const engine = await login.load();
+        await engine.revokeAll(login.settingsText, login.settings.fetchTimeoutMs, olds, errors);
       }
       if (errors.length) throw errors[0];
     };
@@ -764,9 +522,10 @@ export class NylasAuth {
   /** A request about the tokens of the account `options` means (0 revoke, 1 token info, 2 grant info). */
   async #about(kind, options) {
     const account = this.#pick(options);
-    const engine = await this.#load();
+    const login = this.#login;
+    const engine = await login.load();
     const record = account === null ? '' : this.#records.get(account);
-    return engine.about(this.#settingsText, this.#settings.fetchTimeoutMs, kind, record);
+    return engine.about(login.settingsText, login.settings.fetchTimeoutMs, kind, record);
   }
 
   /**

@@ -43,7 +43,7 @@ function latin1Literal(bytes) {
 
 /**
  * wasm-bindgen's glue, less what the package never uses: `initSync` is always called with `{ module }`, so
- * its warning for the deprecated bare-module form goes (about 0.1 kB gzipped per half: docs/size.md).
+ * its warning for the deprecated bare-module form goes (about 0.1 kB gzipped: docs/size.md).
  * Fails loudly when a new wasm-bindgen writes it otherwise.
  */
 function trimGlue(glue) {

@@ -145,6 +145,14 @@ pub enum Error {
     /// A login would send an embedded webview (an in-app browser, Android WebView, iOS `WKWebView`) to
     /// Google's sign-in, which refuses it (`403 disallowed_useragent`).
     EmbeddedWebview,
+    /// The loopback listener of a native login could not listen on `127.0.0.1` at the port asked for (in use,
+    /// or not allowed). Only with the `native-loopback` feature.
+    #[cfg(feature = "native-loopback")]
+    LoopbackUnavailable,
+    /// The system browser could not be started (no `xdg-open`/`open`/`rundll32`, or it failed): open the
+    /// authorization URL another way. Only with the `native-loopback` feature.
+    #[cfg(feature = "native-loopback")]
+    BrowserUnavailable,
 }
 
 /// OAuth/Nylas error strings that have a code of their own (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1).
@@ -198,6 +206,10 @@ impl Error {
             Error::CryptoUnavailable => "crypto_unavailable",
             Error::SessionEnded => "session_ended",
             Error::EmbeddedWebview => "embedded_webview",
+            #[cfg(feature = "native-loopback")]
+            Error::LoopbackUnavailable => "loopback_unavailable",
+            #[cfg(feature = "native-loopback")]
+            Error::BrowserUnavailable => "browser_unavailable",
         }
     }
 
@@ -247,6 +259,10 @@ impl Error {
             Error::EmbeddedWebview => {
                 ("Google refuses sign-in in embedded webviews: open the URL in the system browser (openUrl)", "")
             }
+            #[cfg(feature = "native-loopback")]
+            Error::LoopbackUnavailable => ("could not listen on 127.0.0.1 at that port (in use, or not allowed)", ""),
+            #[cfg(feature = "native-loopback")]
+            Error::BrowserUnavailable => ("the system browser could not be started: open the URL yourself", ""),
         };
         let mut s = String::with_capacity(head.len() + tail.len());
         s.push_str(head);

@@ -26,6 +26,9 @@ pub mod webview;
 #[cfg(all(feature = "browser", target_arch = "wasm32"))]
 pub mod browser;
 
+#[cfg(all(feature = "native-loopback", not(target_arch = "wasm32")))]
+pub mod native;
+
 pub use accounts::{Account, Accounts};
 pub use authorize::{build_authorization_request, AccessType, AuthorizationOptions, AuthorizationRequest};
 pub use callback::{parse_callback, Callback};

@@ -1,6 +1,7 @@
 //! The native loopback login (feature `native-loopback`), natively and without a browser: the listener
 //! refuses every request but the callback with its state and keeps waiting, bounds what it reads, times
 //! out; `native::login` runs the whole flow through the core client over a recording HTTP fake.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests may panic
 
 use std::cell::RefCell;
@@ -135,7 +136,7 @@ fn times_out_with_a_typed_error() {
 /// A recording HTTP fake answering every request with one token answer.
 #[derive(Clone)]
 struct Recording {
-    sent: Rc<RefCell<Vec<HttpRequest>>>,
+    sent: Sent,
     answer: &'static str,
 }
 
@@ -149,7 +150,9 @@ impl Http for Recording {
 const TOKENS: &str = r#"{"access_token":"at-secret","token_type":"Bearer","expires_in":3600,
     "grant_id":"g1","email":"user@example.com"}"#;
 
-fn client_for(lb: &Loopback) -> (Client<Recording, SystemClock, OsRng>, Rc<RefCell<Vec<HttpRequest>>>) {
+type Sent = Rc<RefCell<Vec<HttpRequest>>>;
+
+fn client_for(lb: &Loopback) -> (Client<Recording, SystemClock, OsRng>, Sent) {
     let endpoints = Endpoints::nylas_base("https://api.us.nylas.com/v3");
     let config = Config::new("cid", &lb.redirect_uri(), endpoints, Flavor::Nylas).unwrap();
     let sent = Rc::new(RefCell::new(Vec::new()));
@@ -166,13 +169,13 @@ fn client_for(lb: &Loopback) -> (Client<Recording, SystemClock, OsRng>, Rc<RefCe
     (client, sent)
 }
 
+/// What the browser got: the wrong-state request's status, then the callback's status and page.
+type Seen = (u16, u16, String);
+
 /// An `open` hook playing the browser: it sends a wrong-state request, then follows the authorization URL's
 /// redirect with `query(state)` as the authorization server would. What the browser got (the wrong-state
 /// status, then the callback's status and page) comes on the receiver.
-fn browser(
-    port: u16,
-    query: fn(&str) -> String,
-) -> (impl FnOnce(&str) -> Result<(), Error>, mpsc::Receiver<(u16, u16, String)>) {
+fn browser(port: u16, query: fn(&str) -> String) -> (impl FnOnce(&str) -> Result<(), Error>, mpsc::Receiver<Seen>) {
     let (tx, rx) = mpsc::channel();
     let open = move |url: &str| {
         let state = url.split(['?', '&']).find_map(|p| p.strip_prefix("state=")).unwrap().to_owned();
@@ -215,7 +218,8 @@ fn login_exchanges_the_code_once_with_the_verifier_and_no_secret() {
 fn a_denied_consent_is_a_typed_error_without_a_token_request() {
     let lb = Loopback::bind(0, "/callback").unwrap();
     let (client, sent) = client_for(&lb);
-    let (open, seen) = browser(lb.port(), |state| format!("error=access_denied&error_description=denied&state={state}"));
+    let (open, seen) =
+        browser(lb.port(), |state| format!("error=access_denied&error_description=denied&state={state}"));
     let e = native::login(&client, lb, &AuthorizationOptions::default(), open, Duration::from_secs(20)).unwrap_err();
     let (forged, status, page) = seen.recv().unwrap();
     assert_eq!((forged, status), (400, 400));
@@ -242,7 +246,13 @@ fn login_times_out_and_refuses_a_foreign_redirect_uri() {
     // The hook's error ends the login before any wait.
     let lb = Loopback::bind(0, "/callback").unwrap();
     let (client, _) = client_for(&lb);
-    let e = native::login(&client, lb, &AuthorizationOptions::default(), |_| Err(Error::BrowserUnavailable), Duration::from_secs(60));
+    let e = native::login(
+        &client,
+        lb,
+        &AuthorizationOptions::default(),
+        |_| Err(Error::BrowserUnavailable),
+        Duration::from_secs(60),
+    );
     assert_eq!(e.unwrap_err().code(), "browser_unavailable");
 }
 

@@ -60,8 +60,7 @@ impl Http for NativeHttp {
         };
         let mut response = result.map_err(|e| error(&e))?;
         let status = response.status().as_u16();
-        let text: String =
-            response.body_mut().with_config().limit(MAX_BODY).read_to_string().map_err(|e| error(&e))?;
+        let text: String = response.body_mut().with_config().limit(MAX_BODY).read_to_string().map_err(|e| error(&e))?;
         Ok(HttpResponse { status, body: crate::json::parse(&text) })
     }
 }

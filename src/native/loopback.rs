@@ -66,8 +66,8 @@ impl Loopback {
                 reason: "must start with / and hold only visible ASCII without ? # % or \\",
             });
         }
-        let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
-            .map_err(|_| Error::LoopbackUnavailable)?;
+        let listener =
+            TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).map_err(|_| Error::LoopbackUnavailable)?;
         let port = listener.local_addr().map_err(|_| Error::LoopbackUnavailable)?.port();
         listener.set_nonblocking(true).map_err(|_| Error::LoopbackUnavailable)?;
         Ok(Loopback { listener, port, path: path.into() })

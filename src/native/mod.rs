@@ -4,31 +4,10 @@
 //! exchanges the code through the same core [`Client`] as every other front end.
 //!
 //! Cargo features: `native-loopback` (this module: the listener, the system browser, [`login`],
-//! [`SystemClock`], [`OsRng`], [`block_on`]; std only) and `native` (adds [`NativeHttp`], a blocking HTTP
-//! client with TLS, and [`client`]). Not on wasm32.
+//! [`SystemClock`], [`OsRng`], [`block_on`]; std and getrandom only) and `native` (adds `NativeHttp`, a
+//! blocking HTTP client with TLS, and `client()`). Not on wasm32.
 //!
-//! ```no_run
-//! # fn run() -> Result<(), nylas_pkce::Error> {
-//! use std::time::Duration;
-//! use nylas_pkce::native::{self, Loopback};
-//! use nylas_pkce::{AuthorizationOptions, CallbackOutcome, ClientOptions, Config, Region};
-//!
-//! // A fixed port whose redirect URI, http://127.0.0.1:9007/callback, is registered with the application.
-//! let loopback = Loopback::bind(9007, "/callback")?;
-//! let config = Config::nylas("<client id>", &loopback.redirect_uri(), Region::Us)?;
-//! let client = native::client(config, ClientOptions::default());
-//! let outcome = native::login(
-//!     &client,
-//!     loopback,
-//!     &AuthorizationOptions::default(),
-//!     native::open_browser,
-//!     Duration::from_secs(300),
-//! )?;
-//! if let CallbackOutcome::Tokens { tokens, .. } = outcome {
-//!     println!("signed in as {}", tokens.email.as_deref().unwrap_or("?"));
-//! }
-//! # Ok(()) }
-//! ```
+//! The whole login: see [`login`] (and `client()`, feature `native`, for an example).
 
 extern crate std;
 
@@ -78,10 +57,8 @@ pub fn login<H: Http, C: Clock, R: RandomSource>(
             reason: "must be the loopback listener's redirect_uri()",
         });
     }
-    let deadline = Instant::now().checked_add(timeout).ok_or(Error::InvalidOption {
-        field: "timeout",
-        reason: "is too long",
-    })?;
+    let deadline =
+        Instant::now().checked_add(timeout).ok_or(Error::InvalidOption { field: "timeout", reason: "is too long" })?;
     let request = client.authorize(options)?;
     open(&request.url)?;
     let callback = loopback.wait(request.transaction.state.secret(), deadline)?;
@@ -137,7 +114,7 @@ impl RandomSource for OsRng {
 }
 
 /// Runs `future` to completion on this thread, parking it while the future waits. Enough for a
-/// [`Client`] over a blocking [`Http`] such as [`NativeHttp`]: `block_on(client.access_token())`.
+/// [`Client`] over a blocking [`Http`] such as `NativeHttp`: `block_on(client.access_token())`.
 pub fn block_on<F: core::future::Future>(future: F) -> F::Output {
     struct Unpark(Thread);
     impl Wake for Unpark {
@@ -167,6 +144,29 @@ pub type NativeClient = Client<NativeHttp, SystemClock, OsRng>;
 /// A [`NativeClient`] with its pending authorizations and tokens in memory only (a restart logs out; keep
 /// tokens yourself, e.g. in the OS keychain: see the README). Tokens go to storage only if you pass one to
 /// [`Client::new`].
+///
+/// ```no_run
+/// # fn run() -> Result<(), nylas_pkce::Error> {
+/// use std::time::Duration;
+/// use nylas_pkce::native::{self, Loopback};
+/// use nylas_pkce::{AuthorizationOptions, CallbackOutcome, ClientOptions, Config, Region};
+///
+/// // A fixed port whose redirect URI, http://127.0.0.1:9007/callback, is registered with the application.
+/// let loopback = Loopback::bind(9007, "/callback")?;
+/// let config = Config::nylas("<client id>", &loopback.redirect_uri(), Region::Us)?;
+/// let client = native::client(config, ClientOptions::default());
+/// let outcome = native::login(
+///     &client,
+///     loopback,
+///     &AuthorizationOptions::default(),
+///     native::open_browser,
+///     Duration::from_secs(300),
+/// )?;
+/// if let CallbackOutcome::Tokens { tokens, .. } = outcome {
+///     println!("signed in as {}", tokens.email.as_deref().unwrap_or("?"));
+/// }
+/// # Ok(()) }
+/// ```
 #[cfg(feature = "native")]
 pub fn client(config: crate::Config, options: crate::ClientOptions) -> NativeClient {
     use crate::prelude::*;

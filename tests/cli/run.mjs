@@ -100,7 +100,11 @@ test('a login in Chromium: one token request with a code_verifier and no secret;
   const mock = await startMockServer({ autoApprove: true });
   try {
     const run = await runCli(mock, {
-      user: (url) => inChromium(url, async (page, response) => ({ status: response.status(), text: await page.textContent('body') })),
+      user: (url) =>
+        inChromium(url, async (page, response) => ({
+          status: response.status(),
+          text: await page.textContent('body'),
+        })),
     });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.url, /^http:\/\/127\.0\.0\.1:\d+\/v3\/connect\/auth\?/);

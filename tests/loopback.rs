@@ -57,6 +57,8 @@ fn binds_127_0_0_1_on_an_ephemeral_or_given_port() {
     for bad in ["", "callback", "/a?b", "/a#b", "/a b", "/%2e"] {
         assert_eq!(Loopback::bind(0, bad).unwrap_err().code(), "invalid_option", "{bad:?}");
     }
+    // No state to wait for is refused at once, not a wait that any `state=` would end.
+    assert_eq!(b.wait("", soon(5_000)).unwrap_err().field(), Some("state"));
 }
 
 #[test]

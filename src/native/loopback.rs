@@ -39,14 +39,14 @@ pub struct Loopback {
 }
 
 /// The one accepted callback: its URL, and the browser's connection still open for the answer.
-pub struct Callback {
+pub struct PendingCallback {
     stream: TcpStream,
     url: String,
 }
 
-impl core::fmt::Debug for Callback {
+impl core::fmt::Debug for PendingCallback {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("Callback([redacted])")
+        f.write_str("PendingCallback([redacted])")
     }
 }
 
@@ -100,8 +100,11 @@ impl Loopback {
     /// [`MAX_REQUEST_BYTES`] (`431`); connections silent for [`REQUEST_TIME_LIMIT`] are closed.
     ///
     /// # Errors
-    /// `timeout` when no such callback came by `deadline`.
-    pub fn wait(self, state: &str, deadline: Instant) -> Result<Callback, Error> {
+    /// `timeout` when no such callback came by `deadline`; `invalid_option` (`state`) for an empty state.
+    pub fn wait(self, state: &str, deadline: Instant) -> Result<PendingCallback, Error> {
+        if state.is_empty() {
+            return Err(Error::InvalidOption { field: "state", reason: "must not be empty" });
+        }
         let mut conns: Vec<Conn> = Vec::new();
         loop {
             let now = Instant::now();
@@ -119,7 +122,7 @@ impl Loopback {
                         let conn = conns.swap_remove(i);
                         let verdict = self.judge(conn.buf.get(..end).unwrap_or_default(), state);
                         match verdict {
-                            Ok(url) => return Ok(Callback { stream: conn.stream, url }),
+                            Ok(url) => return Ok(PendingCallback { stream: conn.stream, url }),
                             Err((status, text)) => refuse(conn.stream, status, text),
                         }
                     }
@@ -188,7 +191,7 @@ impl Loopback {
     }
 }
 
-impl Callback {
+impl PendingCallback {
     /// The callback URL (`redirect_uri?query`), for [`crate::Client::handle_callback`].
     ///
     /// # Security

@@ -29,7 +29,7 @@ use crate::Error;
 
 #[cfg(feature = "native")]
 pub use http::NativeHttp;
-pub use loopback::{Callback, Loopback, MAX_CONNECTIONS, MAX_REQUEST_BYTES, REQUEST_TIME_LIMIT};
+pub use loopback::{Loopback, PendingCallback, MAX_CONNECTIONS, MAX_REQUEST_BYTES, REQUEST_TIME_LIMIT};
 
 /// Logs in through `loopback`: builds the authorization URL ([`Client::authorize`] with `options`), hands
 /// it to `open` (e.g. [`open_browser`]; a CLI may print it instead), waits up to `timeout` for the callback

@@ -105,10 +105,10 @@ fn run(args: &Args) -> Result<(), Error> {
     eprintln!("cli-login: waiting for the sign-in at {redirect_uri} for {} s", args.timeout.as_secs());
     let browser = args.browser;
     let open = move |url: &str| {
+        // The URL carries no secret (the code challenge, not the verifier).
         if browser && native::open_browser(url).is_ok() {
-            eprintln!("cli-login: opened the sign-in page in your browser");
+            eprintln!("cli-login: opened the sign-in page in your browser; if it did not open, visit:\n{url}");
         } else {
-            // The URL carries no secret (the code challenge, not the verifier).
             eprintln!("cli-login: open this URL in a browser to sign in:\n{url}");
         }
         Ok(())

@@ -273,7 +273,7 @@ fn refuse(stream: TcpStream, status: u16, text: &str) {
 }
 
 /// Writes a complete answer with `Connection: close`, then closes gracefully: the write side first, then
-/// what the client still sends is read and dropped for a moment, so that the close does not reset the
+/// what the client still sends is read and dropped for a moment (at most 500 ms and 128 KiB), so that the close does not reset the
 /// connection before the client has read the answer.
 fn answer(mut stream: TcpStream, status: u16, title: &str, text: &str) {
     let reason = match status {
@@ -312,8 +312,9 @@ fn answer(mut stream: TcpStream, status: u16, title: &str, text: &str) {
     let _ = stream.shutdown(Shutdown::Write);
     let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
     let mut sink = [0u8; 4096];
+    let until = Instant::now().checked_add(Duration::from_millis(500)).unwrap_or_else(Instant::now);
     let mut drained = 0usize;
-    while drained < 4 * MAX_REQUEST_BYTES {
+    while drained < 4 * MAX_REQUEST_BYTES && Instant::now() < until {
         match stream.read(&mut sink) {
             Ok(0) | Err(_) => break,
             Ok(n) => drained += n,

@@ -1,69 +1,21 @@
-// NylasAuth: the browser I/O of the flow (storage, fetch, navigation, popup windows, timers, events)
-// around the wasm, which makes every protocol decision. The first half (./login_wasm.js) serves what every
-// page needs: the authorization URL, the token's validity, the access token. The second half
-// (./session.js) is imported on first use: a callback, a refresh, a server's answer.
+// NylasAuth, the page part: what every page of an app runs without the protocol. Its client and
+// options (names and types checked here), its accounts' stored tokens and whether they are still valid
+// (./keys.js), sessions, tab sync and events, and the local part of a logout. The login part is in
+// ./popup.js (popup windows, inside the click) and the protocol module (./engine.js, through
+// ./loader.js), which this loads when a step needs it: a login, a callback, a refresh, a server's answer.
 
-import { check, errorOf } from './error.js';
-import { AUTHORIZATION, CLIENT, CONFIG, LOGIN_DEFAULTS, PAGE } from './fields.js';
-import * as wasm from './login_wasm.js';
-import { checkNames, checkPage, object, optionError, pack } from './options.js';
-import { features, forward, popupState, watch } from './popup.js';
+import { check, pageError } from './error.js';
+import { AUTHORIZATION, CLIENT, CONFIG, LOGIN_DEFAULTS, PAGE, REQUIRED_CONFIG } from './fields.js';
+import { keys, skewOf, tokenState } from './keys.js';
+import { load } from './loader.js';
+import { checkNames, checkPage, isObject, object, optionError, pack } from './options.js';
+import { closeSelf, features, forward, mark, PopupFlow, popupCallback, unmark, windowName } from './popup.js';
 import { resolveStorage } from './storage.js';
-
-/** A NylasPkceError for a failure only the page sees (0 popup_blocked, 1 popup_closed, 2 timeout,
- * 3 network_error, 4 storage_unavailable, 5 login_required, 6 session_ended); its message comes from the
- * wasm. */
-export const pageError = (code) => errorOf(wasm.fail(code));
 
 const EVENTS = ['tokens', 'expired', 'logout', 'error'];
 
 /** Callbacks being handled, by client namespace and URL: a second call shares the first one's promise. */
 const inflight = new Map();
-
-/** The second half, loaded once on first use. */
-let second;
-function session() {
-  second ??= import('./session.js').catch(() => {
-    second = undefined;
-    throw pageError(3);
-  });
-  return second;
-}
-
-/** The authorization result the wasm packed (npm/src/login.rs, `authorize`). */
-export function started(text) {
-  const [
-    key,
-    transaction,
-    url,
-    state,
-    codeVerifier,
-    codeChallenge,
-    method,
-    redirectUri,
-    createdAt,
-    issuer,
-    windowName,
-    stale,
-  ] = check(text).split('\0');
-  const result = { url, state };
-  if (codeVerifier) result.codeVerifier = codeVerifier;
-  if (codeChallenge) Object.assign(result, { codeChallenge, codeChallengeMethod: method });
-  Object.assign(result, { redirectUri, createdAt: Number(createdAt) });
-  if (issuer) result.issuer = issuer;
-  result.transaction = transaction;
-  return { result, key, windowName, stale };
-}
-
-/** A stored transaction's creation time, NaN when the record cannot be read (the wasm purges it). */
-function createdAt(record) {
-  try {
-    const n = Number(JSON.parse(record).createdAt);
-    return Number.isSafeInteger(n) ? n : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 /** A token record's fields as `JSON.parse` reads them, `null` when it is not an object. */
 function tokenFields(record) {
@@ -83,12 +35,19 @@ const str = (v) => (typeof v === 'string' ? v : undefined);
  */
 export class NylasAuth {
   #options;
-  /** The configuration, the tunables and the login defaults, packed for the wasm (checked once). */
+  /** The configuration, the tunables and the login defaults, packed for the protocol. */
   #config;
+  #client;
   #defaults;
+  /** `{ transactionPrefix, tokenKey, accountKey }` (./keys.js) and the token check's clock skew. */
+  #keys;
+  #skew;
+  /** The protocol module, loaded and configured for this client (a promise; the module once it is). */
+  #protocol;
+  #engine;
   /**
    * `{ config, transactionPrefix, tokenKey, transactionTtlMs, clockSkewMs, fetchTimeoutMs, publicRefresh }`:
-   * the options as the wasm checked and resolved them, and as text for the second half's steps.
+   * the options as the protocol checked and resolved them, and as text for its steps (once loaded).
    */
   #settings;
   #settingsText;
@@ -103,7 +62,7 @@ export class NylasAuth {
    */
   #records = new Map();
   #listeners = new Map();
-  /** The popup flow in progress, if any (see popup.js `watch`). A new one replaces it. */
+  /** The popup flow in progress, if any (popup.js `PopupFlow`). A new one replaces it. */
   #popup = null;
   /**
    * Sessions: a logout, or another tab's login or logout, ends the session of its account (or of all
@@ -116,15 +75,22 @@ export class NylasAuth {
   /** The refresh in flight per account, shared by every getAccessToken() that needs it. */
   #refreshing = new Map();
 
+  /**
+   * Checks the options' names and JavaScript types (`invalid_config` naming the option) and restores the
+   * stored tokens. The values only the protocol can judge (URLs, ranges, scopes) are checked by `ready()`,
+   * or at the first step that loads it.
+   */
   constructor(options) {
-    if (!options || typeof options !== 'object' || Array.isArray(options)) throw optionError('options', 'o', true);
+    if (!isObject(options)) throw optionError('options', 'o', true);
     checkNames(options, [CONFIG, CLIENT, LOGIN_DEFAULTS, PAGE], true);
     checkPage(options, true);
+    for (const name of REQUIRED_CONFIG) if (options[name] == null) throw optionError(name, 'is required', true);
     this.#options = options;
     this.#config = pack(CONFIG, options, true);
+    this.#client = pack(CLIENT, options, true);
     this.#defaults = pack(AUTHORIZATION, options, true);
-    this.#settingsText = check(wasm.configure(this.#config, pack(CLIENT, options, true), this.#defaults));
-    this.#settings = JSON.parse(this.#settingsText);
+    this.#keys = keys(options);
+    this.#skew = skewOf(options);
     const fail = () => pageError(4);
     this.#transactions = resolveStorage(options.storage ?? 'session', fail);
     const kind = options.tokenStorage;
@@ -153,14 +119,14 @@ export class NylasAuth {
 
   /** The storage key of an account's token set (the core's `accounts::token_key`, through the settings). */
   #storageKey(account) {
-    return this.#multiple ? this.#settings.accountKey + account : this.#settings.tokenKey;
+    return this.#multiple ? this.#keys.accountKey + account : this.#keys.tokenKey;
   }
 
   /** The accounts whose token sets are in token storage (by grant id, in order, with `accounts: 'multiple'`). */
   #storedAccounts() {
     const store = this.#tokenStorage;
     if (!store) return [];
-    const prefix = this.#settings.accountKey;
+    const prefix = this.#keys.accountKey;
     return this.#multiple
       ? store
           .keys(prefix)
@@ -175,7 +141,7 @@ export class NylasAuth {
    * that ended, and tell the listeners.
    */
   #otherTab(e) {
-    const { tokenKey, accountKey } = this.#settings;
+    const { tokenKey, accountKey } = this.#keys;
     let accounts;
     if (e.key === null) {
       try {
@@ -250,51 +216,69 @@ export class NylasAuth {
     return account;
   }
 
-  /** What a token record is worth: 0 not a token set, 1 expired, 2 valid (the wasm's `restore`). */
+  /** What a token record is worth: 0 not a token set, 1 expired, 2 valid (./keys.js `tokenState`). */
   #tokenState(record) {
-    const t = tokenFields(record);
-    if (!t) return 0;
-    const at = Number.isSafeInteger(t.expiresAt) ? t.expiresAt : -1;
-    const { clockSkewMs } = this.#settings;
-    return wasm.restore(
-      str(t.accessToken) ?? '',
-      str(t.tokenType) ?? '',
-      at,
-      str(t.refreshToken),
-      Date.now(),
-      clockSkewMs,
+    return tokenState(tokenFields(record), this.#skew, Date.now());
+  }
+
+  /**
+   * The protocol module, configured for this client: loaded once, on first use. Its configuration check
+   * (`invalid_config` naming the option) is kept: every later step rejects with it. A failed load is not:
+   * the next step tries again.
+   */
+  #load() {
+    this.#protocol ??= load().then(
+      (engine) => {
+        this.#settingsText = check(engine.configure(this.#config, this.#client, this.#defaults));
+        this.#settings = JSON.parse(this.#settingsText);
+        this.#engine = engine;
+        return engine;
+      },
+      (e) => {
+        this.#protocol = undefined;
+        throw e;
+      },
+    );
+    return this.#protocol;
+  }
+
+  /**
+   * Loads the protocol and checks every option's value now (the constructor checks names and types):
+   * rejects with the `invalid_config` error naming the option. Optional: each step does it when it needs
+   * the protocol.
+   */
+  ready() {
+    return this.#run(this.#load().then(() => undefined));
+  }
+
+  /**
+   * Fetches and compiles the protocol ahead of a click, so that a popup opens with its URL at once (and a
+   * redirect starts sooner). Never rejects: a failure is reported by the step that needs the protocol.
+   */
+  preload() {
+    return this.#load().then(
+      () => undefined,
+      () => undefined,
     );
   }
 
   /**
-   * Builds the URL in one crossing: the wasm also purges this client's expired transactions (their
-   * creation times go in, which to remove comes out). Stores this one (keyed by a hash of its state).
+   * Builds the authorization URL in one crossing (the protocol also purges this client's expired
+   * transactions) and stores its transaction (keyed by a hash of its state).
    */
-  #start(options, account, popup, userAgent) {
-    const call = pack(AUTHORIZATION, options, false);
-    const store = this.#transactions;
-    const keys = store.keys(this.#settings.transactionPrefix);
-    const created = keys.map((k) => createdAt(store.get(k)));
+  #begin(engine, options, account, popup, userAgent) {
     const grant = account == null ? null : tokenFields(this.#records.get(account));
-    const ttl = this.#settings.transactionTtlMs;
-    const now = Date.now();
-    const r = started(
-      wasm.authorize(
-        this.#config,
-        this.#defaults,
-        call,
-        popup,
-        now,
-        created,
-        ttl,
-        str(grant?.email),
-        str(grant?.provider),
-        userAgent,
-      ),
+    return engine.begin(
+      this.#transactions,
+      this.#keys.transactionPrefix,
+      this.#settings.transactionTtlMs,
+      this.#config,
+      this.#defaults,
+      pack(AUTHORIZATION, options, false),
+      popup,
+      grant,
+      userAgent,
     );
-    for (const [i, k] of keys.entries()) if (r.stale[i] === '1') store.remove(k);
-    store.set(r.key, r.result.transaction);
-    return r;
   }
 
   /** A call's options: an object of `lists`' names (plus `own`, the call's page options). */
@@ -307,7 +291,12 @@ export class NylasAuth {
 
   /** Builds the `/connect/auth` URL and stores its transaction (keyed by state, 10 min TTL). */
   authorizationUrl(options) {
-    return this.#start(this.#call(options, []), null, false).result.url;
+    return this.#run(
+      (async () => {
+        const o = this.#call(options, []);
+        return this.#begin(await this.#load(), o, null, false).result.url;
+      })(),
+    );
   }
 
   /** Sends the browser to Nylas (or hands the URL to `openUrl`, e.g. to open the system browser). */
@@ -336,24 +325,24 @@ export class NylasAuth {
     const { openUrl, allowEmbeddedWebview, grantId, ...rest } = this.#call(options, own);
     const account = reauthenticate ? this.#reauthAccount(grantId) : null;
     const open = openUrl ?? this.#options.openUrl;
-    const { url } = this.#start(rest, account, false, this.#webview(open, allowEmbeddedWebview)).result;
+    pack(AUTHORIZATION, rest, false);
+    const engine = await this.#load();
+    const { url } = this.#begin(engine, rest, account, false, this.#webview(open, allowEmbeddedWebview)).result;
     if (open) await open(url);
     else globalThis.location.assign(url);
   }
 
   /**
-   * Completes a flow from its callback URL (default: the current page). In a popup opened by
-   * loginWithPopup it forwards the callback to the opener and closes itself instead.
+   * Completes a flow from its callback URL (default: the current page). On the callback page of a popup
+   * login that a page of this origin started, it hands the callback to that page and closes the window
+   * instead (`{ type: 'popup' }`), without loading the protocol.
    */
   handleRedirectCallback(url = globalThis.location?.href) {
     if (typeof url !== 'string') return this.#run(Promise.reject(optionError('url', 's', false)));
-    const id = `${this.#settings.transactionPrefix}\n${url}`;
+    const id = `${this.#keys.transactionPrefix}\n${url}`;
     let pending = inflight.get(id);
     if (!pending) {
-      // This page handles its own address: a popup's callback is handed to the opener when this client
-      // started it (its transaction is in storage shared with the opener), or on its state alone when the
-      // transactions are in memory, out of this page's sight.
-      pending = this.#run(this.#callback(url, this.#options.storage === 'memory' ? 2 : 1));
+      pending = this.#run(this.#handle(url));
       inflight.set(id, pending);
       const forget = () => inflight.delete(id);
       pending.then(forget, forget);
@@ -361,30 +350,42 @@ export class NylasAuth {
     return pending;
   }
 
-  /**
-   * One crossing: the wasm parses the callback, finds its transaction among this client's stored ones and
-   * says which to take out of storage (before its result is read, so that even a failed callback uses
-   * it up) and what to do next.
-   */
-  async #callback(url, popup) {
-    const s = await session();
-    if (this.#options.cleanUrl !== false) s.cleanAddressBar(url);
-    const store = this.#transactions;
-    const keys = store.keys(this.#settings.transactionPrefix);
-    const stored = keys.map((k) => `${k}\t${store.get(k) ?? ''}`).join('\n');
-    const r = s.callback(this.#settingsText, url, stored, popup, Date.now());
-    const split = r.indexOf('\0');
-    const op = r.slice(0, split);
-    if (op[0] === 'p') {
-      forward(url, op.slice(1));
+  async #handle(url) {
+    const popup = popupCallback(url);
+    if (popup) {
+      // A cancelled login's window (a second click opened another, or the page logged out) closes itself.
+      if (popup.cancelled) closeSelf();
+      else await forward(url, popup.state);
       return { type: 'popup' };
     }
-    if (op.length > 1) store.remove(op.slice(1));
-    const step = JSON.parse(check(r.slice(split + 1)));
+    return this.#callback(url, 1);
+  }
+
+  /**
+   * One crossing: the protocol parses the callback, finds its transaction among this client's stored ones
+   * and says which to take out of storage (before its result is read, so that even a failed callback uses
+   * it up) and what to do next. `mode`: 0 the opener handing over its popup's callback, 1 a page handling
+   * its own address.
+   */
+  async #callback(url, mode) {
+    const engine = await this.#load();
+    const clean = this.#options.cleanUrl !== false;
+    const step = engine.complete(
+      this.#settingsText,
+      this.#transactions,
+      this.#keys.transactionPrefix,
+      url,
+      mode,
+      clean,
+    );
+    if (step.forward) {
+      await forward(url, step.forward);
+      return { type: 'popup' };
+    }
     if (!step.exchange) return step;
     const start = this.#epoch;
-    const { status, body } = await s.send(step.exchange, this.#settings.fetchTimeoutMs);
-    const record = check(s.exchanged(status, body, Date.now(), ''));
+    const { status, body } = await engine.send(step.exchange, this.#settings.fetchTimeoutMs);
+    const record = check(engine.exchanged(status, body, Date.now(), ''));
     // Logged out (here or in another tab) while the code was being exchanged: drop the tokens.
     if (this.#endedSince(start, this.#accountOf(record))) throw pageError(6);
     this.#put(record);
@@ -399,6 +400,9 @@ export class NylasAuth {
    */
   #put(record) {
     const account = this.#accountOf(record);
+    // Another user's login ends the session of the one before (a refresh of theirs in flight stores nothing).
+    const old = this.#records.get(account);
+    if (old && tokenFields(old)?.grantId !== tokenFields(record)?.grantId) this.#end(account);
     if (!this.#multiple) this.#records.clear();
     this.#records.delete(account); // a new login comes last in the list
     this.#records.set(account, record);
@@ -428,7 +432,7 @@ export class NylasAuth {
   #forgetTransactions(only) {
     const store = this.#transactions;
     try {
-      for (const k of only ? [only] : store.keys(this.#settings.transactionPrefix)) store.remove(k);
+      for (const k of only ? [only] : store.keys(this.#keys.transactionPrefix)) store.remove(k);
       return null;
     } catch (e) {
       return e;
@@ -437,77 +441,124 @@ export class NylasAuth {
 
   /**
    * Opens the authorization page in a popup — synchronously, so call it straight from a click handler —
-   * and resolves with the token set once the popup's callback page reports back.
+   * and resolves with the token set once the popup's callback page reports back. With the protocol loaded
+   * (`preload()`, or an earlier step) the window opens at its URL; else it opens blank, in the click, and
+   * goes to the URL as soon as the protocol has built it (`popup.openWithUrl` waits for the protocol
+   * instead, for hosts where a blank window fails).
    */
   loginWithPopup(options) {
     return this.#popupLogin(options, false);
   }
 
   #popupLogin(options, reauthenticate) {
-    let req;
     let size;
     let given;
+    let account;
+    let rest;
+    let userAgent;
+    let req = null;
     try {
       const own = ['popup', 'window', 'allowEmbeddedWebview', ...(reauthenticate ? ['grantId'] : [])];
-      const { popup, window: win, allowEmbeddedWebview, grantId, ...rest } = this.#call(options, own);
+      const { popup, window: win, allowEmbeddedWebview, grantId, ...others } = this.#call(options, own);
+      rest = others;
       size = { width: 500, height: 650, timeoutMs: 300_000, ...this.#options.popup, ...popup };
       given = win ?? null;
-      const account = reauthenticate ? this.#reauthAccount(grantId) : null;
-      req = this.#start(rest, account, true, this.#webview(false, allowEmbeddedWebview));
+      account = reauthenticate ? this.#reauthAccount(grantId) : null;
+      userAgent = this.#webview(false, allowEmbeddedWebview);
+      pack(AUTHORIZATION, rest, false); // names and types, before any window opens
+      if (this.#engine) req = this.#begin(this.#engine, rest, account, true, userAgent);
+      else if (size.openWithUrl && !given) {
+        return this.#run(this.#load().then(() => this.#popupLogin(options, reauthenticate)));
+      }
     } catch (e) {
       given?.close?.();
       return this.#run(Promise.reject(e));
     }
+    // Start fetching the protocol in the same task as the window opens.
+    const loading = req ? null : this.#load();
+    loading?.catch(() => {});
     // A window the app opened itself in the click (it had to await something first) is ours from now on.
     // Else a flow already waiting hands its window over (a second click must not need a second popup,
-    // which a browser may block); otherwise a new window, with a name of its own per flow (drawn by the
-    // wasm), so no other frame can target it by a well-known name.
+    // which a browser may block); otherwise a new window, with a name of its own per flow, so no other
+    // frame can target it by a well-known name.
     const previous = given ?? this.#popup?.win;
     const reuse = previous && !previous.closed ? previous : null;
     if (given && !reuse) {
-      this.#forgetTransactions(req.key);
+      if (req) this.#forgetTransactions(req.key);
       return this.#run(Promise.reject(pageError(1)));
     }
     this.#popup?.cancel(!!reuse && reuse === this.#popup.win);
-    let win = null;
-    if (reuse) {
+    let win = reuse;
+    let at = null; // the URL the window is at
+    if (reuse && req) {
       try {
         reuse.location.replace(req.result.url);
-        win = reuse;
+        at = req.result.url;
       } catch {
-        // closed meanwhile
+        win = null; // closed meanwhile
       }
     }
-    win ??= globalThis.open?.(req.result.url, req.windowName, features(size));
     if (!win) {
-      this.#forgetTransactions(req.key);
+      win = globalThis.open?.(req?.result.url ?? '', windowName(), features(size)) ?? null;
+      at = req?.result.url;
+    }
+    if (!win) {
+      if (req) this.#forgetTransactions(req.key);
       return this.#run(Promise.reject(pageError(0)));
     }
-    const flow = watch(win, req.result.state, size.timeoutMs, (url) => this.#callback(url, 0), pageError);
+    const flow = new PopupFlow(win, size.timeoutMs);
     this.#popup = flow;
-    // A popup that fails, closes or times out leaves no transaction (no verifier) behind.
-    const done = flow.promise.finally(() => {
+    let state = null;
+    const run = async () => {
+      if (!req) {
+        const engine = await loading;
+        if (flow.done) return flow.promise;
+        req = this.#begin(engine, rest, account, true, userAgent);
+      }
+      state = req.result.state;
+      mark(state, this.#settings.transactionTtlMs, false);
+      flow.listen(state, (url) => this.#callback(url, 0));
+      if (at !== req.result.url) {
+        if (win.closed) flow.cancel(true);
+        else win.location.replace(req.result.url);
+      }
+      return flow.promise;
+    };
+    const end = () => {
       if (this.#popup === flow) this.#popup = null;
-    });
+    };
     return this.#run(
-      done.catch((e) => {
-        this.#forgetTransactions(req.key);
-        throw e;
-      }),
+      run().then(
+        (result) => {
+          end();
+          if (state) unmark(state);
+          return result;
+        },
+        (e) => {
+          // Closes the window on every failure (a blank one too); a popup the opener can no longer reach
+          // (COOP) finds its login cancelled when its callback arrives, and closes itself. No transaction
+          // (no verifier) is left behind.
+          flow.fail(e);
+          end();
+          if (state) mark(state, this.#settings.transactionTtlMs, true);
+          if (req) this.#forgetTransactions(req.key);
+          throw e;
+        },
+      ),
     );
   }
 
   /**
    * For the popup's callback page: if `url` is the callback of a popup login that a page of this origin
-   * started (its transaction is in this window's storage, or the window still has its opener), hands it
-   * to the opener (postMessage to the same origin, and a BroadcastChannel for openers cut off by COOP),
-   * closes the window and returns true. Otherwise returns false. `handleRedirectCallback` does the same
-   * for the callbacks of this client's popups.
+   * started (the login's marker in localStorage, or an opener of this origin, proves it), hands it to that
+   * page (postMessage to the opener, and a BroadcastChannel for openers cut off by COOP), closes the window
+   * once it took it, and returns true. Otherwise returns false. `handleRedirectCallback` does the same.
    */
   static completePopup(url = globalThis.location?.href) {
-    const state = typeof url === 'string' ? popupState(url) : null;
-    if (!state || typeof location === 'undefined') return false;
-    forward(url, state);
+    const popup = typeof url === 'string' && typeof location !== 'undefined' ? popupCallback(url) : null;
+    if (!popup) return false;
+    if (popup.cancelled) closeSelf();
+    else forward(url, popup.state).catch(() => {});
     return true;
   }
 
@@ -583,20 +634,30 @@ export class NylasAuth {
     if (this.#options.tokenStorage === 'local') this.#sync(account);
     const before = this.#records.get(account);
     if (!before) throw pageError(5);
+    const start = this.#epoch;
     const valid = this.#validToken(account);
     if (valid !== null) return valid;
-    const s = await session();
-    const step = JSON.parse(check(s.access(this.#settingsText, before, Date.now())));
+    const engine = await this.#load();
+    const step = JSON.parse(check(engine.access(this.#settingsText, before, Date.now())));
     if (step.token) return step.token;
     if (step.expired) {
       this.#drop(account);
       this.#emit('expired', { grantId: tokenFields(before)?.grantId });
       throw pageError(5);
     }
-    const { status, body } = await s.send(step.refresh, this.#settings.fetchTimeoutMs);
-    const record = check(s.exchanged(status, body, Date.now(), before));
-    // Logged out, or other tokens arrived (a login, another tab's refresh), while the refresh was in
-    // flight: keep what is there now.
+    if (this.#endedSince(start, account)) throw pageError(6);
+    const { status, body } = await engine.send(step.refresh, this.#settings.fetchTimeoutMs);
+    const record = check(engine.exchanged(status, body, Date.now(), before));
+    // An answer naming another grant would put one account's tokens in another's place (flow::refreshed).
+    if (tokenFields(record)?.grantId !== tokenFields(before)?.grantId) throw pageError(8, { status });
+    // The session ended while the refresh was in flight (a logout, another user's login, here or in another
+    // tab): its tokens belong to no one now.
+    if (this.#endedSince(start, account)) throw pageError(6);
+    // Another tab's logout may have removed the key an instant ago, before its storage event reached this
+    // tab: read it again just before writing, and keep what is there.
+    if (this.#options.tokenStorage === 'local') this.#sync(account);
+    if (this.#endedSince(start, account)) throw pageError(6);
+    // Other tokens of this session arrived meanwhile (another tab's refresh): keep them.
     if (this.#records.get(account) !== before) {
       const current = this.#validToken(account);
       if (current !== null) return current;
@@ -629,8 +690,8 @@ export class NylasAuth {
   detectProvider(email) {
     return this.#run(
       (async () => {
-        const s = await session();
-        return s.provider(this.#settingsText, this.#settings.fetchTimeoutMs, String(email ?? ''));
+        const engine = await this.#load();
+        return engine.provider(this.#settingsText, this.#settings.fetchTimeoutMs, String(email ?? ''));
       })(),
     );
   }
@@ -682,8 +743,8 @@ export class NylasAuth {
     const revoke = async () => {
       const errors = failures.filter(Boolean);
       if (olds.length) {
-        const { revokeAll } = await session();
-        await revokeAll(this.#settingsText, this.#settings.fetchTimeoutMs, olds, errors);
+        const engine = await this.#load();
+        await engine.revokeAll(this.#settingsText, this.#settings.fetchTimeoutMs, olds, errors);
       }
       if (errors.length) throw errors[0];
     };
@@ -703,9 +764,9 @@ export class NylasAuth {
   /** A request about the tokens of the account `options` means (0 revoke, 1 token info, 2 grant info). */
   async #about(kind, options) {
     const account = this.#pick(options);
-    const s = await session();
+    const engine = await this.#load();
     const record = account === null ? '' : this.#records.get(account);
-    return s.about(this.#settingsText, this.#settings.fetchTimeoutMs, kind, record);
+    return engine.about(this.#settingsText, this.#settings.fetchTimeoutMs, kind, record);
   }
 
   /**

@@ -1,5 +1,5 @@
-// Type declarations for nylas-pkce/callback: the stateless callback and token functions. NylasAuth loads
-// this module by itself when a callback arrives or a token is used; import it directly to parse callbacks
+// Type declarations for nylas-pkce/callback: the stateless callback and token functions, ready on import
+// (it instantiates the protocol's wasm). NylasAuth needs none of it; import it directly to parse callbacks
 // or token answers yourself (a server, a worker, your own flow).
 import type { CallbackResult, ClientConfig, HttpRequestData, TokenSet } from './index.js';
 
@@ -20,5 +20,5 @@ export declare function tokenRequest(
 export declare function parseTokenResponse(status: number, body: string | object, now?: number): TokenSet;
 /** Reads a Nylas API answer: its `data`, or the typed error (e.g. `insufficient_scope` with `requiredScopes`). */
 export declare function parseApiResponse(status: number, body: string | object): unknown;
-/** Size of the second half's wasm linear memory in bytes (diagnostics). */
+/** Size of the protocol wasm's linear memory in bytes (diagnostics). */
 export declare function wasmMemoryBytes(): number;

@@ -1,12 +1,12 @@
-// nylas-pkce/callback: stateless functions over the second half of the package (./session.js, also
-// loaded by NylasAuth when a callback arrives or a token is used): checking a callback, the token request
-// as data, and reading token-endpoint and API answers.
+// nylas-pkce/callback: stateless functions over the protocol module (./engine.js, instantiated on import by
+// ./protocol.js; NylasAuth loads the same module when a callback arrives or a token is used): checking a
+// callback, the token request as data, and reading token-endpoint and API answers.
 
+import * as wasm from './engine.js';
 import { check } from './error.js';
 import { CONFIG, EXPECTATIONS, TOKEN_REQUEST } from './fields.js';
-import { resolveConfig } from './index.js';
 import { checkNames, object, pack } from './options.js';
-import * as wasm from './session.js';
+import { resolveConfig } from './protocol.js';
 
 export { NylasPkceError } from './error.js';
 
@@ -50,7 +50,7 @@ export function parseApiResponse(status, body) {
   return JSON.parse(check(wasm.apiResult(Number(status) | 0, bodyText(body))));
 }
 
-/** The size of the second half's wasm linear memory in bytes (diagnostics, benchmarks). */
+/** The size of the protocol wasm's linear memory in bytes (diagnostics, benchmarks). */
 export function wasmMemoryBytes() {
   return wasm.memoryBytes();
 }

@@ -1,5 +1,6 @@
-// Type declarations for nylas-pkce: what a page needs before login. The module compiles its wasm
-// synchronously on import, so everything is ready to use. Callback and token parsing: nylas-pkce/callback.
+// Type declarations for nylas-pkce: what every page runs. The entry loads no wasm; NylasAuth loads the
+// protocol when a step needs it (`preload()` and `ready()` load it earlier). The synchronous low-level
+// functions: nylas-pkce/protocol. Callback and token parsing: nylas-pkce/callback.
 
 /** Stable error codes; see the README's error table. */
 export type NylasPkceErrorCode =
@@ -38,7 +39,8 @@ export type NylasPkceErrorCode =
   | 'login_required'
   | 'crypto_unavailable'
   | 'session_ended'
-  | 'embedded_webview';
+  | 'embedded_webview'
+  | 'no_opener';
 
 /** Every error this package throws or rejects with. Never contains a code, verifier, state or token. */
 export class NylasPkceError extends Error {
@@ -117,7 +119,7 @@ export interface ClientConfig {
 /** Query parameters of `GET /connect/auth`. */
 export interface AuthorizationOptions {
   provider?: NylasProvider;
-  /** Sent space-delimited. Provider scope strings (see `providerScopes`); not empty when given. */
+  /** Sent space-delimited. Provider scope strings (see `providerScopes` in nylas-pkce/protocol); not empty when given. */
   scopes?: readonly string[];
   /** Alias of `scopes`. */
   scope?: readonly string[];
@@ -217,46 +219,6 @@ export interface TokenSet {
   provider?: string;
 }
 
-export declare function generateCodeVerifier(length?: number): string;
-export declare function codeChallenge(
-  verifier: string,
-  options?: { method?: ChallengeMethod; encoding?: ChallengeEncoding },
-): string;
-/** A fresh verifier (43 characters, or `length` 43–128) and its challenge, in one call. */
-export declare function generatePkcePair(options?: {
-  length?: number;
-  method?: ChallengeMethod;
-  encoding?: ChallengeEncoding;
-}): {
-  codeVerifier: string;
-  codeChallenge: string;
-  codeChallengeMethod: ChallengeMethod;
-};
-export declare function buildAuthorizationUrl(options: ClientConfig & AuthorizationOptions): AuthorizationUrlResult;
-/** A client configuration, checked and resolved (every endpoint spelled out). */
-export interface ResolvedConfig {
-  clientId: string;
-  redirectUri: string;
-  endpoints: Endpoints;
-  flavor: 'nylas' | 'generic';
-  challengeEncoding: ChallengeEncoding;
-  tokenBody: 'json' | 'form';
-  requireIss: boolean;
-}
-/** Checks a client configuration and resolves its endpoints; throws `invalid_config` naming the field. */
-export declare function resolveConfig(options: ClientConfig): ResolvedConfig;
-/**
- * Nylas scope names as the provider's scope strings (Google: the reference's table, plus the always-required
- * scopes unless `required: false`; Microsoft: calendar only). Provider scopes pass through unchanged.
- */
-export declare function providerScopes(
-  provider: 'google' | 'microsoft',
-  names: readonly (NylasScopeName | (string & {}))[],
-  options?: { required?: boolean },
-): string[];
-/** Size of the first half's wasm linear memory in bytes (diagnostics). */
-export declare function wasmMemoryBytes(): number;
-
 /** A synchronous key-value store for transactions or tokens. */
 export interface StorageAdapter {
   get(key: string): string | null | undefined;
@@ -322,11 +284,17 @@ export interface PopupOptions {
   height?: number;
   /** Default 300 000 ms. */
   timeoutMs?: number;
+  /**
+   * Always open the popup at its URL, never blank: for hosts where a blank window fails (Office add-ins,
+   * some installed web apps). Until the protocol is loaded the window then opens only after it is, which a
+   * popup blocker may refuse: call `preload()` early. Default false.
+   */
+  openWithUrl?: boolean;
 }
 
 export interface RedirectOptions extends AuthorizationOptions {
   openUrl?: (url: string) => void | Promise<void>;
-  /** Send an embedded webview to Google's sign-in anyway (see `isEmbeddedWebview`). */
+  /** Send an embedded webview to Google's sign-in anyway (see `isEmbeddedWebview` in nylas-pkce/protocol). */
   allowEmbeddedWebview?: boolean;
 }
 
@@ -427,18 +395,22 @@ export interface TokenInfo {
  */
 export declare function isCallbackUrl(url: string): boolean;
 
-/**
- * Whether `userAgent` (default: this browser's) is an embedded webview: an in-app browser (Facebook,
- * Instagram, LinkedIn, LINE, WeChat, …), Android WebView or an iOS `WKWebView`. Google refuses to sign in
- * there (`403 disallowed_useragent`), so `loginWithRedirect` / `loginWithPopup` for Google refuse it first
- * with `embedded_webview` unless the URL goes to an `openUrl` hook (the system browser) or
- * `allowEmbeddedWebview` is set.
- */
-export declare function isEmbeddedWebview(userAgent?: string): boolean;
-
 export declare class NylasAuth {
+  /**
+   * Checks the options' names and JavaScript types (`invalid_config` naming the option) and restores the
+   * stored tokens, without loading the protocol. Values only the protocol can judge are checked by
+   * `ready()` or at the first step that loads it.
+   */
   constructor(options: NylasAuthOptions);
-  authorizationUrl(options?: AuthorizationOptions): string;
+  /** Loads the protocol and checks every option's value: rejects with `invalid_config` naming the option. */
+  ready(): Promise<void>;
+  /**
+   * Fetches and compiles the protocol ahead of a click (a popup then opens at its URL at once). Never
+   * rejects: a failure is reported by the step that needs the protocol.
+   */
+  preload(): Promise<void>;
+  /** Builds the `/connect/auth` URL and stores its transaction (loads the protocol). */
+  authorizationUrl(options?: AuthorizationOptions): Promise<string>;
   loginWithRedirect(options?: RedirectOptions): Promise<void>;
   /** Logs in again with `login_hint` set to the grant's email (`grantId`: which account). */
   reauthenticate(options?: RedirectOptions & AccountOptions): Promise<void>;
@@ -451,6 +423,11 @@ export declare class NylasAuth {
   loginWithPopup(
     options?: AuthorizationOptions & { popup?: PopupOptions; window?: Window; allowEmbeddedWebview?: boolean },
   ): Promise<LoginResult>;
+  /**
+   * On a popup's callback page: hands the callback to the page of this origin that started the login (its
+   * marker or an opener of this origin proves it) and closes the window once taken. `handleRedirectCallback`
+   * does the same; this one needs no client.
+   */
   static completePopup(url?: string): boolean;
   getTokenSet(options?: AccountOptions): TokenSet | null;
   /** The connected accounts, in the order they logged in (restored ones in grant-id order; at most one unless `accounts: 'multiple'`). */

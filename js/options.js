@@ -78,6 +78,9 @@ function field(name, kind, v, config) {
         // a cycle or a BigInt
       }
       if (json === undefined) throw wrong();
+      // JSON.stringify writes a lone surrogate as an escape (an unescaped backslash, then \ud800–\udfff);
+      // the callback's reader would refuse it after the user consented.
+      if (/(?:^|[^\\])(?:\\\\)*\\ud[89a-f]/i.test(json)) throw optionError(name, 'text', config);
       return `+${json}`;
     }
     default: // 'o': its members follow
@@ -113,11 +116,15 @@ function storageOption(name, v, config) {
   throw optionError(name, "must be 'session', 'local', 'memory' or an adapter { get, set, remove, keys }", config);
 }
 
-/** `popup`: `{ width, height, timeoutMs }`, whole numbers (sizes 100–10000 px, time-out 1 ms to 2³¹−1 ms). */
+/**
+ * `popup`: `{ width, height, timeoutMs, openWithUrl }`, whole numbers (sizes 100–10000 px, time-out 1 ms to
+ * 2³¹−1 ms) and a boolean.
+ */
 function popupOption(v, config) {
   if (v == null) return;
   if (!isObject(v)) throw optionError('popup', 'o', config);
-  checkNames(v, [['width', 'height', 'timeoutMs']], config);
+  checkNames(v, [['width', 'height', 'timeoutMs', 'openWithUrl']], config);
+  if (v.openWithUrl != null && typeof v.openWithUrl !== 'boolean') throw optionError('openWithUrl', 'b', config);
   for (const [k, min, max] of [
     ['width', 100, 10_000],
     ['height', 100, 10_000],

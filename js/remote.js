@@ -1,32 +1,24 @@
-// NylasAuth's network steps, in the second half (pkg/session.js, imported on first use): fetch as the
+// NylasAuth's network steps, in the protocol module (./engine.js, loaded on first use): fetch as the
 // protocol wants it, API requests and their answers, a logout's revocations, and the address bar of a
 // callback page. Only a callback or a server answer needs them, so a page that only reads a valid token
 // never loads them.
 
-import { check, errorOf } from './error.js';
+import { check, pageError } from './error.js';
 import { CALLBACK_PARAMS } from './fields.js';
-import { apiResult, detect, fail, request, revoked } from './session_wasm.js';
-
-/** `AbortSignal.timeout`, or its equivalent where a browser lacks it. */
-function timeoutSignal(ms) {
-  if (typeof AbortSignal.timeout === 'function') return AbortSignal.timeout(ms);
-  const c = new AbortController();
-  setTimeout(() => c.abort(new DOMException('timed out', 'TimeoutError')), ms);
-  return c.signal;
-}
+import { apiResult, detect, request, revoked } from './protocol_glue.js';
 
 /**
  * `fetch` as the protocol wants it: no cookies, no redirects, a time-out of `ms`. Resolves with
  * `{ status, body }`; rejects with `timeout` or `network_error`.
  */
 export async function send(req, ms) {
-  const signal = timeoutSignal(ms);
+  const signal = AbortSignal.timeout(ms); // every browser since 2022 (Safari 16, Chrome 103, Firefox 100)
   try {
     const { method, headers, body } = req;
     const response = await fetch(req.url, { method, headers, body, credentials: 'omit', redirect: 'error', signal });
     return { status: response.status, body: await response.text() };
   } catch (e) {
-    throw errorOf(fail(signal.aborted || e?.name === 'TimeoutError' || e?.name === 'AbortError' ? 2 : 3));
+    throw pageError(signal.aborted || e?.name === 'TimeoutError' || e?.name === 'AbortError' ? 2 : 3);
   }
 }
 

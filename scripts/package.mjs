@@ -1,18 +1,22 @@
-// Assembles the npm package from the two optimised wasm halves in pkg/.raw/ (see scripts/build.sh):
+// Assembles the npm package from the optimised protocol wasm in pkg/.raw/ (see scripts/build.sh):
 //
-//   pkg/index.js     the entry (js/index.js, NylasAuth and the modules they use) + the first half's
-//                    wasm-bindgen glue + its wasm, inlined: what every page loads
-//   pkg/session.js   the second half's glue + its wasm, inlined: loaded by NylasAuth on first use
-//   pkg/callback.js  nylas-pkce/callback (js/callback.js): stateless functions over session.js
-//   pkg/error.js     NylasPkceError and the error form, shared by both halves
+//   pkg/index.js          the entry: NylasAuth's page part, popups, the protocol loader; no wasm. What
+//                         every page loads
+//   pkg/engine.js         the protocol module: wasm-bindgen's glue and NylasAuth's protocol steps, loaded
+//                         by the entry on first use (a login, a callback, a refresh, a server's answer)
+//   pkg/engine.wasm       its wasm, fetched beside it and compiled asynchronously
+//   pkg/engine_inline.js  the same wasm inlined (one character per byte), loaded only where engine.wasm
+//                         cannot be fetched (a bundler that does not copy it, Vite's dev server, Node), and
+//                         by the synchronous subpaths
+//   pkg/protocol.js       nylas-pkce/protocol: the synchronous low-level functions, ready on import
+//   pkg/callback.js       nylas-pkce/callback: stateless callback and token functions
+//   pkg/error.js          NylasPkceError and the error form, shared by every module
+//   pkg/react.js          nylas-pkce/react
 //
-// Each wasm is inlined as a Latin-1 string literal (one character per byte; gzip sees the bytes, so it
-// costs ~1.4 KB gzip more than a separate .wasm file, where base64 would cost ~9 KB) and compiled
-// synchronously on import: no top-level await, no `new URL('….wasm', import.meta.url)` for a bundler to
-// lose, one request per half. `--split DIR` writes the same package with separate .wasm files, fetched
-// and compiled by a top-level await, for the benchmark's one-file-vs-two comparison (docs/size.md).
+// No top-level await; `new URL('./engine.wasm', import.meta.url)` is written once, in the entry's loader,
+// so that bundlers that handle it (Vite builds, webpack, Next.js, Parcel) emit the file.
 //
-// Usage: node scripts/package.mjs [--dev] [--split DIR]
+// Usage: node scripts/package.mjs [--dev]
 
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,9 +24,7 @@ import { build } from 'esbuild';
 
 const args = process.argv.slice(2);
 const dev = args.includes('--dev');
-const splitAt = args.indexOf('--split');
 const raw = 'pkg/.raw';
-const HALVES = ['login', 'session'];
 
 /** A JS string literal with one character per byte. */
 function latin1Literal(bytes) {
@@ -39,25 +41,6 @@ function latin1Literal(bytes) {
   return `${s}"`;
 }
 
-const inlineLoader = (
-  half,
-) => `// The ${half} half's wasm, inlined (one character per byte) and compiled synchronously on import.
-import { initSync } from './${half}_glue.js';
-export * from './${half}_glue.js';
-const text = ${latin1Literal(readFileSync(join(raw, `${half}.wasm`)))};
-const bytes = new Uint8Array(text.length);
-for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-initSync({ module: bytes });
-`;
-
-const fileLoader = (half) => `// The ${half} half's wasm as a separate file, fetched and compiled by a top-level await.
-import init from './${half}_glue.js';
-export * from './${half}_glue.js';
-const url = new URL('./${half}.wasm', import.meta.url);
-const fs = url.protocol === 'file:' ? globalThis.process?.getBuiltinModule?.('node:fs/promises') : undefined;
-await init({ module_or_path: fs ? await fs.readFile(url) : url });
-`;
-
 /**
  * wasm-bindgen's glue, less what the package never uses: `initSync` is always called with `{ module }`, so
  * its warning for the deprecated bare-module form goes (about 0.1 kB gzipped per half: docs/size.md).
@@ -71,14 +54,17 @@ function trimGlue(glue) {
   return glue.replace(deprecated, '({ module } = module);');
 }
 
-async function assemble(outdir, loader) {
+async function assemble(outdir) {
   const work = join(outdir, '.src');
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  for (const half of HALVES) {
-    writeFileSync(join(work, `${half}_glue.js`), trimGlue(readFileSync(join(raw, `${half}.js`), 'utf8')));
-    writeFileSync(join(work, `${half}_wasm.js`), loader(half));
-  }
+  writeFileSync(join(work, 'protocol_glue.js'), trimGlue(readFileSync(join(raw, 'protocol.js'), 'utf8')));
+  const wasm = readFileSync(join(raw, 'protocol.wasm'));
+  copyFileSync(join(raw, 'protocol.wasm'), join(outdir, 'engine.wasm'));
+  writeFileSync(
+    join(outdir, 'engine_inline.js'),
+    `// The protocol's wasm, inlined (one character per byte): where engine.wasm cannot be fetched.\nexport const wasm = ${latin1Literal(wasm)};\n`,
+  );
   for (const f of readdirSync('js')) if (f.endsWith('.js')) copyFileSync(join('js', f), join(work, f));
   // wasm-bindgen's inline_js snippets (the glue imports them; esbuild bundles them in).
   if (existsSync(join(raw, 'snippets'))) cpSync(join(raw, 'snippets'), join(work, 'snippets'), { recursive: true });
@@ -95,19 +81,14 @@ async function assemble(outdir, loader) {
   };
   const entry = (name, external) =>
     build({ ...common, entryPoints: [join(work, name)], outfile: join(outdir, name), external });
-  await entry('index.js', ['./error.js', './session.js']);
-  await entry('session.js', ['./error.js']);
-  await entry('callback.js', ['./error.js', './index.js', './session.js']);
+  await entry('index.js', ['./error.js', './engine.js', './engine_inline.js']);
+  await entry('engine.js', ['./error.js']);
+  await entry('protocol.js', ['./error.js', './engine.js', './engine_inline.js']);
+  await entry('callback.js', ['./error.js', './engine.js', './protocol.js']);
   await entry('error.js', []);
   // nylas-pkce/react: React stays the app's (an optional peer dependency), never bundled.
   await entry('react.js', ['./index.js', 'react']);
   rmSync(work, { recursive: true, force: true });
 }
 
-await assemble('pkg', inlineLoader);
-if (splitAt >= 0) {
-  const dir = args[splitAt + 1];
-  mkdirSync(dir, { recursive: true });
-  await assemble(dir, fileLoader);
-  for (const half of HALVES) copyFileSync(join(raw, `${half}.wasm`), join(dir, `${half}.wasm`));
-}
+await assemble('pkg');

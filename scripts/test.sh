@@ -17,11 +17,19 @@ step "format and lints (native and wasm32)"
 cargo fmt --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy --workspace --all-targets --all-features --target wasm32-unknown-unknown --quiet -- -D warnings
-for half in login session; do
-  cargo clippy -p nylas-pkce-npm --no-default-features --features "$half" --target wasm32-unknown-unknown --quiet -- -D warnings
-done
 cargo build -p nylas-pkce --no-default-features --quiet # the core builds without std
 (cd examples/rust-web-app && cargo clippy --target wasm32-unknown-unknown --quiet -- -D warnings)
+# API docs: every rustdoc warning (a broken intra-doc link included) is an error, for the core (native with
+# every feature, and on wasm32 with the browser client) and the npm binding. Where a nightly toolchain is
+# installed, also the docs.rs build (`--cfg docsrs`: feature badges through `doc_cfg`).
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet -p nylas-pkce --all-features
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet -p nylas-pkce --features browser --target wasm32-unknown-unknown
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet -p nylas-pkce-npm
+if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+  RUSTDOCFLAGS="--cfg docsrs -D warnings" cargo +nightly doc --no-deps --quiet -p nylas-pkce --all-features
+else
+  echo "(no nightly toolchain: the docs.rs build with --cfg docsrs is not checked)"
+fi
 (cd examples/webview-shell && cargo fmt --check && cargo clippy --all-targets --locked --quiet -- -D warnings)
 
 step "JS format and lint (Biome)"

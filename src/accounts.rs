@@ -92,8 +92,17 @@ pub const AMBIGUOUS: Error =
 /// # Errors
 /// [`AMBIGUOUS`] when the call names no grant and several accounts are connected.
 pub fn pick<'a>(sets: &'a [TokenSet], grant: Option<&str>) -> Result<Option<&'a TokenSet>, Error> {
-    match (grant, sets) {
-        (Some(g), _) => Ok(sets.iter().find(|t| t.grant_id.as_deref() == Some(g))),
+    pick_by(sets, grant, |t| t)
+}
+
+/// [`pick`] over anything that holds a token set (the client keeps each with its session).
+pub(crate) fn pick_by<'a, T>(
+    items: &'a [T],
+    grant: Option<&str>,
+    set: impl Fn(&T) -> &TokenSet,
+) -> Result<Option<&'a T>, Error> {
+    match (grant, items) {
+        (Some(g), _) => Ok(items.iter().find(|t| set(t).grant_id.as_deref() == Some(g))),
         (None, []) => Ok(None),
         (None, [only]) => Ok(Some(only)),
         (None, _) => Err(AMBIGUOUS),
@@ -104,17 +113,22 @@ pub fn pick<'a>(sets: &'a [TokenSet], grant: Option<&str>) -> Result<Option<&'a 
 /// replaces the set of the same grant (a set without a grant id stands for one account of its own) or
 /// adds it at the end.
 pub fn put(sets: &mut Vec<TokenSet>, fresh: TokenSet, mode: Accounts) {
-    match (mode, sets.iter().position(|t| t.grant_id == fresh.grant_id)) {
+    put_by(sets, fresh, mode, |t| t);
+}
+
+/// [`put`] over anything that holds a token set.
+pub(crate) fn put_by<T>(items: &mut Vec<T>, fresh: T, mode: Accounts, set: impl Fn(&T) -> &TokenSet) {
+    match (mode, items.iter().position(|t| set(t).grant_id == set(&fresh).grant_id)) {
         (Accounts::Single, _) => {
-            sets.clear();
-            sets.push(fresh);
+            items.clear();
+            items.push(fresh);
         }
         (Accounts::Multiple, Some(i)) => {
-            if let Some(slot) = sets.get_mut(i) {
+            if let Some(slot) = items.get_mut(i) {
                 *slot = fresh;
             }
         }
-        (Accounts::Multiple, None) => sets.push(fresh),
+        (Accounts::Multiple, None) => items.push(fresh),
     }
 }
 

@@ -2,10 +2,31 @@
 //! ([`Clock`]) and randomness ([`RandomSource`]). The browser layer plugs in `sessionStorage`, `fetch`,
 //! `Date.now` and `crypto.getRandomValues`; native tests plug in memory fakes. Navigation (redirect,
 //! popup) stays with the caller: the client only builds URLs and consumes callbacks.
+//!
+//! # Sessions
+//!
+//! The client is race-free in the ways a single-threaded async app (a web page) needs, with the npm
+//! package's rules:
+//!
+//! - Each connected account has a session. [`Client::logout`] ends every session,
+//!   [`Client::logout_account`] its account's ([`Accounts::Single`]: every session), [`Client::clear`]
+//!   every session; a new login ends the session of the tokens it replaces.
+//! - A code exchange or a refresh answered after its session ended stores nothing and fails with
+//!   [`Error::SessionEnded`]: a logout is never undone by an answer still on the way, and one account's
+//!   refresh never lands in another's place.
+//! - One refresh at a time per account: concurrent [`Client::access_token`] calls that need one share it
+//!   (one request, the same result). If the caller whose future sends it drops that future, a waiting
+//!   caller sends its own.
+//! - A refresh answer that names another grant than the token set refreshed is `invalid_response`
+//!   ([`flow::refreshed`]) and changes nothing.
 
 use crate::prelude::*;
 
-use core::cell::RefCell;
+use alloc::rc::Rc;
+use core::cell::{Cell, RefCell};
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
 
 use crate::accounts::{self, Account, Accounts};
 use crate::authorize::{build_authorization_request, AuthorizationOptions, AuthorizationRequest};
@@ -50,11 +71,96 @@ pub struct Client<H, C, R> {
     http: H,
     clock: C,
     rng: RefCell<R>,
-    /// The connected accounts' token sets, in the order they logged in (at most one in
-    /// [`Accounts::Single`] mode).
-    tokens: RefCell<Vec<TokenSet>>,
+    /// The connected accounts' token sets with their sessions, in the order they logged in (at most one
+    /// in [`Accounts::Single`] mode).
+    tokens: RefCell<Vec<Slot>>,
+    /// Ticks at each new session and each end of sessions (see [`Client::end_sessions`]).
+    clock_tick: Cell<u64>,
+    /// When every session last ended (a tick).
+    ended_all: Cell<u64>,
+    /// When the session of an account ([`Accounts::Multiple`]: by grant id, `""` for none) last ended.
+    ended: RefCell<Vec<(String, u64)>>,
+    /// The refresh in flight per session, shared by the callers that need it.
+    refreshing: RefCell<Refreshing>,
     events: RefCell<Vec<Event>>,
     options: ClientOptions,
+}
+
+/// A connected account's token set and its session (a tick: a new one at each login or restore).
+#[derive(Clone)]
+struct Slot {
+    set: TokenSet,
+    session: u64,
+}
+
+/// The outcome of a refresh in flight, for the callers waiting on it.
+#[derive(Default)]
+struct Shared {
+    outcome: Option<Result<AccessToken, Error>>,
+    /// The caller that sent the refresh dropped its future before the answer came.
+    abandoned: bool,
+    wakers: Vec<Waker>,
+}
+
+/// The refreshes in flight, by session.
+type Refreshing = Vec<(u64, Rc<RefCell<Shared>>)>;
+
+/// A caller waiting on another's refresh: the outcome, or `None` when that refresh was abandoned.
+struct Joined(Rc<RefCell<Shared>>);
+
+impl Future for Joined {
+    type Output = Option<Result<AccessToken, Error>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let Ok(mut shared) = self.0.try_borrow_mut() else {
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        };
+        if let Some(outcome) = &shared.outcome {
+            return Poll::Ready(Some(outcome.clone()));
+        }
+        if shared.abandoned {
+            return Poll::Ready(None);
+        }
+        if !shared.wakers.iter().any(|w| w.will_wake(cx.waker())) {
+            shared.wakers.push(cx.waker().clone());
+        }
+        Poll::Pending
+    }
+}
+
+/// The refresh a caller sends: on drop (finished or abandoned) it leaves the client's list and wakes the
+/// callers waiting on it.
+struct Lead<'a> {
+    refreshing: &'a RefCell<Refreshing>,
+    session: u64,
+    shared: Rc<RefCell<Shared>>,
+}
+
+impl Lead<'_> {
+    fn finish(&self, outcome: &Result<AccessToken, Error>) {
+        if let Ok(mut shared) = self.shared.try_borrow_mut() {
+            shared.outcome = Some(outcome.clone());
+        }
+    }
+}
+
+impl Drop for Lead<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut list) = self.refreshing.try_borrow_mut() {
+            list.retain(|(session, shared)| !(*session == self.session && Rc::ptr_eq(shared, &self.shared)));
+        }
+        let wakers = match self.shared.try_borrow_mut() {
+            Ok(mut shared) => {
+                shared.abandoned = shared.outcome.is_none();
+                core::mem::take(&mut shared.wakers)
+            }
+            Err(_) => Vec::new(),
+        };
+        for waker in wakers {
+            waker.wake();
+        }
+    }
 }
 
 impl<H, C, R> core::fmt::Debug for Client<H, C, R> {
@@ -83,6 +189,10 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
             clock,
             rng: RefCell::new(rng),
             tokens: RefCell::new(Vec::new()),
+            clock_tick: Cell::new(0),
+            ended_all: Cell::new(0),
+            ended: RefCell::new(Vec::new()),
+            refreshing: RefCell::new(Vec::new()),
             events: RefCell::new(Vec::new()),
             options,
         };
@@ -196,12 +306,15 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
 
     /// Completes a flow from its callback URL: takes the transaction for the callback's state out of storage
     /// (before checking anything, so a replay finds nothing), validates the callback, and exchanges the code.
-    /// The token set replaces the current one, or in [`Accounts::Multiple`] mode the one of its grant.
+    /// The token set replaces the current one, or in [`Accounts::Multiple`] mode the one of its grant, in
+    /// a new session.
     ///
     /// # Errors
     /// `invalid_callback`, `missing_state`; `state_mismatch` when the state matches no pending authorization
     /// while others are pending, `no_transaction` when none is (replayed or foreign callback);
-    /// `transaction_expired`; the callback's own errors; the token endpoint's errors.
+    /// `transaction_expired`; the callback's own errors; the token endpoint's errors; `session_ended` when
+    /// a logout ended the session of the account the code was for (every session, or in
+    /// [`Accounts::Multiple`] mode that grant's) while the code was being exchanged: nothing is stored.
     pub async fn handle_callback(&self, url: &str) -> Result<CallbackOutcome, Error> {
         let now = self.clock.now_ms();
         let taken = self.transactions.take_raw(&flow::callback_key(self.transactions.prefix(), url)?)?;
@@ -210,10 +323,15 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
         match flow::complete_callback(&self.config, url, taken.as_deref(), others, now, ttl)? {
             CallbackStep::Done(outcome) => Ok(outcome),
             CallbackStep::Exchange { request, app_state } => {
+                let start = self.clock_tick.get();
                 let resp = self.http.send(request).await?;
                 let tokens = token::parse_token_response(resp.status, resp.body.as_ref(), self.clock.now_ms())?;
+                if self.ended_since(start, tokens.grant_id.as_deref()) {
+                    return Err(Error::SessionEnded);
+                }
                 // A storage failure does not lose the login: memory holds the tokens.
-                let _ = self.store(tokens.clone());
+                let session = self.tick();
+                let _ = self.store(tokens.clone(), session);
                 Ok(CallbackOutcome::Tokens { tokens: Box::new(tokens), app_state })
             }
         }
@@ -233,22 +351,24 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
     /// The connected accounts, in the order they logged in (restored ones first, in grant-id order), at most
     /// one in [`Accounts::Single`] mode.
     pub fn accounts(&self) -> Vec<Account> {
-        self.tokens.try_borrow().map(|sets| sets.iter().map(Account::from).collect()).unwrap_or_default()
+        self.tokens.try_borrow().map(|slots| slots.iter().map(|s| Account::from(&s.set)).collect()).unwrap_or_default()
     }
 
     /// Whether an account holds an access token that is not expired (with the clock-skew margin).
     pub fn is_authenticated(&self) -> bool {
         let now = self.clock.now_ms();
         let skew = self.options.clock_skew_ms;
-        self.tokens.try_borrow().is_ok_and(|sets| sets.iter().any(|t| !t.is_expired(now, skew)))
+        self.tokens.try_borrow().is_ok_and(|slots| slots.iter().any(|s| !s.set.is_expired(now, skew)))
     }
 
     /// A valid access token of the one account connected: the current one, or a refreshed one where a
-    /// refresh token exists and the server allows public refresh.
+    /// refresh token exists and the server allows public refresh. Concurrent calls share one refresh.
     ///
     /// # Errors
     /// `login_required` when there is no valid token and no way to refresh; `invalid_option` (`grantId`)
-    /// while several accounts are connected (see [`Client::access_token_for`]); the token endpoint's errors.
+    /// while several accounts are connected (see [`Client::access_token_for`]); the token endpoint's errors;
+    /// `session_ended` when the account's session ended (logout, a new login) before the refresh answer
+    /// came; `invalid_response` when that answer names another grant (nothing is stored either way).
     pub async fn access_token(&self) -> Result<AccessToken, Error> {
         self.access(None).await
     }
@@ -262,27 +382,62 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
     }
 
     async fn access(&self, grant: Option<&str>) -> Result<AccessToken, Error> {
-        let current = self.pick(grant)?;
-        match flow::access(&self.config, current.as_ref(), self.clock.now_ms(), &self.options)? {
-            Access::Valid(token) => Ok(token),
-            Access::Refresh(req) => {
-                let resp = self.http.send(req).await?;
-                let fresh = token::parse_token_response(resp.status, resp.body.as_ref(), self.clock.now_ms())?;
-                let fresh = match &current {
-                    Some(old) => flow::merge_refreshed(fresh, old),
-                    None => fresh,
-                };
-                let token = fresh.access_token.clone();
-                let _ = self.store(fresh);
-                Ok(token)
-            }
-            Access::Expired => {
-                let grant = current.and_then(|t| t.grant_id);
-                let _ = self.forget(grant.as_deref(), false);
-                self.emit(Event::Expired(grant));
-                Err(Error::LoginRequired)
+        loop {
+            let current = self.pick_slot(grant)?;
+            let now = self.clock.now_ms();
+            match flow::access(&self.config, current.as_ref().map(|s| &s.set), now, &self.options)? {
+                Access::Valid(token) => return Ok(token),
+                Access::Refresh(req) => {
+                    let Some(slot) = current else { return Err(Error::LoginRequired) };
+                    let joined = self.refresh_of(slot.session);
+                    match joined {
+                        Some(shared) => match Joined(shared).await {
+                            Some(outcome) => return outcome,
+                            // Its caller gave up: refresh here (the account may have changed meanwhile).
+                            None => continue,
+                        },
+                        None => return self.lead_refresh(req, slot).await,
+                    }
+                }
+                Access::Expired => {
+                    let grant = current.and_then(|s| s.set.grant_id);
+                    let _ = self.forget(grant.as_deref(), false);
+                    self.emit(Event::Expired(grant));
+                    return Err(Error::LoginRequired);
+                }
             }
         }
+    }
+
+    /// The refresh in flight for `session`, if any.
+    fn refresh_of(&self, session: u64) -> Option<Rc<RefCell<Shared>>> {
+        let list = self.refreshing.try_borrow().ok()?;
+        list.iter().find(|(s, _)| *s == session).map(|(_, shared)| Rc::clone(shared))
+    }
+
+    /// Sends the refresh of `old`'s session, shared with the callers that need it meanwhile.
+    async fn lead_refresh(&self, req: HttpRequest, old: Slot) -> Result<AccessToken, Error> {
+        let shared = Rc::new(RefCell::new(Shared::default()));
+        if let Ok(mut list) = self.refreshing.try_borrow_mut() {
+            list.push((old.session, Rc::clone(&shared)));
+        }
+        let lead = Lead { refreshing: &self.refreshing, session: old.session, shared };
+        let outcome = self.refresh(req, old).await;
+        lead.finish(&outcome);
+        outcome
+    }
+
+    async fn refresh(&self, req: HttpRequest, old: Slot) -> Result<AccessToken, Error> {
+        let resp = self.http.send(req).await?;
+        let fresh = token::parse_token_response(resp.status, resp.body.as_ref(), self.clock.now_ms())?;
+        if !self.is_current(old.session) {
+            return Err(Error::SessionEnded);
+        }
+        let fresh = flow::refreshed(fresh, &old.set, resp.status)?;
+        let token = fresh.access_token.clone();
+        // The same session goes on.
+        let _ = self.store(fresh, old.session);
+        Ok(token)
     }
 
     /// Revokes the current access token at the server (Nylas also revokes its siblings and the grant's
@@ -300,9 +455,12 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
     /// pending authorization of this client, then revokes the tokens at the server: the access token,
     /// and for a generic server the refresh token too (RFC 7009; Nylas revokes it with the access
     /// token). Everything local is cleared even when something fails; the first failure is returned, a
-    /// storage failure first (the tokens would come back on reload).
+    /// storage failure first (the tokens would come back on reload). Every session ends: a code exchange
+    /// or a refresh still in flight stores nothing (`session_ended`).
     pub async fn logout(&self) -> Result<(), Error> {
-        let old = self.tokens.try_borrow().map(|sets| sets.clone()).unwrap_or_default();
+        self.end_sessions(None);
+        let old: Vec<TokenSet> =
+            self.tokens.try_borrow().map(|slots| slots.iter().map(|s| s.set.clone()).collect()).unwrap_or_default();
         let mut stored = Ok(());
         for t in &old {
             stored = stored.and(self.forget(t.grant_id.as_deref(), true));
@@ -315,12 +473,14 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
     }
 
     /// Logs out the account of `grant_id` only: forgets its tokens and revokes them at the server; the
-    /// other accounts and the pending authorizations stay.
+    /// other accounts and the pending authorizations stay. Its session ends (a code exchange for its grant
+    /// or a refresh of its tokens still in flight stores nothing); the other accounts' sessions go on.
     ///
     /// # Errors
     /// `login_required` when that account is not connected; as [`Client::logout`].
     pub async fn logout_account(&self, grant_id: &str) -> Result<(), Error> {
         let old = self.pick(Some(grant_id))?.ok_or(Error::LoginRequired)?;
+        self.end_sessions(Some(grant_id));
         let stored = self.forget(Some(grant_id), true);
         stored.and(self.revoke_all(core::slice::from_ref(&old)).await)
     }
@@ -380,11 +540,12 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
         token::parse_api_response(resp.status, resp.body.as_ref())
     }
 
-    /// Forgets every account's tokens locally (no server call, no event).
+    /// Forgets every account's tokens locally (no server call, no event) and ends every session.
     ///
     /// # Errors
     /// `storage_unavailable` when token storage could not forget them (memory has).
     pub fn clear(&self) -> Result<(), Error> {
+        self.end_sessions(None);
         // Every account is forgotten, even after a storage failure; the first failure is returned.
         let mut result = Ok(());
         for account in self.accounts() {
@@ -400,8 +561,57 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
 
     /// The token set a call means ([`accounts::pick`]), cloned.
     fn pick(&self, grant: Option<&str>) -> Result<Option<TokenSet>, Error> {
-        let sets = self.tokens.try_borrow().map_err(|_| Error::LoginRequired)?;
-        accounts::pick(&sets, grant).map(|t| t.cloned())
+        Ok(self.pick_slot(grant)?.map(|s| s.set))
+    }
+
+    /// The token set a call means with its session, cloned.
+    fn pick_slot(&self, grant: Option<&str>) -> Result<Option<Slot>, Error> {
+        let slots = self.tokens.try_borrow().map_err(|_| Error::LoginRequired)?;
+        accounts::pick_by(&slots, grant, |s| &s.set).map(|s| s.cloned())
+    }
+
+    /// A new tick of the session clock (a new session's id).
+    fn tick(&self) -> u64 {
+        let next = self.clock_tick.get().saturating_add(1);
+        self.clock_tick.set(next);
+        next
+    }
+
+    /// Ends the session of the account of `grant` ([`Accounts::Multiple`] mode), or every session.
+    /// The tokens of an ended session are forgotten by the caller; what is still in flight for it is
+    /// dropped when it comes ([`Client::ended_since`], [`Client::is_current`]).
+    fn end_sessions(&self, grant: Option<&str>) {
+        let now = self.tick();
+        match grant.filter(|_| self.options.accounts == Accounts::Multiple) {
+            Some(grant) => {
+                if let Ok(mut ended) = self.ended.try_borrow_mut() {
+                    match ended.iter_mut().find(|(g, _)| g == grant) {
+                        Some(entry) => entry.1 = now,
+                        None => ended.push((grant.into(), now)),
+                    }
+                }
+            }
+            None => self.ended_all.set(now),
+        }
+    }
+
+    /// Whether the session a code exchange for `grant` started in (at tick `start`) ended since.
+    fn ended_since(&self, start: u64, grant: Option<&str>) -> bool {
+        let grant = grant.unwrap_or_default();
+        let own = match self.options.accounts {
+            Accounts::Multiple => self
+                .ended
+                .try_borrow()
+                .map(|ended| ended.iter().find(|(g, _)| g == grant).map_or(0, |e| e.1))
+                .unwrap_or(u64::MAX),
+            Accounts::Single => 0,
+        };
+        self.ended_all.get().max(own) > start
+    }
+
+    /// Whether `session` is still the session of a connected account.
+    fn is_current(&self, session: u64) -> bool {
+        self.tokens.try_borrow().is_ok_and(|slots| slots.iter().any(|s| s.session == session))
     }
 
     fn current_token(&self, grant: Option<&str>) -> Result<AccessToken, Error> {
@@ -420,16 +630,16 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
         accounts::token_key(&self.config, per_grant.then_some(grant.unwrap_or_default()))
     }
 
-    /// Memory always takes `fresh` (beside or instead of the others, as the mode says) and a `tokens`
-    /// event is recorded; a storage failure is returned (a login is not lost to it).
-    fn store(&self, fresh: TokenSet) -> Result<(), Error> {
+    /// Memory always takes `fresh` in `session` (beside or instead of the others, as the mode says) and a
+    /// `tokens` event is recorded; a storage failure is returned (a login is not lost to it).
+    fn store(&self, fresh: TokenSet, session: u64) -> Result<(), Error> {
         let grant = fresh.grant_id.clone();
         let stored = match &self.token_storage {
             Some(storage) => storage.set(&self.token_key(grant.as_deref()), &fresh.to_json()),
             None => Ok(()),
         };
-        if let Ok(mut sets) = self.tokens.try_borrow_mut() {
-            accounts::put(&mut sets, fresh, self.options.accounts);
+        if let Ok(mut slots) = self.tokens.try_borrow_mut() {
+            accounts::put_by(&mut slots, Slot { set: fresh, session }, self.options.accounts, |s| &s.set);
         }
         self.emit(Event::Tokens(grant));
         stored
@@ -442,8 +652,8 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
             Some(storage) => storage.remove(&self.token_key(grant)),
             None => Ok(()),
         };
-        if let Ok(mut sets) = self.tokens.try_borrow_mut() {
-            sets.retain(|t| t.grant_id.as_deref() != grant);
+        if let Ok(mut slots) = self.tokens.try_borrow_mut() {
+            slots.retain(|s| s.set.grant_id.as_deref() != grant);
         }
         if logout {
             self.emit(Event::Logout(grant.map(String::from)));
@@ -478,8 +688,9 @@ impl<H: Http, C: Clock, R: RandomSource> Client<H, C, R> {
         } else {
             restored.extend(read(&self.token_key(None)));
         }
-        if let Ok(mut slot) = self.tokens.try_borrow_mut() {
-            *slot = restored;
+        let restored = restored.into_iter().map(|set| Slot { set, session: self.tick() }).collect();
+        if let Ok(mut slots) = self.tokens.try_borrow_mut() {
+            *slots = restored;
         }
     }
 }

@@ -20,7 +20,13 @@ pub enum Region {
     Eu,
 }
 
+/// The path of the token endpoint under a Nylas base URL (`{base}/connect/token`).
+pub const TOKEN_PATH: &str = "/connect/token";
+
 impl Region {
+    /// Every region, with the name [`Region::parse`] takes (case-insensitively).
+    pub const ALL: [(&'static str, Region); 2] = [("us", Region::Us), ("eu", Region::Eu)];
+
     /// The v3 API base URL of the region.
     pub fn base_url(self) -> &'static str {
         match self {
@@ -31,13 +37,7 @@ impl Region {
 
     /// Parses `us` / `eu` (case-insensitive).
     pub fn parse(s: &str) -> Option<Region> {
-        if s.eq_ignore_ascii_case("us") {
-            Some(Region::Us)
-        } else if s.eq_ignore_ascii_case("eu") {
-            Some(Region::Eu)
-        } else {
-            None
-        }
+        Region::ALL.iter().find(|(name, _)| s.eq_ignore_ascii_case(name)).map(|(_, r)| *r)
     }
 }
 
@@ -118,7 +118,7 @@ impl Endpoints {
         let detect = if v3 { "/providers/detect" } else { "/connect/providers/detect" };
         Endpoints {
             authorization: join("/connect/auth"),
-            token: join("/connect/token"),
+            token: join(TOKEN_PATH),
             revocation: Some(join("/connect/revoke")),
             token_info: Some(join("/connect/tokeninfo")),
             grant_info: Some(join(grants)),

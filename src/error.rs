@@ -145,6 +145,9 @@ pub enum Error {
     /// A login would send an embedded webview (an in-app browser, Android WebView, iOS `WKWebView`) to
     /// Google's sign-in, which refuses it (`403 disallowed_useragent`).
     EmbeddedWebview,
+    /// A popup's callback page handed its callback on, and no page of this origin took it: the page that
+    /// started the login was closed, reloaded, or started another login.
+    NoOpener,
     /// The loopback listener of a native login could not listen on `127.0.0.1` at the port asked for (in use,
     /// or not allowed). Only with the `native-loopback` feature.
     #[cfg(feature = "native-loopback")]
@@ -206,6 +209,7 @@ impl Error {
             Error::CryptoUnavailable => "crypto_unavailable",
             Error::SessionEnded => "session_ended",
             Error::EmbeddedWebview => "embedded_webview",
+            Error::NoOpener => "no_opener",
             #[cfg(feature = "native-loopback")]
             Error::LoopbackUnavailable => "loopback_unavailable",
             #[cfg(feature = "native-loopback")]
@@ -259,6 +263,7 @@ impl Error {
             Error::EmbeddedWebview => {
                 ("Google refuses sign-in in embedded webviews: open the URL in the system browser (openUrl)", "")
             }
+            Error::NoOpener => ("no page is waiting for this popup's login any more: start the login again", ""),
             #[cfg(feature = "native-loopback")]
             Error::LoopbackUnavailable => ("could not listen on 127.0.0.1 at that port (in use, or not allowed)", ""),
             #[cfg(feature = "native-loopback")]

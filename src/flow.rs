@@ -252,6 +252,22 @@ pub fn merge_refreshed(mut fresh: TokenSet, old: &TokenSet) -> TokenSet {
     fresh
 }
 
+/// Why [`refreshed`] refuses an answer that names another grant.
+pub const FOREIGN_GRANT: &str = "the refresh answer names another grant";
+
+/// A refresh answer checked against the token set it refreshes (`old`), then merged with it
+/// ([`merge_refreshed`]). `status` is the answer's HTTP status, for the error.
+///
+/// # Errors
+/// `invalid_response` when the answer names another grant than `old`'s (or names one where `old` had
+/// none): storing it would put one account's tokens in another's place.
+pub fn refreshed(fresh: TokenSet, old: &TokenSet, status: u16) -> Result<TokenSet, Error> {
+    if fresh.grant_id.is_some() && fresh.grant_id != old.grant_id {
+        return Err(Error::InvalidResponse { status, reason: FOREIGN_GRANT });
+    }
+    Ok(merge_refreshed(fresh, old))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -354,5 +370,20 @@ mod tests {
         assert_eq!(merged.access_token.secret(), "at2");
         assert_eq!(merged.refresh_token.as_ref().map(|r| r.secret()), Some("rt"));
         assert_eq!(merged.email.as_deref(), Some("a@b.c"));
+    }
+
+    #[test]
+    fn a_refresh_answer_for_another_grant_is_invalid() {
+        let parse = |body: &str| token::parse_token_response(200, crate::json::parse(body).as_ref(), 0).unwrap();
+        let old = parse(r#"{"access_token":"at","token_type":"Bearer","refresh_token":"rt","grant_id":"g1"}"#);
+        let same = refreshed(parse(r#"{"access_token":"at2","token_type":"Bearer","grant_id":"g1"}"#), &old, 200);
+        assert_eq!(same.unwrap().refresh_token.map(|r| r.secret().to_string()).as_deref(), Some("rt"));
+        let silent = refreshed(parse(r#"{"access_token":"at2","token_type":"Bearer"}"#), &old, 200).unwrap();
+        assert_eq!(silent.grant_id.as_deref(), Some("g1"), "an answer without a grant keeps the old one");
+        let other = parse(r#"{"access_token":"at2","token_type":"Bearer","grant_id":"g2"}"#);
+        let e = refreshed(other.clone(), &old, 200).unwrap_err();
+        assert_eq!((e.code(), e.status()), ("invalid_response", Some(200)));
+        let anonymous = TokenSet { grant_id: None, ..old };
+        assert_eq!(refreshed(other, &anonymous, 200).unwrap_err().code(), "invalid_response");
     }
 }

@@ -252,12 +252,17 @@ pub const DEFAULT_EXPIRES_IN: u64 = 3600;
 /// RFC 6749 §A.12 allows for access tokens.) CR, LF, NUL, spaces and non-ASCII are refused: they would break
 /// the header or smuggle another one.
 pub fn is_bearer_token(token: &str) -> bool {
-    !token.is_empty() && token.bytes().all(|b| (0x21..=0x7e).contains(&b))
+    !token.is_empty() && token.bytes().all(|b| BEARER_BYTES.contains(&b))
 }
+
+/// The bytes of a header-safe token ([`is_bearer_token`]): visible ASCII, no space.
+pub const BEARER_BYTES: core::ops::RangeInclusive<u8> = 0x21..=0x7e;
+/// The bytes of a refresh token (RFC 6749 §A.17 `VSCHAR`): printable ASCII, space included.
+pub const VSCHAR_BYTES: core::ops::RangeInclusive<u8> = 0x20..=0x7e;
 
 /// RFC 6749 §A.17: a refresh token is `1*VSCHAR` (printable ASCII, spaces allowed).
 pub(crate) fn is_vschar(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| (0x20..=0x7e).contains(&b))
+    !s.is_empty() && s.bytes().all(|b| VSCHAR_BYTES.contains(&b))
 }
 
 /// Parses a token-endpoint answer. `body` is the parsed JSON, or `None` when it was not JSON.

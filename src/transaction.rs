@@ -192,6 +192,9 @@ impl Storage for MemoryStorage {
 /// ([`prefix_for`]).
 pub const KEY_PREFIX: &str = "nylas-pkce:tx:";
 
+/// What [`namespace`] hashes first: its version.
+pub const NAMESPACE_TAG: &str = "nylas-pkce namespace 2";
+
 /// A client's namespace in storage: 22 base64url characters of SHA-256 over the issuer (empty without
 /// one), the token endpoint and the client id, each length-prefixed so that no two configurations share a
 /// namespace. Two clients on one page (Nylas and another server, `us` and `eu`, two token endpoints of one
@@ -199,7 +202,7 @@ pub const KEY_PREFIX: &str = "nylas-pkce:tx:";
 /// key it is stored under.
 pub fn namespace(config: &Config) -> String {
     let mut h = Sha256::new();
-    h.update(b"nylas-pkce namespace 2");
+    h.update(NAMESPACE_TAG.as_bytes());
     let issuer = config.endpoints.issuer.as_deref().unwrap_or_default();
     for part in [issuer, &config.endpoints.token, &config.client_id] {
         h.update((part.len() as u64).to_be_bytes());

@@ -23,7 +23,8 @@ fn has(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
-/// Whether `user_agent` is an embedded webview: an in-app browser ([`IN_APP`]), Android WebView (`; wv)`),
+/// Whether `user_agent` is an embedded webview: an in-app browser (Facebook, Instagram, LinkedIn, LINE,
+/// WeChat, X/Twitter, TikTok, Snapchat), Android WebView (`; wv)`),
 /// or an iOS webview (an iPhone, iPad or iPod WebKit without the `Safari/` token that Safari and the iOS
 /// browsers built on it send).
 pub fn is_embedded_webview(user_agent: &str) -> bool {

@@ -17,6 +17,13 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// The README's browser-client snippet, compiled here against the real API (`tests/readme.rs` checks that
+/// the README shows it as it is).
+#[allow(dead_code)]
+mod readme {
+    include!("readme/browser.rs");
+}
+
 #[wasm_bindgen(inline_js = "
 export async function follow(url) { const r = await fetch(url); return r.url; }
 export async function mock(base, path, body) {
@@ -292,4 +299,59 @@ async fn several_accounts_in_local_storage_each_used_one_logged_out() {
     assert_eq!(events.last(), Some(&Event::Logout(Some(wg))));
     c.logout().await.unwrap();
     assert!(c.accounts().is_empty() && local.keys(&prefix).unwrap().is_empty());
+}
+
+/// Two concurrent `access_token()` calls in separate tasks (the browser's own executor and wakers): one
+/// refresh request at the mock, the same token for both; then the tokens forgotten (`clear`, which ends the
+/// session) while a refresh is in flight: its answer is dropped. (A logout would revoke the refresh token
+/// at the mock, which then refuses the refresh.)
+#[wasm_bindgen_test]
+async fn concurrent_callers_share_one_refresh_and_an_answer_after_the_session_ended_is_dropped() {
+    use std::rc::Rc;
+    mock("/__mock/reset", "{}").await;
+    mock("/__mock/config", r#"{"autoApprove":true,"publicRefresh":true}"#).await;
+    // Every token counts as expired at once (a skew longer than its lifetime): each call needs a refresh.
+    let options = ClientOptions { public_refresh: true, clock_skew_ms: 48 * 3_600_000, ..Default::default() };
+    let http = browser::FetchHttp { timeout_ms: 30_000 };
+    let store = Box::new(MemoryStorage::default());
+    let c = Rc::new(Client::new(config(), store, None, http, browser::JsClock, CryptoRng, options));
+    let opts = AuthorizationOptions {
+        provider: Some("google".into()),
+        scopes: vec!["email".into()],
+        access_type: nylas_pkce::AccessType::Offline,
+        ..Default::default()
+    };
+    let start = c.authorize(&opts).unwrap();
+    let cb = JsFuture::from(follow(&start.url)).await.unwrap().as_string().unwrap();
+    c.handle_callback(&cb).await.unwrap();
+
+    // The other caller runs as its own task and hands its result over through a promise.
+    let mut resolve = None;
+    let other = js_sys::Promise::new(&mut |ok, _| resolve = Some(ok));
+    let (resolve, c2) = (resolve.unwrap(), Rc::clone(&c));
+    wasm_bindgen_futures::spawn_local(async move {
+        let token = c2.access_token().await.map(|t| t.secret().to_string()).unwrap_or_else(|e| e.code().into());
+        resolve.call1(&JsValue::NULL, &token.into()).unwrap();
+    });
+    let mine = c.access_token().await.unwrap();
+    let theirs = JsFuture::from(other).await.unwrap().as_string().unwrap();
+    assert_eq!(theirs, mine.secret());
+    let stats = mock("/__mock/stats", "").await;
+    assert_eq!(get(&get(&stats, "requests"), "token").as_f64(), Some(2.0), "the code exchange and one refresh");
+
+    // The session ends while a refresh is on the way: its answer stores nothing.
+    mock("/__mock/config", r#"{"faults":{"token":"slow","slowMs":300}}"#).await;
+    let mut resolve = None;
+    let refreshed = js_sys::Promise::new(&mut |ok, _| resolve = Some(ok));
+    let (resolve, c2) = (resolve.unwrap(), Rc::clone(&c));
+    wasm_bindgen_futures::spawn_local(async move {
+        let outcome = c2.access_token().await.map(|t| t.secret().to_string()).unwrap_or_else(|e| e.code().into());
+        resolve.call1(&JsValue::NULL, &outcome.into()).unwrap();
+    });
+    mock("/__mock/stats", "").await; // a round trip: the task has sent its refresh meanwhile
+    c.clear().unwrap();
+    assert_eq!(JsFuture::from(refreshed).await.unwrap().as_string().unwrap(), "session_ended");
+    assert!(c.tokens().is_none() && !c.is_authenticated());
+    let stats = mock("/__mock/stats", "").await;
+    assert_eq!(get(&get(&stats, "requests"), "token").as_f64(), Some(3.0), "that refresh was answered");
 }

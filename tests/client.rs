@@ -4,10 +4,12 @@
 mod common;
 
 use std::cell::Cell;
+use std::pin::pin;
 use std::rc::Rc;
+use std::task::Poll;
 
-use common::{block_on, rng, FakeClock, FakeHttp};
-use nylas_pkce::client::{CallbackOutcome, Client, ClientOptions, Event};
+use common::{block_on, poll_once, rng, FakeClock, FakeHttp};
+use nylas_pkce::client::{CallbackOutcome, Client, ClientOptions, Event, TOKEN_KEY_PREFIX};
 use nylas_pkce::json;
 use nylas_pkce::{AuthorizationOptions, Config, Error, MemoryStorage, Method, Storage};
 
@@ -522,4 +524,208 @@ fn one_account_by_default_a_login_replaces_another_grant() {
     let key = nylas_pkce::accounts::token_key(c.config(), None);
     assert!(storage.get(&key).unwrap().unwrap().contains("g2"));
     assert_eq!(storage.keys(&format!("{key}:")).unwrap(), Vec::<String>::new());
+}
+
+// Sessions: answers that come after their session ended, refreshes shared by concurrent callers. The token
+// requests are held open (FakeHttp answers them when the test releases them) while the test logs out or
+// logs in.
+
+/// The output of a future polled to completion by the last poll.
+fn ready<T>(p: Poll<T>) -> T {
+    match p {
+        Poll::Ready(v) => v,
+        Poll::Pending => panic!("still pending"),
+    }
+}
+
+/// A token answer with a refresh token.
+fn with_refresh(answer: &str, refresh: &str) -> String {
+    answer.replace("\"scope\"", &format!("\"refresh_token\":\"{refresh}\",\"scope\""))
+}
+
+fn public_refresh(accounts: nylas_pkce::Accounts) -> ClientOptions {
+    ClientOptions { public_refresh: true, accounts, ..Default::default() }
+}
+
+/// What token storage holds: every key and value, sorted.
+fn stored(storage: &common::Shared) -> Vec<(String, String)> {
+    let mut keys = storage.keys(TOKEN_KEY_PREFIX).unwrap();
+    keys.sort();
+    keys.into_iter().map(|k| (k.clone(), storage.get(&k).unwrap().unwrap())).collect()
+}
+
+const HOUR: u64 = 3_600_000;
+
+#[test]
+fn an_exchange_answered_after_logout_stores_nothing_and_fails_with_session_ended() {
+    for persisted in [false, true] {
+        let storage = common::Shared::default();
+        let token_storage = persisted.then(|| Box::new(storage.clone()) as Box<dyn Storage>);
+        let (c, http, _) = client_with(ClientOptions::default(), token_storage);
+        let state = state_of(&c.authorize(&AuthorizationOptions::default()).unwrap().url);
+        let callback = format!("?code=c&state={state}");
+        let mut exchange = pin!(c.handle_callback(&callback));
+        assert!(poll_once(exchange.as_mut()).is_pending());
+        assert_eq!(http.sent.borrow().len(), 1, "the code exchange is in flight");
+
+        block_on(c.logout()).unwrap(); // nothing connected yet: nothing to revoke
+        http.release(0, 200, TOKENS);
+        assert_eq!(ready(poll_once(exchange.as_mut())).unwrap_err(), Error::SessionEnded, "persisted: {persisted}");
+        assert!(!c.is_authenticated() && c.tokens().is_none() && c.accounts().is_empty());
+        assert_eq!(c.take_events(), [Event::Logout(None)], "no tokens event");
+        assert_eq!(stored(&storage), []);
+        let (reloaded, _, _) = client_with(ClientOptions::default(), Some(Box::new(storage.clone())));
+        assert!(reloaded.tokens().is_none(), "a reload is logged out too");
+
+        // A login started after the logout is a new session.
+        login(&c, &http, TOKENS);
+        assert!(c.is_authenticated());
+        assert_eq!(stored(&storage).len(), usize::from(persisted));
+    }
+}
+
+#[test]
+fn a_refresh_answered_after_logout_and_another_login_keeps_the_new_account() {
+    let storage = common::Shared::default();
+    let opts = public_refresh(nylas_pkce::Accounts::Single);
+    let (c, http, now) = client_with(opts, Some(Box::new(storage.clone())));
+    login(&c, &http, &with_refresh(TOKENS, "alice-rt")); // Alice: g1
+    now.set(now.get() + HOUR);
+    let mut alice = pin!(c.access_token());
+    assert!(poll_once(alice.as_mut()).is_pending(), "Alice's refresh is in flight");
+
+    http.answer(200, "{}"); // the revocation of Alice's token
+    block_on(c.logout()).unwrap();
+    login(&c, &http, &tokens_of("g2", "bob-at", "bob@example.com")); // Bob: g2
+    c.take_events();
+    let bob = stored(&storage);
+
+    http.release(
+        0,
+        200,
+        r#"{"access_token":"alice-at2","token_type":"Bearer","expires_in":3600,"refresh_token":"alice-rt2","grant_id":"g1"}"#,
+    );
+    assert_eq!(ready(poll_once(alice.as_mut())).unwrap_err(), Error::SessionEnded);
+    let grants: Vec<_> = c.accounts().into_iter().map(|a| a.grant_id).collect();
+    assert_eq!(grants, [Some("g2".to_string())]);
+    assert_eq!(block_on(c.access_token()).unwrap().secret(), "bob-at");
+    assert_eq!(stored(&storage), bob, "token storage still holds Bob's tokens");
+    assert!(!bob[0].1.contains("alice"));
+    assert_eq!(c.take_events(), [], "no tokens event for Alice");
+}
+
+#[test]
+fn concurrent_access_token_calls_share_one_refresh() {
+    let opts = public_refresh(nylas_pkce::Accounts::Single);
+    let (c, http, now) = logged_in(opts, &with_refresh(TOKENS, "rt1"));
+    now.set(now.get() + HOUR);
+    let mut a = pin!(c.access_token());
+    let mut b = pin!(c.access_token());
+    assert!(poll_once(a.as_mut()).is_pending() && poll_once(b.as_mut()).is_pending());
+    assert_eq!(http.sent.borrow().len(), 1, "one refresh request");
+    http.release(0, 200, r#"{"access_token":"at2","token_type":"Bearer","expires_in":3600,"refresh_token":"rt2"}"#);
+    assert!(poll_once(b.as_mut()).is_pending(), "the second caller waits for the first's answer");
+    assert_eq!(ready(poll_once(a.as_mut())).unwrap().secret(), "at2");
+    assert_eq!(ready(poll_once(b.as_mut())).unwrap().secret(), "at2");
+    assert_eq!(c.tokens().unwrap().refresh_token.unwrap().secret(), "rt2");
+    assert_eq!(c.take_events(), [Event::Tokens(Some("g1".into()))]);
+    assert_eq!(block_on(c.access_token()).unwrap().secret(), "at2", "no request for a valid token");
+    assert_eq!(http.sent.borrow().len(), 1);
+
+    // A failed refresh fails for both, with one request too.
+    now.set(now.get() + HOUR);
+    let mut a = pin!(c.access_token());
+    let mut b = pin!(c.access_token());
+    assert!(poll_once(a.as_mut()).is_pending() && poll_once(b.as_mut()).is_pending());
+    http.release(1, 400, r#"{"error":"invalid_grant","error_description":"refresh token reused"}"#);
+    assert_eq!(ready(poll_once(a.as_mut())).unwrap_err().code(), "invalid_grant");
+    assert_eq!(ready(poll_once(b.as_mut())).unwrap_err().code(), "invalid_grant");
+    assert_eq!(http.sent.borrow().len(), 2);
+}
+
+#[test]
+fn a_refresh_whose_caller_gave_up_is_sent_again_by_the_caller_waiting_on_it() {
+    let opts = public_refresh(nylas_pkce::Accounts::Single);
+    let (c, http, now) = logged_in(opts, &with_refresh(TOKENS, "rt1"));
+    now.set(now.get() + HOUR);
+    let mut waiting = Box::pin(c.access_token());
+    {
+        let mut first = Box::pin(c.access_token());
+        assert!(poll_once(first.as_mut()).is_pending() && poll_once(waiting.as_mut()).is_pending());
+        assert_eq!(http.sent.borrow().len(), 1);
+    } // dropped with its request unanswered (a component unmounted)
+    assert!(poll_once(waiting.as_mut()).is_pending());
+    assert_eq!(http.sent.borrow().len(), 2, "the waiting caller sends its own refresh");
+    http.release(1, 200, r#"{"access_token":"at2","token_type":"Bearer","expires_in":3600}"#);
+    assert_eq!(ready(poll_once(waiting.as_mut())).unwrap().secret(), "at2");
+}
+
+#[test]
+fn a_refresh_answer_naming_another_grant_is_invalid_and_changes_no_account() {
+    let storage = common::Shared::default();
+    let (c, http, now) = client_with(public_refresh(nylas_pkce::Accounts::Multiple), Some(Box::new(storage.clone())));
+    login(&c, &http, &with_refresh(TOKENS, "alice-rt"));
+    login(&c, &http, &with_refresh(&tokens_of("g2", "bob-at", "bob@example.com"), "bob-rt"));
+    now.set(now.get() + HOUR);
+    c.take_events();
+    let (accounts, before) = (c.accounts(), stored(&storage));
+
+    // Alice's refresh answered with Bob's grant (a confused or hostile server).
+    http.answer(
+        200,
+        r#"{"access_token":"evil-at","token_type":"Bearer","expires_in":3600,"refresh_token":"evil-rt","grant_id":"g2"}"#,
+    );
+    let e = block_on(c.access_token_for("g1")).unwrap_err();
+    assert_eq!((e.code(), e.status()), ("invalid_response", Some(200)));
+    assert_eq!(c.accounts(), accounts);
+    assert_eq!(c.tokens_for("g1").unwrap().access_token.secret(), "at1");
+    assert_eq!(c.tokens_for("g2").unwrap().access_token.secret(), "bob-at");
+    assert_eq!(c.tokens_for("g2").unwrap().refresh_token.unwrap().secret(), "bob-rt");
+    assert_eq!(stored(&storage), before);
+    assert_eq!(c.take_events(), []);
+}
+
+#[test]
+fn logout_account_ends_only_that_accounts_session() {
+    let storage = common::Shared::default();
+    let (c, http, now) = client_with(public_refresh(nylas_pkce::Accounts::Multiple), Some(Box::new(storage.clone())));
+    login(&c, &http, &with_refresh(TOKENS, "alice-rt"));
+    login(&c, &http, &with_refresh(&tokens_of("g2", "bob-at", "bob@example.com"), "bob-rt"));
+    now.set(now.get() + HOUR);
+    c.take_events();
+
+    // In flight: a refresh for each account, Bob logging in again (a popup) and Carol's first login.
+    let mut alice = pin!(c.access_token_for("g1"));
+    let mut bob = pin!(c.access_token_for("g2"));
+    let bob_state = state_of(&c.authorize(&AuthorizationOptions::default()).unwrap().url);
+    let carol_state = state_of(&c.authorize(&AuthorizationOptions::default()).unwrap().url);
+    let (bob_callback, carol_callback) = (format!("?code=b&state={bob_state}"), format!("?code=c&state={carol_state}"));
+    let mut bob_again = pin!(c.handle_callback(&bob_callback));
+    let mut carol = pin!(c.handle_callback(&carol_callback));
+    assert!(poll_once(alice.as_mut()).is_pending() && poll_once(bob.as_mut()).is_pending());
+    assert!(poll_once(bob_again.as_mut()).is_pending() && poll_once(carol.as_mut()).is_pending());
+    assert_eq!(http.held.borrow().len(), 4);
+
+    http.answer(200, "{}"); // the revocation of Bob's token
+    block_on(c.logout_account("g2")).unwrap();
+    http.release(0, 200, r#"{"access_token":"alice-at2","token_type":"Bearer","expires_in":3600,"grant_id":"g1"}"#);
+    http.release(1, 200, r#"{"access_token":"bob-at2","token_type":"Bearer","expires_in":3600,"grant_id":"g2"}"#);
+    http.release(2, 200, &tokens_of("g2", "bob-at3", "bob@example.com"));
+    http.release(3, 200, &tokens_of("g3", "carol-at", "carol@example.com"));
+
+    assert_eq!(ready(poll_once(alice.as_mut())).unwrap().secret(), "alice-at2", "Alice's session goes on");
+    assert_eq!(ready(poll_once(bob.as_mut())).unwrap_err(), Error::SessionEnded);
+    assert_eq!(ready(poll_once(bob_again.as_mut())).unwrap_err(), Error::SessionEnded);
+    assert!(ready(poll_once(carol.as_mut())).is_ok(), "another account's login is not Bob's session");
+    let grants: Vec<_> = c.accounts().into_iter().map(|a| a.grant_id.unwrap()).collect();
+    assert_eq!(grants, ["g1", "g3"]);
+    assert_eq!(c.tokens_for("g1").unwrap().refresh_token.unwrap().secret(), "alice-rt");
+    let keys: Vec<_> = stored(&storage).into_iter().map(|(k, _)| k).collect();
+    let prefix = nylas_pkce::accounts::token_key(c.config(), Some(""));
+    assert_eq!(keys, [format!("{prefix}g1"), format!("{prefix}g3")]);
+    assert!(stored(&storage).iter().all(|(_, v)| !v.contains("bob")));
+    assert_eq!(
+        c.take_events(),
+        [Event::Logout(Some("g2".into())), Event::Tokens(Some("g1".into())), Event::Tokens(Some("g3".into()))]
+    );
 }

@@ -129,6 +129,26 @@ pub const EXPECTATIONS: &[Field] = &[f("state", b's'), f("issuer", b's'), f("req
 /// callback to its opener rather than complete it.
 pub const POPUP_STATE_PREFIX: &str = "popup.";
 
+/// The configuration a client cannot be made without: `new NylasAuth` refuses a missing one at once, as
+/// [`crate::options::config`] does (`invalid_config`, `is required`; the test `required_config` ties the two).
+pub const REQUIRED_CONFIG: &[&str] = &["clientId", "redirectUri"];
+
+/// The errors the page finds itself (a blocked popup, a time-out, a failed fetch, …), in the order the
+/// package's JavaScript numbers them (`pageError(n)` in `js/error.js`): their codes and messages are the
+/// core's, generated into `js/fields.js` as `PAGE_ERRORS`.
+pub const PAGE_ERRORS: [Error; 9] = [
+    Error::PopupBlocked,
+    Error::PopupClosed,
+    Error::Timeout,
+    Error::Network("fetch failed (offline, CORS, refused, or a redirect)"),
+    Error::StorageUnavailable,
+    Error::LoginRequired,
+    Error::SessionEnded,
+    Error::NoOpener,
+    // A refresh answer naming another grant ([`nylas_pkce::flow::refreshed`]); the page adds its status.
+    Error::InvalidResponse { status: 0, reason: nylas_pkce::flow::FOREIGN_GRANT },
+];
+
 /// A packed options string, read field by field in its list's order.
 #[derive(Debug)]
 pub struct Fields<'a>(core::str::Split<'a, char>);
@@ -169,7 +189,7 @@ impl<'a> Fields<'a> {
     /// A whole-number option.
     ///
     /// # Errors
-    /// `config`'s code when the field is not digits (see [`unreadable`]).
+    /// `config`'s code (`invalid_config`, else `invalid_option`) when the field is not digits.
     pub fn uint(&mut self, config: bool) -> Result<Option<u64>, Error> {
         match self.raw() {
             None => Ok(None),
@@ -388,10 +408,27 @@ mod tests {
             js.push_str(&format!("export const {name} = {};\n", kinds(list)));
         }
         js.push_str(&format!("export const LOGIN_DEFAULTS = {};\n", names(LOGIN_DEFAULTS)));
+        js.push_str(&format!("export const REQUIRED_CONFIG = {};\n", names(REQUIRED_CONFIG)));
         js.push_str(&format!("export const CALLBACK_PARAMS = {};\n", names(nylas_pkce::callback::CALLBACK_PARAMS)));
         js.push_str(&format!("export const RESULT_PARAMS = {};\n", names(nylas_pkce::callback::RESULT_PARAMS)));
         js.push_str(&format!("export const POPUP_STATE_PREFIX = '{POPUP_STATE_PREFIX}';\n"));
         js.push_str(&format!("export const TRANSACTION_KEY_PREFIX = '{}';\n", nylas_pkce::transaction::KEY_PREFIX));
+        // What a page needs to find its client's stored tokens without the protocol (js/keys.js): the
+        // namespace's inputs, and the checks of a stored token set (`flow::restored`).
+        js.push_str(&format!("export const TOKEN_KEY_PREFIX = '{}';\n", nylas_pkce::accounts::TOKEN_KEY_PREFIX));
+        js.push_str(&format!("export const NAMESPACE_TAG = '{}';\n", nylas_pkce::transaction::NAMESPACE_TAG));
+        let regions: Vec<String> =
+            nylas_pkce::config::Region::ALL.iter().map(|(name, r)| format!("{name}: '{}'", r.base_url())).collect();
+        js.push_str(&format!("export const REGIONS = {{ {} }};\n", regions.join(", ")));
+        js.push_str(&format!("export const TOKEN_PATH = '{}';\n", nylas_pkce::config::TOKEN_PATH));
+        let skew = nylas_pkce::flow::ClientOptions::default().clock_skew_ms;
+        js.push_str(&format!("export const CLOCK_SKEW_MS = {skew};\n"));
+        let class = |r: core::ops::RangeInclusive<u8>| format!("/^[\\x{:02x}-\\x{:02x}]+$/", r.start(), r.end());
+        js.push_str(&format!("export const BEARER = {};\n", class(nylas_pkce::token::BEARER_BYTES)));
+        js.push_str(&format!("export const VSCHAR = {};\n", class(nylas_pkce::token::VSCHAR_BYTES)));
+        let errors: Vec<String> =
+            PAGE_ERRORS.iter().map(|e| format!("['{}', '{}']", e.code(), e.message().replace('\'', "\\'"))).collect();
+        js.push_str(&format!("export const PAGE_ERRORS = [{}];\n", errors.join(", ")));
         js
     }
 
@@ -404,6 +441,19 @@ mod tests {
         }
         let have = std::fs::read_to_string(path).unwrap_or_default();
         assert!(have == want, "js/fields.js is out of date: run BLESS=1 cargo test -p nylas-pkce-npm fields_js");
+    }
+
+    #[test]
+    fn required_config() {
+        // Each required option missing, the others given: the reader refuses it by name, as `is required`.
+        for (i, name) in REQUIRED_CONFIG.iter().enumerate() {
+            let packed: Vec<&str> =
+                REQUIRED_CONFIG.iter().enumerate().map(|(j, _)| if i == j { "" } else { "+x" }).collect();
+            let e = crate::options::config(&packed.join("\0")).unwrap_err();
+            assert_eq!((e.code(), e.field()), ("invalid_config", Some(*name)));
+            assert!(e.message().ends_with("is required"), "{}", e.message());
+        }
+        assert_eq!(&CONFIG.iter().take(REQUIRED_CONFIG.len()).map(|f| f.0).collect::<Vec<_>>(), REQUIRED_CONFIG);
     }
 
     #[test]

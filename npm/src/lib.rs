@@ -4,16 +4,16 @@
 //! wasm-bindgen without default features, and synchronous exports only: the package's JavaScript does
 //! every I/O (fetch, storage, popup, timers) and calls these exports for every decision.
 //!
-//! The package is built twice from this crate ([`login`] and [`session`] are cargo features), split by
-//! what a page does: every page of an app loads the first half (a URL, a valid token), and only a callback
-//! or a server's answer loads the second.
+//! The package builds it once, as the protocol module: a page loads it when a step needs it (a login, a
+//! callback, a refresh, a server's answer), never on import. [`login`] holds the steps that start a login,
+//! [`session`] those that finish one and use its tokens.
 //!
 //! Across the boundary:
 //! - **In**: options as a packed string of typed fields ([`fields`]); plain strings and numbers.
 //! - **Out**: plain strings, numbers and booleans; several values packed with NUL between them; a few
-//!   results of the second half (token sets, requests, API data) as JSON text.
-//! - **Errors**: `!`, then the code, field and message separated by NUL, then (second half only) the
-//!   details as JSON: see [`error`]. The package throws them as `NylasPkceError`. No success value can
+//!   results (token sets, requests, API data) as JSON text.
+//! - **Errors**: `!`, then the code, field and message separated by NUL, then the details as
+//!   JSON (where there are any): see [`error`]. The package throws them as `NylasPkceError`. No success value can
 //!   start with `!`.
 #![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
 
@@ -28,13 +28,9 @@ pub mod fields;
 pub mod options;
 pub mod record;
 
-#[cfg(feature = "session")]
 pub mod engine;
-#[cfg(feature = "login")]
 pub mod login;
-#[cfg(feature = "session")]
 pub mod session;
-#[cfg(feature = "session")]
 pub mod shapes;
 
 #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
@@ -68,7 +64,6 @@ pub fn error(e: &Error) -> String {
     push_clean(&mut out, e.field().unwrap_or_default());
     out.push('\0');
     push_clean(&mut out, &e.message());
-    #[cfg(feature = "session")]
     if let Some(details) = shapes::error_details(e) {
         out.push('\0');
         out.push_str(&details);
@@ -88,26 +83,6 @@ pub(crate) fn ms(v: f64) -> u64 {
     } else {
         0
     }
-}
-
-/// An error the page finds itself, in the error form: `code` 0 `popup_blocked`, 1 `popup_closed`,
-/// 2 `timeout`, 3 `network_error`, 4 `storage_unavailable`, 5 `login_required`, 6 `session_ended`,
-/// 7 `embedded_webview`. Its
-/// message comes from the
-/// core, like every other. (An option the JavaScript refuses by its name or type is made there: see
-/// `js/options.js`.)
-#[wasm_bindgen]
-pub fn fail(code: u8) -> String {
-    error(&match code {
-        0 => Error::PopupBlocked,
-        1 => Error::PopupClosed,
-        2 => Error::Timeout,
-        3 => Error::Network("fetch failed (offline, CORS, refused, or a redirect)"),
-        4 => Error::StorageUnavailable,
-        6 => Error::SessionEnded,
-        7 => Error::EmbeddedWebview,
-        _ => Error::LoginRequired,
-    })
 }
 
 /// The size of this module's linear memory in bytes (diagnostics, benchmarks).

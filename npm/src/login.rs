@@ -184,7 +184,7 @@ pub fn settings(config: &str, client: &str) -> Result<String, Error> {
 ///
 /// - `config`: the packed configuration; `defaults` and `call`: packed authorization options (`NylasAuth`'s
 ///   login defaults and the call's; see [`options::merge`]).
-/// - `popup`: a popup login: the state carries [`POPUP_STATE_PREFIX`], and a window name is drawn.
+/// - `popup`: a popup login: the state carries [`POPUP_STATE_PREFIX`].
 /// - `stored` / `ttl`: the creation times of this client's stored transactions (NaN where a record could
 ///   not be read) and their time to live, to purge the expired ones in the same crossing.
 /// - `email` / `provider`: re-authentication of the current grant: `login_hint` and `provider` default to
@@ -194,8 +194,7 @@ pub fn settings(config: &str, client: &str) -> Result<String, Error> {
 ///   as Google would refuse it.
 ///
 /// Returns, packed: the storage key, the transaction record to keep under it, `url`, `state`,
-/// `codeVerifier`, `codeChallenge`, `codeChallengeMethod`, `redirectUri`, `createdAt`, `issuer`, the
-/// popup's window name, and one `1` (remove) or `0` (keep) per `stored` entry. Absent values are empty.
+/// `codeVerifier`, `codeChallenge`, `codeChallengeMethod`, `redirectUri`, `createdAt`, `issuer`, and one `1` (remove) or `0` (keep) per `stored` entry. Absent values are empty.
 #[allow(clippy::too_many_arguments)]
 #[wasm_bindgen]
 pub fn authorize(
@@ -242,7 +241,6 @@ pub fn start(
             o.provider = provider;
         }
     }
-    let mut window = String::new();
     if popup {
         let mut state = String::from(POPUP_STATE_PREFIX);
         match &o.state {
@@ -253,8 +251,6 @@ pub fn start(
             None => state.push_str(&random_token(rng)?),
         }
         o.state = Some(state);
-        window.push_str("nylas-pkce-");
-        window.push_str(&random_token(rng)?);
     }
     let req = build_authorization_request(&config, &o, rng, now)?;
     let google = o.provider.as_deref() == Some("google");
@@ -272,7 +268,6 @@ pub fn start(
         .push(&tx.redirect_uri)
         .num(tx.created_at)
         .push(tx.issuer.as_deref().unwrap_or_default())
-        .push(&window)
         .push(&stale)
         .finish();
     Ok((packed, google))

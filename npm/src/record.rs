@@ -33,7 +33,7 @@ pub fn write(config: &Config) -> String {
         .finish()
 }
 
-/// Reads what [`write`] wrote. It is not validated again: only a record this crate wrote (kept in memory
+/// Reads what [`write()`] wrote. It is not validated again: only a record this crate wrote (kept in memory
 /// by the package, never in storage) may come here.
 pub fn read(j: &Json) -> Option<Config> {
     let e = j.get("endpoints")?;

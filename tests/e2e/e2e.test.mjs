@@ -785,7 +785,7 @@ test('errors are NylasPkceError instances of Error with a code and no secret in 
       apiBase,
       storage: 'memory',
     });
-    const state = new URL(auth.authorizationUrl()).searchParams.get('state');
+    const state = new URL(await auth.authorizationUrl()).searchParams.get('state');
     let async;
     try {
       await auth.handleRedirectCallback(`${location.origin}/?code=c0de&state=${state}X`);

@@ -246,8 +246,10 @@ export async function pageWithPackage(env, t) {
       ...(await import(new URL('./pkg/index.js', location.href).href)),
       ...window.__helpers,
     });
+    // The synchronous low-level functions (nylas-pkce/protocol), imported only by the tests that use them.
+    window.__protocol = () => import(new URL('./pkg/protocol.js', location.href).href);
     window.__helpers = {
-      follow: async (auth, options) => (await fetch(auth.authorizationUrl(options))).url,
+      follow: async (auth, options) => (await fetch(await auth.authorizationUrl(options))).url,
       code: (p) =>
         p.then(
           (r) => ({ ok: r.type }),

@@ -247,7 +247,7 @@ test('two tabs sharing token storage: a login and a logout in tab A reach tab B,
   await a.evaluate(async (options) => {
     const { NylasAuth } = await window.__pkg();
     window.__a = new NylasAuth(options);
-    const url = (await fetch(window.__a.authorizationUrl())).url;
+    const url = (await fetch(await window.__a.authorizationUrl())).url;
     await window.__a.handleRedirectCallback(url);
   }, options);
   await b.waitForFunction(() => window.__events.includes('tokens'), null, { timeout: WAIT_MS });

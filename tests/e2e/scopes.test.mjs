@@ -14,7 +14,15 @@ const base = () => mockUrls(env);
 test('providerScopes gives Google scope strings; a metadata conflict is refused before the redirect', T, async (t) => {
   const { run } = await pageWithPackage(env, t);
   const out = await run(async ({ api }) => {
-    const { providerScopes, NylasAuth } = await window.__pkg();
+    const { NylasAuth } = await window.__pkg();
+    const { providerScopes } = await window.__protocol();
+    const grabAsync = async (fn) => {
+      try {
+        return await fn();
+      } catch (e) {
+        return { code: e.code, field: e.field, message: e.message };
+      }
+    };
     const grab = (fn) => {
       try {
         return fn();
@@ -33,10 +41,10 @@ test('providerScopes gives Google scope strings; a metadata conflict is refused 
       google: providerScopes('google', ['email.read_only', 'calendar']),
       microsoft: grab(() => providerScopes('microsoft', ['email.read_only'])),
       unknown: grab(() => providerScopes('google', ['email.read'])),
-      conflict: grab(() => auth.authorizationUrl({ scopes: gmail })),
-      allowed: typeof grab(() => auth.authorizationUrl({ scopes: gmail, allowScopeConflicts: true })),
-      repeated: grab(() => auth.authorizationUrl({ scopes: ['calendar', 'calendar'] })),
-      empty: grab(() => auth.authorizationUrl({ scopes: [] })),
+      conflict: await grabAsync(() => auth.authorizationUrl({ scopes: gmail })),
+      allowed: typeof (await grabAsync(() => auth.authorizationUrl({ scopes: gmail, allowScopeConflicts: true }))),
+      repeated: await grabAsync(() => auth.authorizationUrl({ scopes: ['calendar', 'calendar'] })),
+      empty: await grabAsync(() => auth.authorizationUrl({ scopes: [] })),
     };
   }, base());
   assert.deepEqual(out.google, [

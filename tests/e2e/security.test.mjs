@@ -56,7 +56,7 @@ test('exact redirect registration: an unregistered redirect URI gets no code', T
       redirectUri: `${location.origin}/not-registered`,
       apiBase: api,
     });
-    const r = await fetch(auth.authorizationUrl());
+    const r = await fetch(await auth.authorizationUrl());
     return { status: r.status, url: r.url };
   }, base());
   assert.equal(out.status, 400);
@@ -68,7 +68,7 @@ test('grant substitution: a hosted-auth shaped callback never completes a code-f
   const out = await run(async ({ api }) => {
     const { NylasAuth, code } = await window.__pkg();
     const auth = new NylasAuth({ clientId: 'demo-client', redirectUri: `${location.origin}/`, apiBase: api });
-    const url = new URL(auth.authorizationUrl());
+    const url = new URL(await auth.authorizationUrl());
     const state = url.searchParams.get('state');
     const forged = `${location.origin}/?success=true&grant_id=VICTIM&email=x%40y.z&provider=google&state=${encodeURIComponent(state)}`;
     const first = await code(auth.handleRedirectCallback(forged));
@@ -110,7 +110,8 @@ test(
 test('unknown options are refused by name; scope is an alias of scopes', T, async (t) => {
   const { run } = await pageWithPackage(env, t);
   const out = await run(async ({ api }) => {
-    const { NylasAuth, buildAuthorizationUrl } = await window.__pkg();
+    const { NylasAuth } = await window.__pkg();
+    const { buildAuthorizationUrl } = await window.__protocol();
     const grab = (fn) => {
       try {
         fn();
@@ -119,10 +120,15 @@ test('unknown options are refused by name; scope is an alias of scopes', T, asyn
         return [e.code, e.field];
       }
     };
+    const grabAsync = (p) =>
+      p.then(
+        () => null,
+        (e) => [e.code, e.field],
+      );
     const cfg = { clientId: 'demo-client', redirectUri: `${location.origin}/`, apiBase: api };
     return {
       ctor: grab(() => new NylasAuth({ ...cfg, provder: 'google' })),
-      call: grab(() => new NylasAuth(cfg).authorizationUrl({ scoeps: ['x'] })),
+      call: await grabAsync(new NylasAuth(cfg).authorizationUrl({ scoeps: ['x'] })),
       stateless: grab(() => buildAuthorizationUrl({ ...cfg, provder: 'google' })),
       alias: new URL(buildAuthorizationUrl({ ...cfg, scope: ['email', 'calendar'] }).url).searchParams.get('scope'),
     };

@@ -1,16 +1,21 @@
-// The built npm package (pkg/) imported from Node 20: both entries (nylas-pkce, nylas-pkce/callback),
-// vectors, typed errors, 30+ malformed inputs each with its specific code, and the NylasAuth flow
-// against the in-process mock Nylas server.
+// The built npm package (pkg/) imported from Node 20: the entry (nylas-pkce: NylasAuth, no wasm on import)
+// and the subpaths (nylas-pkce/protocol, nylas-pkce/callback), vectors, typed errors, 30+ malformed inputs
+// each with its specific code, and the NylasAuth flow against the in-process mock Nylas server.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { startMockServer } from '../mock-server/server.mjs';
 
 const np = await import('../../pkg/index.js').catch((e) => {
   throw new Error(`pkg/ is not built (run scripts/build.sh): ${e.message}`);
 });
+const proto = await import('../../pkg/protocol.js');
 const cbm = await import('../../pkg/callback.js');
 const { NylasAuth, NylasPkceError } = np;
 
@@ -41,60 +46,107 @@ function codeOf(fn) {
   assert.fail('expected a throw');
 }
 
-test('package.json publishes pkg/ as an ESM package with types', async () => {
-  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
-  assert.equal(pkg.name, 'nylas-pkce');
-  assert.equal(pkg.type, 'module');
-  assert.equal(pkg.sideEffects, false);
-  assert.equal(pkg.exports['.'].types, './pkg/index.d.ts');
-  assert.equal(pkg.exports['.'].import, './pkg/index.js');
-  assert.equal(pkg.exports['./callback'].types, './pkg/callback.d.ts');
-  assert.equal(pkg.exports['./callback'].import, './pkg/callback.js');
+/** What `npm pack` would publish: the paths, sorted. */
+function packedFiles() {
   const packed = JSON.parse(
     execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     }),
   );
-  const files = packed[0].files.map((f) => f.path).sort();
-  for (const f of [
-    'pkg/index.js',
-    'pkg/index.d.ts',
-    'pkg/callback.js',
-    'pkg/callback.d.ts',
-    'pkg/error.js',
-    'package.json',
-    'README.md',
+  return packed[0].files.map((f) => f.path).sort();
+}
+
+test('package.json publishes pkg/ as an ESM package with types', async () => {
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
+  assert.equal(pkg.name, 'nylas-pkce');
+  assert.equal(pkg.type, 'module');
+  assert.equal(pkg.sideEffects, false);
+  for (const [sub, file] of [
+    ['.', 'index'],
+    ['./protocol', 'protocol'],
+    ['./callback', 'callback'],
+    ['./react', 'react'],
   ]) {
-    assert.ok(files.includes(f), `${f} missing from the tarball: ${files}`);
+    assert.equal(pkg.exports[sub].types, `./pkg/${file}.d.ts`, sub);
+    assert.equal(pkg.exports[sub].import, `./pkg/${file}.js`, sub);
   }
+  const files = packedFiles();
+  assert.deepEqual(
+    files,
+    [
+      'README.md',
+      'package.json',
+      'pkg/callback.d.ts',
+      'pkg/callback.js',
+      'pkg/engine.js',
+      'pkg/engine.wasm',
+      'pkg/engine_inline.js',
+      'pkg/error.js',
+      'pkg/index.d.ts',
+      'pkg/index.js',
+      'pkg/protocol.d.ts',
+      'pkg/protocol.js',
+      'pkg/react.d.ts',
+      'pkg/react.js',
+    ].sort(),
+    'the tarball holds the modules, their declarations and the wasm, nothing else',
+  );
   assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('tests/')), 'sources must not be published');
+  // Every module a published file imports (statically, dynamically, or as `new URL(…, import.meta.url)`)
+  // is published too, and the declarations' relative imports resolve.
+  const root = new URL('../../', import.meta.url);
+  for (const f of files.filter((f) => /\.(js|d\.ts)$/.test(f) && f !== 'pkg/engine_inline.js')) {
+    const text = await readFile(new URL(f, root), 'utf8');
+    const refs = [
+      ...text.matchAll(/(?:from|import)\s*\(?\s*["'](\.\.?\/[^"']+)["']/g),
+      ...text.matchAll(/new URL\(\s*["'](\.\.?\/[^"']+)["']/g),
+    ].map((m) => m[1]);
+    for (const ref of refs) {
+      const target = join('pkg', ref).replace(/\.js$/, f.endsWith('.d.ts') ? '.d.ts' : '.js');
+      assert.ok(files.includes(target), `${f} refers to ${ref}, which is not published`);
+    }
+  }
 });
 
-test('every documented export is there and ready without an await', () => {
-  for (const name of [
-    'generateCodeVerifier',
-    'codeChallenge',
-    'generatePkcePair',
-    'buildAuthorizationUrl',
-    'NylasAuth',
-    'NylasPkceError',
-    'wasmMemoryBytes',
-    'isCallbackUrl',
-  ]) {
-    assert.equal(typeof np[name], 'function', name);
+/** The entry's exports, the subpath's, and the callback subpath's: exactly these. */
+const ENTRY_EXPORTS = ['NylasAuth', 'NylasPkceError', 'isCallbackUrl'];
+const PROTOCOL_EXPORTS = [
+  'NylasPkceError',
+  'buildAuthorizationUrl',
+  'codeChallenge',
+  'generateCodeVerifier',
+  'generatePkcePair',
+  'isEmbeddedWebview',
+  'providerScopes',
+  'resolveConfig',
+  'wasmMemoryBytes',
+];
+const CALLBACK_EXPORTS = [
+  'NylasPkceError',
+  'parseApiResponse',
+  'parseCallback',
+  'parseTokenResponse',
+  'tokenRequest',
+  'wasmMemoryBytes',
+];
+
+test('every documented export is there; the low-level functions are in nylas-pkce/protocol, ready without an await', () => {
+  assert.deepEqual(Object.keys(np).sort(), [...ENTRY_EXPORTS].sort(), 'nylas-pkce exports the page API only');
+  for (const name of ENTRY_EXPORTS) assert.equal(typeof np[name], 'function', name);
+  for (const name of PROTOCOL_EXPORTS.filter((n) => n !== 'NylasPkceError')) {
+    assert.ok(!(name in np), `${name} is not exported by the entry any more (nylas-pkce/protocol has it)`);
   }
-  for (const name of ['parseCallback', 'tokenRequest', 'parseTokenResponse', 'NylasPkceError']) {
-    assert.equal(typeof cbm[name], 'function', `nylas-pkce/callback: ${name}`);
-  }
-  assert.equal(cbm.NylasPkceError, NylasPkceError, 'one error class for both entries');
+  assert.deepEqual(Object.keys(proto).sort(), [...PROTOCOL_EXPORTS].sort(), 'nylas-pkce/protocol exports');
+  for (const name of PROTOCOL_EXPORTS) assert.equal(typeof proto[name], 'function', `nylas-pkce/protocol: ${name}`);
+  assert.deepEqual(Object.keys(cbm).sort(), CALLBACK_EXPORTS, 'nylas-pkce/callback exports its public functions only');
+  for (const name of CALLBACK_EXPORTS) assert.equal(typeof cbm[name], 'function', `nylas-pkce/callback: ${name}`);
+  assert.equal(proto.NylasPkceError, NylasPkceError, 'one error class for every entry');
+  assert.equal(cbm.NylasPkceError, NylasPkceError, 'one error class for every entry');
   assert.ok(!('parseCallback' in np), 'the callback half is not part of what a page loads before login');
-  assert.equal(np.generateCodeVerifier().length, 43);
-  assert.deepEqual(
-    Object.keys(cbm).sort(),
-    ['NylasPkceError', 'parseApiResponse', 'parseCallback', 'parseTokenResponse', 'tokenRequest', 'wasmMemoryBytes'],
-    'nylas-pkce/callback exports its public functions only',
-  );
+  // Ready on import: the subpath instantiated its wasm synchronously.
+  assert.equal(proto.generateCodeVerifier().length, 43);
+  assert.ok(proto.wasmMemoryBytes() > 0);
 });
 
 test('isCallbackUrl: a result parameter in the query or the fragment', () => {
@@ -107,46 +159,46 @@ test('isCallbackUrl: a result parameter in the query or the fragment', () => {
 
 test('PKCE vectors: Nylas hex encoding and RFC 7636 Appendix B', () => {
   assert.equal(
-    np.codeChallenge('nylas'),
+    proto.codeChallenge('nylas'),
     'ZTk2YmY2Njg2YTNjMzUxMGU5ZTkyN2RiNzA2OWNiMWNiYTliOTliMDIyZjQ5NDgzYTZjZTMyNzA4MDllNjhhMg',
   );
   assert.equal(
-    np.codeChallenge('nylas', { method: 'S256', encoding: 'nylas' }),
+    proto.codeChallenge('nylas', { method: 'S256', encoding: 'nylas' }),
     'ZTk2YmY2Njg2YTNjMzUxMGU5ZTkyN2RiNzA2OWNiMWNiYTliOTliMDIyZjQ5NDgzYTZjZTMyNzA4MDllNjhhMg',
   );
   assert.equal(
-    np.codeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', { encoding: 'rfc7636' }),
+    proto.codeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', { encoding: 'rfc7636' }),
     'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
   );
-  assert.equal(np.codeChallenge('x'.repeat(43), { method: 'plain' }), 'x'.repeat(43));
-  const pair = np.generatePkcePair({ encoding: 'rfc7636' });
-  assert.equal(pair.codeChallenge, np.codeChallenge(pair.codeVerifier, { encoding: 'rfc7636' }));
+  assert.equal(proto.codeChallenge('x'.repeat(43), { method: 'plain' }), 'x'.repeat(43));
+  const pair = proto.generatePkcePair({ encoding: 'rfc7636' });
+  assert.equal(pair.codeChallenge, proto.codeChallenge(pair.codeVerifier, { encoding: 'rfc7636' }));
   assert.equal(pair.codeChallengeMethod, 'S256');
-  assert.equal(np.generatePkcePair({ length: 128 }).codeVerifier.length, 128);
+  assert.equal(proto.generatePkcePair({ length: 128 }).codeVerifier.length, 128);
   assert.equal(
-    codeOf(() => np.codeChallenge('x', { method: 'S512' })),
+    codeOf(() => proto.codeChallenge('x', { method: 'S512' })),
     'invalid_option',
   );
   assert.equal(
-    codeOf(() => np.generatePkcePair({ encoding: 'hex' })),
+    codeOf(() => proto.generatePkcePair({ encoding: 'hex' })),
     'invalid_option',
   );
   assert.equal(
-    codeOf(() => np.generatePkcePair({ method: 'toString' })),
+    codeOf(() => proto.generatePkcePair({ method: 'toString' })),
     'invalid_option',
   );
   assert.equal(
-    codeOf(() => np.generatePkcePair({ encoding: '__proto__' })),
+    codeOf(() => proto.generatePkcePair({ encoding: '__proto__' })),
     'invalid_option',
   );
   assert.equal(
-    codeOf(() => np.generatePkcePair({ length: 42 })),
+    codeOf(() => proto.generatePkcePair({ length: 42 })),
     'invalid_verifier',
   );
-  assert.equal(np.generatePkcePair({ method: 'plain' }).codeChallenge.length, 43);
+  assert.equal(proto.generatePkcePair({ method: 'plain' }).codeChallenge.length, 43);
   const seen = new Set();
   for (let i = 0; i < 200; i++) {
-    const v = np.generateCodeVerifier(64);
+    const v = proto.generateCodeVerifier(64);
     assert.match(v, /^[A-Za-z0-9\-._~]{64}$/);
     seen.add(v);
   }
@@ -154,7 +206,7 @@ test('PKCE vectors: Nylas hex encoding and RFC 7636 Appendix B', () => {
 });
 
 test('the reference PKCE authorization request', () => {
-  const r = np.buildAuthorizationUrl({
+  const r = proto.buildAuthorizationUrl({
     clientId: '<your_nylas_app_client_id>',
     redirectUri: 'https://myapp.com/callback-handler',
     apiBase: 'https://myapp.us.nylas.com',
@@ -181,7 +233,7 @@ test('the reference PKCE authorization request', () => {
   assert.equal(u.searchParams.get('scope'), 'https://www.googleapis.com/auth/gmail.readonly profile');
   assert.ok(r.url.includes('scope=https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fgmail.readonly%20profile&'));
   assert.equal(u.searchParams.get('access_type'), 'online');
-  assert.equal(u.searchParams.get('code_challenge'), np.codeChallenge(r.codeVerifier));
+  assert.equal(u.searchParams.get('code_challenge'), proto.codeChallenge(r.codeVerifier));
   assert.equal(r.codeChallengeMethod, 'S256');
   assert.equal(JSON.parse(r.transaction).state, 'sQ6vFQN-sQ6vFQN-sQ6vFQN');
 });
@@ -191,26 +243,26 @@ test('at least 30 malformed inputs, each with its specific code', () => {
   const S = { state: 'st' };
   const cases = [
     // configs
-    [() => np.buildAuthorizationUrl({ redirectUri: 'https://a.com/cb' }), 'invalid_config'],
-    [() => np.buildAuthorizationUrl({ clientId: 'c' }), 'invalid_config'],
-    [() => np.buildAuthorizationUrl({ clientId: 'c', redirectUri: 'http://evil.com/cb' }), 'invalid_config'],
-    [() => np.buildAuthorizationUrl({ clientId: 'c', redirectUri: 'https://a.com/cb#f' }), 'invalid_config'],
-    [() => np.buildAuthorizationUrl({ clientId: 'c', redirectUri: '/cb' }), 'invalid_config'],
-    [() => np.buildAuthorizationUrl({ clientId: 'c', redirectUri: 'javascript:alert(1)' }), 'invalid_config'],
-    [() => np.buildAuthorizationUrl({ ...cfg, region: 'mars' }), 'invalid_config'],
-    [() => np.buildAuthorizationUrl({ ...cfg, apiBase: 'http://api.example.com' }), 'invalid_config'],
-    [() => np.buildAuthorizationUrl({ ...cfg, endpoints: { tokenEndpoint: 'https://i/t' } }), 'invalid_config'],
-    [() => np.buildAuthorizationUrl({ ...cfg, challengeEncoding: 'hex' }), 'invalid_config'],
+    [() => proto.buildAuthorizationUrl({ redirectUri: 'https://a.com/cb' }), 'invalid_config'],
+    [() => proto.buildAuthorizationUrl({ clientId: 'c' }), 'invalid_config'],
+    [() => proto.buildAuthorizationUrl({ clientId: 'c', redirectUri: 'http://evil.com/cb' }), 'invalid_config'],
+    [() => proto.buildAuthorizationUrl({ clientId: 'c', redirectUri: 'https://a.com/cb#f' }), 'invalid_config'],
+    [() => proto.buildAuthorizationUrl({ clientId: 'c', redirectUri: '/cb' }), 'invalid_config'],
+    [() => proto.buildAuthorizationUrl({ clientId: 'c', redirectUri: 'javascript:alert(1)' }), 'invalid_config'],
+    [() => proto.buildAuthorizationUrl({ ...cfg, region: 'mars' }), 'invalid_config'],
+    [() => proto.buildAuthorizationUrl({ ...cfg, apiBase: 'http://api.example.com' }), 'invalid_config'],
+    [() => proto.buildAuthorizationUrl({ ...cfg, endpoints: { tokenEndpoint: 'https://i/t' } }), 'invalid_config'],
+    [() => proto.buildAuthorizationUrl({ ...cfg, challengeEncoding: 'hex' }), 'invalid_config'],
     // options
-    [() => np.buildAuthorizationUrl({ ...cfg, state: '' }), 'invalid_option'],
-    [() => np.buildAuthorizationUrl({ ...cfg, state: 'x'.repeat(21) }), 'invalid_option'],
-    [() => np.buildAuthorizationUrl({ ...cfg, state: 'x'.repeat(257) }), 'invalid_option'],
-    [() => np.buildAuthorizationUrl({ ...cfg, scopes: ['a b'] }), 'invalid_option'],
-    [() => np.buildAuthorizationUrl({ ...cfg, responseType: 'adminconsent' }), 'invalid_option'],
-    [() => np.buildAuthorizationUrl({ ...cfg, extraParams: { code_challenge: 'x' } }), 'invalid_option'],
-    [() => np.buildAuthorizationUrl({ ...cfg, codeVerifier: 'too-short' }), 'invalid_verifier'],
-    [() => np.buildAuthorizationUrl({ ...cfg, codeVerifier: `${'a'.repeat(42)}+` }), 'invalid_verifier'],
-    [() => np.generateCodeVerifier(200), 'invalid_verifier'],
+    [() => proto.buildAuthorizationUrl({ ...cfg, state: '' }), 'invalid_option'],
+    [() => proto.buildAuthorizationUrl({ ...cfg, state: 'x'.repeat(21) }), 'invalid_option'],
+    [() => proto.buildAuthorizationUrl({ ...cfg, state: 'x'.repeat(257) }), 'invalid_option'],
+    [() => proto.buildAuthorizationUrl({ ...cfg, scopes: ['a b'] }), 'invalid_option'],
+    [() => proto.buildAuthorizationUrl({ ...cfg, responseType: 'adminconsent' }), 'invalid_option'],
+    [() => proto.buildAuthorizationUrl({ ...cfg, extraParams: { code_challenge: 'x' } }), 'invalid_option'],
+    [() => proto.buildAuthorizationUrl({ ...cfg, codeVerifier: 'too-short' }), 'invalid_verifier'],
+    [() => proto.buildAuthorizationUrl({ ...cfg, codeVerifier: `${'a'.repeat(42)}+` }), 'invalid_verifier'],
+    [() => proto.generateCodeVerifier(200), 'invalid_verifier'],
     // callbacks
     [() => cbm.parseCallback('https://a.com/cb?code=x', S), 'missing_state'],
     [() => cbm.parseCallback('https://a.com/cb?code=x&state=other', S), 'state_mismatch'],
@@ -269,7 +321,7 @@ test('at least 30 malformed inputs, each with its specific code', () => {
 });
 
 test('errors carry OAuth and Nylas fields but never a secret', () => {
-  const verifier = np.generateCodeVerifier();
+  const verifier = proto.generateCodeVerifier();
   try {
     cbm.parseTokenResponse(
       400,
@@ -324,7 +376,7 @@ test('errors carry OAuth and Nylas fields but never a secret', () => {
 });
 
 test('token request as data: JSON by default for Nylas, form on request, never a client_secret', () => {
-  const v = np.generateCodeVerifier();
+  const v = proto.generateCodeVerifier();
   const json = cbm.tokenRequest({ clientId: 'c', redirectUri: 'https://a.com/cb', code: 'the-code', codeVerifier: v });
   assert.equal(json.headers['Content-Type'], 'application/json');
   assert.deepEqual(JSON.parse(json.body), {
@@ -355,7 +407,7 @@ test('token request as data: JSON by default for Nylas, form on request, never a
 });
 
 async function callbackFor(auth, options = {}) {
-  const url = auth.authorizationUrl({ provider: 'google', ...options });
+  const url = await auth.authorizationUrl({ provider: 'google', ...options });
   const r = await fetch(url, { redirect: 'manual' });
   assert.equal(r.status, 302, await r.text());
   return r.headers.get('location');
@@ -446,8 +498,8 @@ test('NylasAuth: user storage adapters, and storage that throws', async () => {
     keys: (p) => [...m.keys()].filter((k) => k.startsWith(p)),
   };
   const auth = new NylasAuth({ clientId: 'c', redirectUri: 'https://a.com/cb', storage: adapter });
-  auth.authorizationUrl();
-  auth.authorizationUrl();
+  await auth.authorizationUrl();
+  await auth.authorizationUrl();
   assert.equal(m.size, 2, 'one transaction per flow, keyed by state');
   assert.ok([...m.keys()].every((k) => k.startsWith('nylas-pkce:tx:')));
   assert.ok(![...m.values()].some((v) => v.includes('client_secret')));
@@ -465,18 +517,18 @@ test('NylasAuth: user storage adapters, and storage that throws', async () => {
       keys: () => [],
     },
   });
-  assert.equal(
-    codeOf(() => broken.authorizationUrl()),
-    'storage_unavailable',
+  await assert.rejects(
+    broken.authorizationUrl(),
+    (e) => e instanceof NylasPkceError && e.code === 'storage_unavailable',
   );
   const asyncAdapter = new NylasAuth({
     clientId: 'c',
     redirectUri: 'https://a.com/cb',
     storage: { get: async () => null, set: async () => {}, remove: async () => {}, keys: () => [] },
   });
-  assert.equal(
-    codeOf(() => asyncAdapter.authorizationUrl()),
-    'storage_unavailable',
+  await assert.rejects(
+    asyncAdapter.authorizationUrl(),
+    (e) => e instanceof NylasPkceError && e.code === 'storage_unavailable',
   );
 });
 
@@ -517,6 +569,184 @@ test('every option is checked by type and value, naming it (the table in tests/s
   assert.deepEqual(cases.runCases(np), []);
   assert.deepEqual(await cases.runAsyncCases(np), []);
   assert.ok(cases.CONSTRUCTOR.length >= 50 && cases.CALL.length >= 15);
+  // Both moments are exercised, and every row names one.
+  const moments = cases.CONSTRUCTOR.map((row) => row[2]);
+  assert.ok(moments.every((m) => m === cases.CONSTRUCT || m === cases.READY));
+  assert.ok(moments.filter((m) => m === cases.READY).length >= 15);
+  assert.ok(moments.filter((m) => m === cases.CONSTRUCT).length >= 35);
+});
+
+test('ready() rejects naming the option a value only the protocol judges; preload() never rejects', async () => {
+  const cfg = { clientId: 'c', redirectUri: 'https://a.example/cb', storage: 'memory' };
+  const good = new NylasAuth(cfg);
+  assert.equal(await good.ready(), undefined);
+  assert.equal(await good.preload(), undefined);
+  assert.equal(await good.ready(), undefined, 'ready() again: the same answer');
+  for (const [option, value] of [
+    ['clockSkewMs', 3_600_001],
+    ['redirectUri', 'http://evil.example/cb'],
+    ['challengeMethod', 'plain'],
+    ['requireIss', true],
+  ]) {
+    const bad = new NylasAuth({ ...cfg, [option]: value }); // names and types are fine: no throw
+    const errors = [];
+    bad.on('error', (e) => errors.push(e.field));
+    assert.equal(await bad.preload(), undefined, `${option}: preload() resolves all the same`);
+    assert.deepEqual(errors, [], `${option}: preload() reports nothing`);
+    await assert.rejects(
+      bad.ready(),
+      (e) => e instanceof NylasPkceError && e.code === 'invalid_config' && e.field === option,
+      option,
+    );
+    await assert.rejects(bad.authorizationUrl(), (e) => e.code === 'invalid_config' && e.field === option, option);
+    assert.deepEqual(errors, [option, option], `${option}: each rejection is an 'error' event`);
+    assert.equal(bad.isAuthenticated(), false, 'the page part works all the same');
+  }
+});
+
+test('a protocol that cannot be loaded: preload() resolves, ready() and the steps reject network_error, the next call tries again', async (t) => {
+  // A copy of the entry without the protocol module (a deploy that removed it, a file the server lost).
+  const dir = mkdtempSync(join(tmpdir(), 'nylas-pkce-noproto-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const pkgDir = fileURLToPath(new URL('../../pkg/', import.meta.url));
+  for (const f of ['index.js', 'error.js']) cpSync(join(pkgDir, f), join(dir, f));
+  const copy = await import(new URL(`file://${join(dir, 'index.js')}`).href);
+  const auth = new copy.NylasAuth({ clientId: 'c', redirectUri: 'https://a.example/cb', storage: 'memory' });
+  assert.equal(await auth.preload(), undefined);
+  await assert.rejects(auth.ready(), (e) => e.code === 'network_error' && e.name === 'NylasPkceError');
+  await assert.rejects(auth.authorizationUrl(), (e) => e.code === 'network_error');
+  await assert.rejects(
+    auth.handleRedirectCallback('https://a.example/cb?code=x&state=y'),
+    (e) => e.code === 'network_error',
+  );
+  // The files are back: the next step loads them.
+  for (const f of ['engine.js', 'engine_inline.js']) cpSync(join(pkgDir, f), join(dir, f));
+  assert.equal(await auth.ready(), undefined);
+  assert.match(await auth.authorizationUrl(), /^https:\/\/api\.us\.nylas\.com\/v3\/connect\/auth\?client_id=c&/);
+});
+
+/**
+ * Runs `code` (an ES module's body) in a fresh Node process after patching every way to compile or
+ * instantiate wasm and tracing every module loaded; `code` sees `INDEX` (pkg/index.js's URL), `env`, and
+ * `snapshot(label)`, which records the wasm calls and the package's modules loaded so far. Resolves with
+ * `{ snapshots, out }` (`out`: what `code` returned).
+ */
+function inFreshNode(code, env = {}) {
+  const hooks = `
+    let port;
+    export function initialize(data) { port = data.port; }
+    export async function load(url, context, next) { port.postMessage(url); return next(url, context); }`;
+  const script = `
+    import { register } from 'node:module';
+    import { MessageChannel } from 'node:worker_threads';
+    const wasmCalls = [];
+    for (const f of ['compile', 'instantiate', 'compileStreaming', 'instantiateStreaming', 'validate']) {
+      const original = WebAssembly[f];
+      if (original) WebAssembly[f] = function (...args) { wasmCalls.push(f); return original.apply(this, args); };
+    }
+    for (const c of ['Module', 'Instance']) {
+      WebAssembly[c] = new Proxy(WebAssembly[c], {
+        construct(target, args, newTarget) { wasmCalls.push(c); return Reflect.construct(target, args, newTarget); },
+      });
+    }
+    const loaded = [];
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', (url) => loaded.push(url));
+    port1.unref();
+    register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}), {
+      data: { port: port2 },
+      transferList: [port2],
+    });
+    const INDEX = ${JSON.stringify(new URL('../../pkg/index.js', import.meta.url).href)};
+    const PKG = new URL('./', INDEX).href;
+    const env = JSON.parse(process.env.CHILD_ENV);
+    const snapshots = {};
+    const snapshot = async (label) => {
+      await new Promise((r) => setTimeout(r, 100)); // the loader hooks' messages arrive asynchronously
+      snapshots[label] = {
+        wasm: [...wasmCalls],
+        modules: [...new Set(loaded.filter((u) => u.startsWith(PKG)).map((u) => u.slice(PKG.length)))].sort(),
+      };
+    };
+    const out = await (async () => { ${code} })();
+    process.stdout.write(JSON.stringify({ snapshots, out }));`;
+  const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, CHILD_ENV: JSON.stringify(env) },
+    timeout: 60_000,
+  });
+  return JSON.parse(stdout);
+}
+
+test('importing the entry instantiates no wasm; a page with a valid stored token never loads the protocol', async () => {
+  await control('/__mock/reset', {});
+  await control('/__mock/config', { autoApprove: true });
+  // An earlier login against the mock leaves its token record in token storage.
+  const tokenStorage = mapStorage();
+  const options = {
+    clientId: 'demo-client',
+    redirectUri: 'http://127.0.0.1:5173/callback.html',
+    apiBase: `${mock.url}/v3`,
+    storage: 'memory',
+  };
+  const login = new NylasAuth({ ...options, tokenStorage });
+  const tokens = await login.handleRedirectCallback(await callbackFor(login, { loginHint: 'ada@work.example' }));
+  assert.equal(tokenStorage.items.size, 1);
+
+  const { snapshots, out } = inFreshNode(
+    `
+    const { NylasAuth, isCallbackUrl } = await import(INDEX);
+    await snapshot('import');
+    const items = new Map(env.records);
+    const tokenStorage = {
+      get: (k) => items.get(k) ?? null,
+      set: (k, v) => void items.set(k, v),
+      remove: (k) => void items.delete(k),
+      keys: (p) => [...items.keys()].filter((k) => k.startsWith(p)),
+    };
+    const auth = new NylasAuth({ ...env.options, tokenStorage });
+    const events = [];
+    auth.on('tokens', () => events.push('tokens'));
+    const page = {
+      authenticated: auth.isAuthenticated(),
+      token: await auth.getAccessToken(),
+      again: await auth.getAccessToken(),
+      accounts: auth.accounts(),
+      email: auth.getTokenSet()?.email,
+      callback: isCallbackUrl('https://a.example/cb?code=x&state=y'),
+    };
+    const empty = new NylasAuth({ ...env.options, clientId: 'another-client' });
+    page.otherClient = empty.isAuthenticated();
+    page.loginRequired = await empty.getAccessToken().catch((e) => e.code);
+    await empty.logout(); // nothing to revoke: the local part only
+    await snapshot('page');
+    await auth.ready();
+    const url = await auth.authorizationUrl();
+    await snapshot('protocol');
+    return { page, url, events };
+  `,
+    { records: [...tokenStorage.items], options },
+  );
+  // The entry: no wasm compiled or instantiated, only its own two modules.
+  assert.deepEqual(snapshots.import, { wasm: [], modules: ['error.js', 'index.js'] });
+  // The page: its token, accounts and a login_required answer, without the protocol.
+  assert.deepEqual(snapshots.page, { wasm: [], modules: ['error.js', 'index.js'] }, 'the protocol was not loaded');
+  assert.deepEqual(out.page, {
+    authenticated: true,
+    token: tokens.accessToken,
+    again: tokens.accessToken,
+    accounts: [{ grantId: tokens.grantId, email: 'ada@work.example', provider: 'google', expiresAt: tokens.expiresAt }],
+    email: 'ada@work.example',
+    callback: true,
+    otherClient: false,
+    loginRequired: 'login_required',
+  });
+  // The probe sees the protocol when it does load: compiled asynchronously (never `new WebAssembly.Module`),
+  // from the inline fallback (Node has no file to fetch).
+  assert.deepEqual(snapshots.protocol.wasm, ['compile', 'Instance']);
+  assert.deepEqual(snapshots.protocol.modules, ['engine.js', 'engine_inline.js', 'error.js', 'index.js']);
+  assert.ok(out.url.startsWith(`${mock.url}/v3/connect/auth?client_id=demo-client&`), out.url);
+  assert.deepEqual(out.events, []);
 });
 
 test('a popup-looking callback that this client did not start is not handed to an opener', async () => {
@@ -526,24 +756,24 @@ test('a popup-looking callback that this client did not start is not handed to a
   assert.equal(np.NylasAuth.completePopup(crafted), false, 'no transaction here and no opener');
 });
 
-test("Nylas's current parameters: smtpRequired is options=smtp_required; credentialId on a code flow", () => {
+test("Nylas's current parameters: smtpRequired is options=smtp_required; credentialId on a code flow", async () => {
   const cfg = { clientId: 'c', redirectUri: 'https://a.example/cb' };
-  const u = new URL(np.buildAuthorizationUrl({ ...cfg, smtpRequired: true, credentialId: 'cred-1' }).url);
+  const u = new URL(proto.buildAuthorizationUrl({ ...cfg, smtpRequired: true, credentialId: 'cred-1' }).url);
   assert.equal(u.searchParams.get('options'), 'smtp_required');
   assert.equal(u.searchParams.get('credential_id'), 'cred-1');
   assert.equal(u.searchParams.get('response_type'), 'code');
-  assert.ok(!new URL(np.buildAuthorizationUrl(cfg).url).searchParams.has('options'), 'absent by default');
+  assert.ok(!new URL(proto.buildAuthorizationUrl(cfg).url).searchParams.has('options'), 'absent by default');
   assert.throws(
-    () => np.buildAuthorizationUrl({ ...cfg, smtpRequired: 'yes' }),
+    () => proto.buildAuthorizationUrl({ ...cfg, smtpRequired: 'yes' }),
     (e) => e.field === 'smtpRequired',
   );
   assert.throws(
-    () => np.buildAuthorizationUrl({ ...cfg, extraParams: { options: 'x' } }),
+    () => proto.buildAuthorizationUrl({ ...cfg, extraParams: { options: 'x' } }),
     (e) => e.field === 'extraParams',
   );
   // As a NylasAuth default too.
   const auth = new np.NylasAuth({ ...cfg, storage: 'memory', smtpRequired: true });
-  assert.equal(new URL(auth.authorizationUrl()).searchParams.get('options'), 'smtp_required');
+  assert.equal(new URL(await auth.authorizationUrl()).searchParams.get('options'), 'smtp_required');
 });
 
 test('appState comes back as given: fractions, large numbers, nested values; over 4 KiB is refused', async () => {
@@ -557,11 +787,11 @@ test('appState comes back as given: fractions, large numbers, nested values; ove
     });
     // biome-ignore lint/correctness/noPrecisionLoss: a number past 2^53 on purpose (it must come back as JSON gave it)
     const appState = { n: 1.5, big: 12345678901234567890, neg: -0.25, e: 1e-7, s: 'x"y', nested: [1, { a: null }] };
-    const url = (await fetch(auth.authorizationUrl({ appState }))).url;
+    const url = (await fetch(await auth.authorizationUrl({ appState }))).url;
     const r = await auth.handleRedirectCallback(url);
     assert.deepEqual(r.appState, appState);
-    assert.throws(
-      () => auth.authorizationUrl({ appState: 'x'.repeat(4096) }),
+    await assert.rejects(
+      auth.authorizationUrl({ appState: 'x'.repeat(4096) }),
       (e) => e.code === 'invalid_option' && e.field === 'appState',
     );
   } finally {
@@ -571,7 +801,7 @@ test('appState comes back as given: fractions, large numbers, nested values; ove
 
 test('isEmbeddedWebview over real user agents (the table the Rust test reads too); a login for Google there is refused', async () => {
   const table = JSON.parse(await readFile(new URL('../support/user-agents.json', import.meta.url), 'utf8'));
-  for (const { name, userAgent, embedded } of table) assert.equal(np.isEmbeddedWebview(userAgent), embedded, name);
+  for (const { name, userAgent, embedded } of table) assert.equal(proto.isEmbeddedWebview(userAgent), embedded, name);
   const webview = table.find((r) => r.name === 'Android WebView').userAgent;
   const real = globalThis.navigator;
   Object.defineProperty(globalThis, 'navigator', { value: { userAgent: webview }, configurable: true });

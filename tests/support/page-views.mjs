@@ -1,7 +1,7 @@
 // What a page of an app using nylas-pkce makes the browser fetch, measured in headless Chromium: every JS or
 // wasm response from the package's mount (/pkg/), as the browser received it, gzip -9 each and summed.
 // Three page views:
-//   beforeLogin: imports nylas-pkce, `new NylasAuth(options)`, `auth.authorizationUrl()`, nothing else;
+//   beforeLogin: imports nylas-pkce, `new NylasAuth(options)`, `auth.isAuthenticated()`, then idle;
 //   wholeLogin:  a real redirect login against the mock Nylas (auto-approved): the start page
 //                (`loginWithRedirect()`) and the callback page (`handleRedirectCallback()`), distinct files
 //                of both pages;
@@ -61,8 +61,8 @@ export function compressedSizes(buf) {
 // ---------------------------------------------------------------------------------------------------------
 
 const PAGE_STEPS = {
-  'before-login.html': `const url = auth.authorizationUrl();
-    if (!String(url).includes('code_challenge=')) throw new Error('authorizationUrl() gave ' + url);
+  'before-login.html': `if (auth.isAuthenticated()) throw new Error('isAuthenticated() before any login');
+    await new Promise((r) => setTimeout(r, 500)); // ready and idle: nothing more is fetched
     return {};`,
   'login.html': 'await auth.loginWithRedirect(); return {};',
   'callback.html': `const r = await auth.handleRedirectCallback();

@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const DECLARATIONS = ['js/index.d.ts', 'js/callback.d.ts', 'js/react.d.ts'].map((f) => path.join(root, f));
+export const DECLARATIONS = ['js/index.d.ts', 'js/protocol.d.ts', 'js/callback.d.ts', 'js/react.d.ts'].map((f) =>
+  path.join(root, f),
+);
 
 const OPTIONS = {
   strict: true,

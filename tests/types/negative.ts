@@ -6,16 +6,25 @@
 // case on the one line after its directive.
 
 import type { NylasPkceErrorCode, TokenSet } from 'nylas-pkce';
+import * as entry from 'nylas-pkce';
+import { NylasAuth, NylasPkceError } from 'nylas-pkce';
+import { parseApiResponse, parseCallback, tokenRequest } from 'nylas-pkce/callback';
+import * as protocol from 'nylas-pkce/protocol';
 import {
   buildAuthorizationUrl,
   codeChallenge,
   generateCodeVerifier,
   generatePkcePair,
-  NylasAuth,
-  NylasPkceError,
   providerScopes,
-} from 'nylas-pkce';
-import { parseApiResponse, parseCallback, tokenRequest } from 'nylas-pkce/callback';
+} from 'nylas-pkce/protocol';
+
+// The entry loads no protocol: the low-level functions are nylas-pkce/protocol's, NylasAuth the entry's.
+// @ts-expect-error TS2339 `'generatePkcePair' does not exist`: the low-level functions left the entry
+entry.generatePkcePair();
+// @ts-expect-error TS2339 `'buildAuthorizationUrl' does not exist`: the entry builds no URL synchronously
+entry.buildAuthorizationUrl({ clientId: 'c', redirectUri: 'https://a.example/cb' });
+// @ts-expect-error TS2339 `'NylasAuth' does not exist`: NylasAuth is the entry's, not the protocol subpath's
+new protocol.NylasAuth({ clientId: 'c', redirectUri: 'https://a.example/cb' });
 
 declare const clientId: string;
 declare const redirectUri: string;
@@ -40,6 +49,16 @@ auth.loginWithRedirect({ popup: { width: 400 } });
 parseCallback(location.href, { stat: 's' });
 // @ts-expect-error TS2769 `'scope' does not exist`: requestScopes takes the scopes as its first argument, not in its options
 auth.requestScopes(['Mail.Read'], { method: 'popup', scope: ['Mail.Send'] });
+
+// The protocol loads on first use: authorizationUrl is a promise, ready() and preload() take nothing.
+// @ts-expect-error TS2322 `Promise<string>`: authorizationUrl answers a promise of the URL
+const notAwaited: string = auth.authorizationUrl();
+// @ts-expect-error TS2554: ready() takes no options
+void auth.ready({ timeoutMs: 5 });
+// @ts-expect-error TS2322: preload() resolves with nothing (it never rejects, and says nothing)
+const preloaded: boolean = await auth.preload();
+// @ts-expect-error TS2322: openWithUrl is a boolean
+new NylasAuth({ clientId, redirectUri, popup: { openWithUrl: 'yes' } });
 
 // Values outside an option's set.
 // @ts-expect-error TS2322: challengeEncoding is nylas or rfc7636
@@ -123,4 +142,4 @@ const challenge: number = generatePkcePair().codeChallenge;
 const header: number | undefined = tokenRequest({ clientId, redirectUri, code: 'c', codeVerifier: verifier }).headers
   .Accept;
 
-void [notACode, data, challenge, header];
+void [notACode, data, challenge, header, notAwaited, preloaded];

@@ -5,16 +5,15 @@
 // the examples are declared. Every example sits in a block of its own so their names do not collide.
 
 import type { LoginResult, RedirectCallbackResult, TokenSet } from 'nylas-pkce';
+import { NylasAuth, NylasPkceError } from 'nylas-pkce';
+import { parseApiResponse, parseCallback, parseTokenResponse, tokenRequest } from 'nylas-pkce/callback';
 import {
   buildAuthorizationUrl,
   codeChallenge,
   generateCodeVerifier,
   generatePkcePair,
-  NylasAuth,
-  NylasPkceError,
   providerScopes,
-} from 'nylas-pkce';
-import { parseApiResponse, parseCallback, parseTokenResponse, tokenRequest } from 'nylas-pkce/callback';
+} from 'nylas-pkce/protocol';
 
 declare const button: HTMLButtonElement;
 declare function show(result: LoginResult): void;

@@ -1,5 +1,6 @@
-// The type tests of the package's hand-written declarations (js/index.d.ts, js/callback.d.ts), from the
-// repository root: `node tests/types/run.mjs`. Exits non-zero on any failure.
+// The type tests of the package's hand-written declarations (js/index.d.ts, js/protocol.d.ts,
+// js/callback.d.ts, js/react.d.ts), from the repository root: `node tests/types/run.mjs`. Exits non-zero on
+// any failure.
 //
 // 1. `tsc -p tests/types`: the strict project compiles readme.ts (the README's examples), shapes.ts (exact
 //    result types, which `any` fails) and negative.ts (wrong calls, each under `@ts-expect-error`).
@@ -10,10 +11,14 @@
 //    so the types and the runtime cannot drift apart unnoticed.
 // 4. check-no-any.mjs: no export of the declarations is or contains `any`; first its self-test, which
 //    must find the `any`s planted in a copy of the declarations held in memory.
+// 5. The values each declaration file exports (functions, classes) are exactly what the built module
+//    exports at run time (pkg/index.js, pkg/protocol.js, pkg/callback.js, pkg/react.js): the entry has no
+//    low-level function, the subpath no NylasAuth, in the types as in the code.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import ts from 'typescript';
 import { DECLARATIONS, findAny } from './check-no-any.mjs';
 
@@ -25,6 +30,8 @@ const fail = (msg) => failures.push(msg);
 const DIRECTIVE = /^\s*\/\/\s*@ts-expect-error\b(.*)$/;
 let optionChecks = 0;
 let optionsMatched = 0;
+let exportLists = 0;
+const declarationOf = (name) => DECLARATIONS.find((f) => path.basename(f) === `${name}.d.ts`);
 
 // 1. tsc, as a consumer runs it.
 const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
@@ -136,7 +143,9 @@ for (const file of files) {
     const sym = sf && checker.getSymbolAtLocation(sf);
     return new Map((sym ? checker.getExportsOfModule(sym) : []).map((e) => [e.name, e]));
   };
-  const [indexExports, callbackExports] = DECLARATIONS.map(exportsOf);
+  const [indexExports, protocolExports, callbackExports] = ['index', 'protocol', 'callback'].map((n) =>
+    exportsOf(declarationOf(n)),
+  );
   const propertyNames = (type) => {
     // A union (`A & (B | C)` is normalized to one) accepts the names of every member.
     const members = type.isUnion() ? type.types : [type];
@@ -166,10 +175,14 @@ for (const file of files) {
     ],
     [
       'buildAuthorizationUrl(options)',
-      propertyNames(param(valueType(indexExports, 'buildAuthorizationUrl'), 0)),
+      propertyNames(param(valueType(protocolExports, 'buildAuthorizationUrl'), 0)),
       L('CONFIG_OPTIONS', 'AUTHORIZATION_OPTIONS'),
     ],
-    ['resolveConfig(options)', propertyNames(param(valueType(indexExports, 'resolveConfig'), 0)), L('CONFIG_OPTIONS')],
+    [
+      'resolveConfig(options)',
+      propertyNames(param(valueType(protocolExports, 'resolveConfig'), 0)),
+      L('CONFIG_OPTIONS'),
+    ],
     [
       'NylasAuth#authorizationUrl(options)',
       propertyNames(param(method('authorizationUrl'), 0)),
@@ -221,7 +234,7 @@ for (const file of files) {
 
 // 4. No `any`. The self-test first: a checker that finds nothing would pass everything.
 {
-  const [index, callback] = DECLARATIONS;
+  const [index, callback] = [declarationOf('index'), declarationOf('callback')];
   const planted = {
     [index]:
       readFileSync(index, 'utf8') +
@@ -252,7 +265,73 @@ for (const d of diagnostics) fail(`declarations: ${d}`);
 for (const f of findings) fail(`any: ${f}`);
 if (exportsWalked < 40) fail(`check-no-any walked only ${exportsWalked} exports: is it reading the declarations?`);
 
-const summary = `types: ${files.length} files compiled, ${cases.length} expected errors, ${findings.length} any (${exportsWalked} exports), ${optionsMatched}/${optionChecks} option lists match the runtime`;
+// 5. Exported values: the declarations against the built modules.
+{
+  const program = ts.createProgram(DECLARATIONS, { ...parsed.options, noEmit: true });
+  const checker = program.getTypeChecker();
+  /** The names a declaration file exports as values (functions, classes, constants), not types only. */
+  const declaredValues = (file) => {
+    const sym = checker.getSymbolAtLocation(program.getSourceFile(file));
+    return checker
+      .getExportsOfModule(sym)
+      .filter((e) => {
+        const target = e.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(e) : e;
+        return target.flags & ts.SymbolFlags.Value;
+      })
+      .map((e) => e.name)
+      .sort();
+  };
+  /** What the built module exports: imported, or (pkg/react.js without React installed) read by esbuild. */
+  const runtimeValues = async (name) => {
+    const file = path.join(root, 'pkg', `${name}.js`);
+    try {
+      return Object.keys(await import(pathToFileURL(file).href)).sort();
+    } catch (e) {
+      if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !/'react'/.test(e.message)) throw e;
+      const out = await build({
+        entryPoints: [file],
+        bundle: true,
+        external: ['react', './*'],
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+        format: 'esm',
+      });
+      return Object.values(out.metafile.outputs)[0].exports.sort();
+    }
+  };
+  const lists = {
+    index: ['NylasAuth', 'NylasPkceError', 'isCallbackUrl'],
+    protocol: [
+      'NylasPkceError',
+      'buildAuthorizationUrl',
+      'codeChallenge',
+      'generateCodeVerifier',
+      'generatePkcePair',
+      'isEmbeddedWebview',
+      'providerScopes',
+      'resolveConfig',
+      'wasmMemoryBytes',
+    ],
+  };
+  for (const name of ['index', 'protocol', 'callback', 'react']) {
+    let runtime;
+    try {
+      runtime = await runtimeValues(name);
+    } catch (e) {
+      fail(`exports of pkg/${name}.js: cannot load it (run scripts/build.sh): ${e.message}`);
+      continue;
+    }
+    const declared = declaredValues(declarationOf(name));
+    if (JSON.stringify(declared) !== JSON.stringify(runtime)) {
+      fail(`exports of ${name}: declared [${declared.join(', ')}], at run time [${runtime.join(', ')}]`);
+    } else if (lists[name] && JSON.stringify(declared) !== JSON.stringify(lists[name])) {
+      fail(`exports of ${name}: [${declared.join(', ')}], want [${lists[name].join(', ')}]`);
+    } else exportLists++;
+  }
+}
+
+const summary = `types: ${files.length} files compiled, ${cases.length} expected errors, ${findings.length} any (${exportsWalked} exports), ${optionsMatched}/${optionChecks} option lists match the runtime, ${exportLists}/4 export lists match the built modules`;
 if (failures.length) {
   for (const f of failures) console.error(`FAIL ${f}`);
   console.error(`${summary}: ${failures.length} failure${failures.length === 1 ? '' : 's'}`);

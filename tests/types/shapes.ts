@@ -16,24 +16,26 @@ import type {
   HttpRequestData,
   JsonValue,
   LoginResult,
+  NylasAuthOptions,
   NylasPkceErrorCode,
   RedirectCallbackResult,
-  ResolvedConfig,
   TokenInfo,
   TokenSet,
 } from 'nylas-pkce';
+import { NylasAuth, NylasPkceError } from 'nylas-pkce';
+import * as callback from 'nylas-pkce/callback';
+import type { ResolvedConfig } from 'nylas-pkce/protocol';
 import {
   buildAuthorizationUrl,
   type codeChallenge,
   type generateCodeVerifier,
   type generatePkcePair,
-  NylasAuth,
-  NylasPkceError,
+  type isEmbeddedWebview,
+  type NylasPkceError as ProtocolError,
   type providerScopes,
   resolveConfig,
   type wasmMemoryBytes,
-} from 'nylas-pkce';
-import * as callback from 'nylas-pkce/callback';
+} from 'nylas-pkce/protocol';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function assert<_ extends true>(): void {}
@@ -41,7 +43,10 @@ function assert<_ extends true>(): void {}
 declare const auth: NylasAuth;
 declare const config: { clientId: string; redirectUri: string };
 
-// The first half.
+// nylas-pkce/protocol: the synchronous low-level functions, and the entry's one error class.
+assert<Equal<ProtocolError, NylasPkceError>>();
+assert<Equal<ReturnType<typeof isEmbeddedWebview>, boolean>>();
+assert<Equal<Parameters<typeof isEmbeddedWebview>, [userAgent?: string]>>();
 assert<Equal<ReturnType<typeof generateCodeVerifier>, string>>();
 assert<Equal<Parameters<typeof generateCodeVerifier>, [length?: number]>>();
 assert<Equal<ReturnType<typeof codeChallenge>, string>>();
@@ -77,8 +82,18 @@ assert<
   >
 >();
 
-// NylasAuth.
-assert<Equal<ReturnType<NylasAuth['authorizationUrl']>, string>>();
+// NylasAuth: the protocol loads on first use, so every step that needs it is a promise.
+assert<Equal<ReturnType<NylasAuth['authorizationUrl']>, Promise<string>>>();
+assert<Equal<ReturnType<NylasAuth['ready']>, Promise<void>>>();
+assert<Equal<ReturnType<NylasAuth['preload']>, Promise<void>>>();
+assert<Equal<Parameters<NylasAuth['ready']>, []>>();
+assert<Equal<Parameters<NylasAuth['preload']>, []>>();
+assert<Equal<NonNullable<NylasAuthOptions['popup']>['openWithUrl'], boolean | undefined>>();
+const url: string = await auth.authorizationUrl({ provider: 'google' });
+void url;
+void auth.loginWithPopup({ popup: { openWithUrl: true, width: 480 } });
+new NylasAuth({ ...config, popup: { openWithUrl: false } });
+
 assert<Equal<ReturnType<NylasAuth['loginWithRedirect']>, Promise<void>>>();
 assert<Equal<ReturnType<NylasAuth['reauthenticate']>, Promise<void>>>();
 assert<Equal<ReturnType<NylasAuth['handleRedirectCallback']>, Promise<RedirectCallbackResult>>>();
@@ -138,6 +153,8 @@ assert<Equal<typeof error.status, number | undefined>>();
 assert<Equal<typeof error.eventCode, number | undefined>>();
 assert<Equal<typeof error.requiredScopes, string[] | undefined>>();
 assert<Equal<typeof error.field, string | undefined>>();
+const noOpener: NylasPkceErrorCode = 'no_opener';
+void noOpener;
 const built = new NylasPkceError('m', { code: 'timeout', status: 504 });
 assert<Equal<typeof built, NylasPkceError>>();
 const isError: Error = built;

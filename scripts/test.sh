@@ -3,7 +3,8 @@
 # wasm32, and the npm binding's real no_std build), native tests, the release package build and its size
 # budgets, Node tests (mock server, package), browser tests (wasm-bindgen-test in headless Chromium against
 # the mock: the Rust browser client and the npm binding), the Playwright end-to-end suite, and the native shell
-# example (examples/webview-shell: wry + tao over WebKitGTK, under Xvfb, against the mock).
+# example (examples/webview-shell: wry + tao over WebKitGTK, under Xvfb, against the mock), and the native
+# loopback login (examples/cli-login in headless Chromium against the mock).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -87,3 +88,11 @@ step "the native shell: examples/webview-shell (wry + tao, WebKitGTK) logs in th
 bash scripts/build-shell.sh
 (cd examples/webview-shell && cargo test --locked --quiet)
 node tests/shell/run.mjs
+
+step "native apps: the loopback login (feature native: lints, tests/loopback.rs) and examples/cli-login in headless Chromium against the mock"
+cargo clippy -p nylas-pkce --all-targets --features native --quiet -- -D warnings
+cargo test -p nylas-pkce --features native-loopback --test loopback --quiet
+(cd examples/cli-login && cargo fmt --check && cargo clippy --all-targets --locked --quiet -- -D warnings)
+bash scripts/build-cli.sh
+(cd examples/cli-login && cargo test --locked --quiet)
+node tests/cli/run.mjs

@@ -148,6 +148,14 @@ pub enum Error {
     /// A popup's callback page handed its callback on, and no page of this origin took it: the page that
     /// started the login was closed, reloaded, or started another login.
     NoOpener,
+    /// The loopback listener of a native login could not listen on `127.0.0.1` at the port asked for (in use,
+    /// or not allowed). Only with the `native-loopback` feature.
+    #[cfg(feature = "native-loopback")]
+    LoopbackUnavailable,
+    /// The system browser could not be started (no `xdg-open`/`open`/`rundll32`, or it failed): open the
+    /// authorization URL another way. Only with the `native-loopback` feature.
+    #[cfg(feature = "native-loopback")]
+    BrowserUnavailable,
 }
 
 /// OAuth/Nylas error strings that have a code of their own (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1).
@@ -202,6 +210,10 @@ impl Error {
             Error::SessionEnded => "session_ended",
             Error::EmbeddedWebview => "embedded_webview",
             Error::NoOpener => "no_opener",
+            #[cfg(feature = "native-loopback")]
+            Error::LoopbackUnavailable => "loopback_unavailable",
+            #[cfg(feature = "native-loopback")]
+            Error::BrowserUnavailable => "browser_unavailable",
         }
     }
 
@@ -252,6 +264,10 @@ impl Error {
                 ("Google refuses sign-in in embedded webviews: open the URL in the system browser (openUrl)", "")
             }
             Error::NoOpener => ("no page is waiting for this popup's login any more: start the login again", ""),
+            #[cfg(feature = "native-loopback")]
+            Error::LoopbackUnavailable => ("could not listen on 127.0.0.1 at that port (in use, or not allowed)", ""),
+            #[cfg(feature = "native-loopback")]
+            Error::BrowserUnavailable => ("the system browser could not be started: open the URL yourself", ""),
         };
         let mut s = String::with_capacity(head.len() + tail.len());
         s.push_str(head);

@@ -394,15 +394,25 @@ export class NylasAuth {
     if (valid !== null) return valid;
     const login = this.#login;
     const engine = await login.load();
-    const step = JSON.parse(check(engine.access(login.settingsText, before, Date.now())));
-    if (step.token) return step.token;
-    if (step.expired) {
-      this.#drop(account);
-      this.#emit('expired', { grantId: tokenFields(before)?.grantId });
-      throw pageError(5);
+    const hook = this.#options.refresh;
+    let answer;
+    if (hook) {
+      // The app's backend refreshes with its API key (Nylas wants it); it may keep the refresh token itself.
+      if (this.#endedSince(start, account)) throw pageError(6);
+      const { grantId, refreshToken } = tokenFields(before);
+      answer = await engine.hookAnswer(() => hook({ grantId, refreshToken }));
+    } else {
+      const step = JSON.parse(check(engine.access(login.settingsText, before, Date.now())));
+      if (step.token) return step.token;
+      if (step.expired) {
+        this.#drop(account);
+        this.#emit('expired', { grantId: tokenFields(before)?.grantId });
+        throw pageError(5);
+      }
+      if (this.#endedSince(start, account)) throw pageError(6);
+      answer = await engine.send(step.refresh, login.settings.fetchTimeoutMs);
     }
-    if (this.#endedSince(start, account)) throw pageError(6);
-    const { status, body } = await engine.send(step.refresh, login.settings.fetchTimeoutMs);
+    const { status, body } = answer;
     const record = check(engine.exchanged(status, body, Date.now(), before));
     // An answer naming another grant would put one account's tokens in another's place (flow::refreshed).
     if (tokenFields(record)?.grantId !== tokenFields(before)?.grantId) throw pageError(8, { status });

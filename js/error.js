@@ -28,7 +28,8 @@ export function check(text) {
 /**
  * A NylasPkceError for a failure only the page sees (0 popup_blocked, 1 popup_closed, 2 timeout,
  * 3 network_error, 4 storage_unavailable, 5 login_required, 6 session_ended, 7 no_opener, 8 a refresh
- * answer naming another grant: invalid_response); codes and messages are the core's (fields.js
+ * answer naming another grant: invalid_response, 9 the app's backend hook failed: network_error, with the
+ * hook's error as `cause`); codes and messages are the core's (fields.js
  * `PAGE_ERRORS`). `fields`: more of the error's fields (a `status`).
  */
 export function pageError(n, fields) {

@@ -277,7 +277,42 @@ export interface NylasAuthOptions
   cleanUrl?: boolean;
   /** Open the URL yourself (mobile webviews: the system browser) instead of `location.assign`. */
   openUrl?: (url: string) => void | Promise<void>;
+  /**
+   * Exchange the code in your backend, with your API key, instead of from the browser (`/v3/connect/token`
+   * with `client_secret`): a session can then be refreshed past the access token's hour. Return what the
+   * token endpoint answered (its JSON, or the `Response` of your backend that forwards it): the SDK checks it
+   * as its own exchange's (token syntax, lifetimes, sessions). A hook that throws is `network_error`, with
+   * its error as `cause`. Keep the API key on the server.
+   */
+  codeExchange?: (request: CodeExchangeRequest) => Promise<TokenEndpointAnswer> | TokenEndpointAnswer;
+  /**
+   * Refresh an expired access token in your backend, with your API key: `getAccessToken()` calls it (one
+   * refresh at a time per account, across tabs too) with the account's grant and refresh token (absent when
+   * your backend kept it), and checks the answer as the token endpoint's. Without it a browser logs in again
+   * (`login_required`), unless the server allows public refresh.
+   */
+  refresh?: (request: RefreshRequest) => Promise<TokenEndpointAnswer> | TokenEndpointAnswer;
 }
+
+/** What `codeExchange` gets: the exchange the SDK would have sent, without a secret. */
+export interface CodeExchangeRequest {
+  code: string;
+  codeVerifier: string;
+  redirectUri: string;
+  clientId: string;
+}
+
+/** What `refresh` gets. */
+export interface RefreshRequest {
+  grantId?: string;
+  refreshToken?: string;
+}
+
+/**
+ * A token endpoint's answer as a backend hook returns it: the `Response` of your backend (its status and
+ * body are read), the JSON object the token endpoint answered, or its text (either taken as status 200).
+ */
+export type TokenEndpointAnswer = Response | string | { [key: string]: JsonValue };
 
 export interface PopupOptions {
   width?: number;

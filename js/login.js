@@ -153,7 +153,12 @@ export class Login {
     }
     if (!step.exchange) return step;
     const start = this.#page.epoch();
-    const { status, body } = await engine.send(step.exchange, this.settings.fetchTimeoutMs);
+    // The app's backend may exchange the code with its API key (a session that outlives the access token);
+    // its answer is checked as the token endpoint's.
+    const hook = this.#options.codeExchange;
+    const { status, body } = hook
+      ? await engine.hookAnswer(() => hook(engine.exchangeOf(step.exchange)))
+      : await engine.send(step.exchange, this.settings.fetchTimeoutMs);
     const record = check(engine.exchanged(status, body, Date.now(), ''));
     // Logged out (here or in another tab) while the code was being exchanged: keep rejects the tokens.
     this.#page.keep(record, start);

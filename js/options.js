@@ -139,13 +139,16 @@ function popupOption(v, config) {
 
 /**
  * The options the page itself uses (fields.js `PAGE`), checked by type and value: `storage`,
- * `tokenStorage`, `openUrl`, `popup`, `cleanUrl`, `allowEmbeddedWebview`, `accounts` (a call's own
+ * `tokenStorage`, `openUrl`, `popup`, `cleanUrl`, `allowEmbeddedWebview`, `accounts`, `codeExchange`,
+ * `refresh` (a call's own
  * `popup`, `openUrl` and `window` too).
  */
 export function checkPage(o, config) {
   storageOption('storage', o.storage, config);
   storageOption('tokenStorage', o.tokenStorage, config);
-  if (o.openUrl != null && typeof o.openUrl !== 'function') throw optionError('openUrl', 'must be a function', config);
+  for (const hook of ['openUrl', 'codeExchange', 'refresh']) {
+    if (o[hook] != null && typeof o[hook] !== 'function') throw optionError(hook, 'must be a function', config);
+  }
   for (const flag of ['cleanUrl', 'allowEmbeddedWebview']) {
     if (o[flag] != null && typeof o[flag] !== 'boolean') throw optionError(flag, 'b', config);
   }

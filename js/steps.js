@@ -1,7 +1,7 @@
-// NylasAuth's protocol steps that touch storage, in the protocol module (./engine.js): starting a login
-// (the URL, its transaction, the purge of expired ones) and reading a callback (which transaction to take,
-// then what to do). Each is one crossing into the wasm.
-import { check } from './error.js';
+// NylasAuth's protocol steps, in the protocol module (./engine.js): starting a login (the URL, its
+// transaction, the purge of expired ones), reading a callback (which transaction to take, then what to do),
+// each one crossing into the wasm; and the answers of the app's backend hooks (codeExchange, refresh).
+import { check, pageError } from './error.js';
 import { authorize, callback } from './protocol_glue.js';
 import { cleanAddressBar } from './remote.js';
 
@@ -74,4 +74,26 @@ export function complete(settings, store, prefix, url, mode, clean) {
   if (op[0] === 'p') return { forward: op.slice(1) };
   if (op.length > 1) store.remove(op.slice(1));
   return JSON.parse(check(r.slice(split + 1)));
+}
+
+/**
+ * The answer of an app's backend hook (`codeExchange`, `refresh`) as a token endpoint's: a `Response` (its
+ * status and text), or the token endpoint's JSON answer (an object, or its text) as 200. A hook that throws
+ * or rejects is network_error, its error the `cause`.
+ */
+export async function hookAnswer(call) {
+  let v;
+  try {
+    v = await call();
+  } catch (cause) {
+    throw pageError(9, { cause });
+  }
+  if (typeof v?.text === 'function' && typeof v.status === 'number') return { status: v.status, body: await v.text() };
+  return { status: 200, body: typeof v === 'string' ? v : (JSON.stringify(v ?? null) ?? '') };
+}
+
+/** What `codeExchange` gets: the code, the verifier and the redirect URI of the exchange the SDK built. */
+export function exchangeOf(req) {
+  const f = req.body.startsWith('{') ? JSON.parse(req.body) : Object.fromEntries(new URLSearchParams(req.body));
+  return { code: f.code, codeVerifier: f.code_verifier, redirectUri: f.redirect_uri, clientId: f.client_id };
 }

@@ -79,6 +79,8 @@ pub const PAGE: &[Field] = &[
     f("cleanUrl", b'p'),
     f("allowEmbeddedWebview", b'p'),
     f("accounts", b'p'),
+    f("codeExchange", b'p'),
+    f("refresh", b'p'),
 ];
 
 /// One authorization's options (`scope` is an alias of `scopes`).
@@ -136,7 +138,7 @@ pub const REQUIRED_CONFIG: &[&str] = &["clientId", "redirectUri"];
 /// The errors the page finds itself (a blocked popup, a time-out, a failed fetch, …), in the order the
 /// package's JavaScript numbers them (`pageError(n)` in `js/error.js`): their codes and messages are the
 /// core's, generated into `js/fields.js` as `PAGE_ERRORS`.
-pub const PAGE_ERRORS: [Error; 9] = [
+pub const PAGE_ERRORS: [Error; 10] = [
     Error::PopupBlocked,
     Error::PopupClosed,
     Error::Timeout,
@@ -147,6 +149,8 @@ pub const PAGE_ERRORS: [Error; 9] = [
     Error::NoOpener,
     // A refresh answer naming another grant ([`nylas_pkce::flow::refreshed`]); the page adds its status.
     Error::InvalidResponse { status: 0, reason: nylas_pkce::flow::FOREIGN_GRANT },
+    // The app's backend hook (`codeExchange`, `refresh`) threw or rejected; its error is the `cause`.
+    Error::Network("the app's backend (its codeExchange or refresh hook) failed"),
 ];
 
 /// A packed options string, read field by field in its list's order.

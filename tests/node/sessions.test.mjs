@@ -178,3 +178,83 @@ test('appState holding a lone surrogate is refused when the login starts, not af
   // Well-formed text, an escaped backslash before "ud800", and pairs are fine.
   for (const appState of ['😀', '\\ud800', { a: 'é' }]) assert.ok(await auth.authorizationUrl({ appState }));
 });
+
+/** The app's backend: exchanges and refreshes at the token endpoint with its API key (client_secret). */
+function backend() {
+  const calls = { exchange: [], refresh: [] };
+  const token = (body) =>
+    fetch(`${mock.url}/v3/connect/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...body, client_id: 'demo-client', client_secret: 'nyk_v0_test_api_key' }),
+    });
+  return {
+    calls,
+    codeExchange: async ({ code, codeVerifier, redirectUri, clientId }) => {
+      calls.exchange.push({ code: !!code, codeVerifier: !!codeVerifier, redirectUri, clientId });
+      const res = await token({
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: codeVerifier,
+        redirect_uri: redirectUri,
+      });
+      // The backend keeps the refresh token and hands the browser the rest.
+      const { refresh_token, ...rest } = await res.json();
+      calls.kept = refresh_token;
+      return rest;
+    },
+    refresh: async ({ grantId, refreshToken }) => {
+      calls.refresh.push({ grantId, refreshToken });
+      return token({ grant_type: 'refresh_token', refresh_token: calls.kept }); // a Response
+    },
+  };
+}
+
+test('backend hooks: the code exchanged and the token refreshed by the app backend, checked as the SDK own', async () => {
+  await control('/__mock/reset', {});
+  // No public refresh: only the API key can refresh (as at Nylas).
+  await control('/__mock/config', { publicRefresh: false, accessTokenTtlSec: 5 });
+  const app = backend();
+  const auth = new NylasAuth({
+    ...options(),
+    publicRefresh: false,
+    codeExchange: app.codeExchange,
+    refresh: app.refresh,
+  });
+  const first = await login(auth, 'alice@example.com');
+  assert.equal(first.type, 'tokens');
+  assert.equal(first.refreshToken, undefined, 'the browser never held the refresh token');
+  assert.deepEqual(app.calls.exchange, [
+    { code: true, codeVerifier: true, redirectUri: `${mock.url}/callback-echo`, clientId: 'demo-client' },
+  ]);
+  // Within the clock skew already (a 5 s token): getAccessToken() asks the backend, once for two callers.
+  const [a, b] = await Promise.all([auth.getAccessToken(), auth.getAccessToken()]);
+  assert.equal(a, b);
+  assert.notEqual(a, first.accessToken);
+  assert.deepEqual(app.calls.refresh, [{ grantId: first.grantId, refreshToken: undefined }]);
+  const stats = await control('/__mock/stats');
+  assert.equal(stats.requests.token, 2, 'one exchange, one refresh');
+  // The new token works at the API.
+  const me = await fetch(`${mock.url}/v3/grants/me`, { headers: { authorization: `Bearer ${a}` } });
+  assert.equal(me.status, 200);
+});
+
+test('backend hooks: a hook that fails is network_error with its cause; a tampered answer is refused', async () => {
+  await control('/__mock/reset', {});
+  await control('/__mock/config', { accessTokenTtlSec: 3600 });
+  const boom = new Error('backend down');
+  const failing = new NylasAuth({ ...options(), codeExchange: () => Promise.reject(boom) });
+  await assert.rejects(login(failing), (e) => e.code === 'network_error' && e.cause === boom);
+  assert.equal(failing.isAuthenticated(), false);
+  const tampered = new NylasAuth({
+    ...options(),
+    codeExchange: () => ({ access_token: 'a\r\nX-Injected: 1', token_type: 'Bearer', expires_in: 3600 }),
+  });
+  await assert.rejects(login(tampered), (e) => e.code === 'invalid_response');
+  assert.equal(tampered.isAuthenticated(), false);
+  // Not a function: refused by name at construction.
+  assert.throws(
+    () => new NylasAuth({ ...options(), refresh: 'https://backend.example/refresh' }),
+    (e) => e.code === 'invalid_config' && e.field === 'refresh',
+  );
+});

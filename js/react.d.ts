@@ -1,5 +1,6 @@
-// Types of nylas-pkce/react (React 18 and 19: an optional peer dependency).
-import type { ReactElement } from 'react';
+// Types of nylas-pkce/react (React 18 and 19: an optional peer dependency). A client module ('use client'):
+// a server component (a Next.js App Router layout) renders the provider directly.
+import type { ReactElement, ReactNode } from 'react';
 import type { NylasAuth, NylasAuthOptions, NylasPkceError, RedirectCallbackResult } from './index.js';
 
 /** A connected account, from its token set. */
@@ -11,7 +12,10 @@ export interface NylasUser {
 
 /** What `useNylasAuth()` returns; it changes with the SDK's events. */
 export interface NylasAuthContextValue {
-  /** True on a callback page until the callback is handled. */
+  /**
+   * True on the first render (on the server and in the browser alike, so hydration matches) until the
+   * provider's client has read the stored tokens, and on a callback page until the callback is handled.
+   */
   readonly isLoading: boolean;
   readonly isAuthenticated: boolean;
   /** The account that logged in last (the only one unless `accounts: 'multiple'`). */
@@ -20,8 +24,11 @@ export interface NylasAuthContextValue {
   readonly accounts: readonly NylasUser[];
   /** The last error of a login, a callback or a token call. */
   readonly error: NylasPkceError | null;
-  /** The provider's client. */
-  readonly auth: NylasAuth;
+  /**
+   * The provider's client: `null` on the first render and on the server (it is made in the browser, in an
+   * effect), then always the same one. The calls below wait for it when made before it exists.
+   */
+  readonly auth: NylasAuth | null;
   /** Call it straight from a click handler: the popup opens before any await. */
   readonly loginWithPopup: NylasAuth['loginWithPopup'];
   readonly loginWithRedirect: NylasAuth['loginWithRedirect'];
@@ -30,20 +37,11 @@ export interface NylasAuthContextValue {
   readonly requestScopes: NylasAuth['requestScopes'];
 }
 
-/** What the provider renders: elements, text, or lists of them (React's `ReactNode` without its `any`). */
-export type NylasAuthChildren =
-  | ReactElement
-  | string
-  | number
-  | boolean
-  | null
-  | undefined
-  | readonly NylasAuthChildren[];
-
 export interface NylasAuthProviderProps {
   /** Read once, when the provider mounts. */
   options: NylasAuthOptions;
-  children?: NylasAuthChildren;
+  /** React's own `ReactNode`, so a layout passes its `children` straight through. */
+  children?: ReactNode;
   /** Called once a redirect login's callback is handled on this page (not in a popup). */
   onRedirectCallback?: (result: Exclude<RedirectCallbackResult, { type: 'popup' }>) => void;
 }

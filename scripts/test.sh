@@ -43,6 +43,9 @@ node tests/types/run.mjs
 step "the packed tarball in throwaway apps: Vite (current and 6, no config), an import-map page, Node ESM"
 node tests/package/run.mjs
 
+step "Next.js 16 App Router from the packed tarball: examples/next-app built with Turbopack and webpack, next start, logins in Chromium"
+node tests/next/run.mjs
+
 step "browser tests: wasm-bindgen-test in headless Chromium (Rust browser client, npm binding)"
 mock_log=$(mktemp)
 node tests/mock-server/server.mjs --port 0 >"$mock_log" 2>&1 &

@@ -15,7 +15,8 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export function packInto(dir) {
   const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   for (const f of exportTargets(manifest)) {
-    if (!fs.existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing: build the package first (bash scripts/build.sh)`);
+    if (!fs.existsSync(path.join(ROOT, f)))
+      throw new Error(`${f} is missing: build the package first (bash scripts/build.sh)`);
   }
   fs.mkdirSync(dir, { recursive: true });
   // --ignore-scripts: pack what pkg/ holds now, never rebuild.

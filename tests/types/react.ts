@@ -71,5 +71,6 @@ export const anyChildren: ReactElement = createElement(NylasAuthProvider, {
 });
 export const bigintChild: ReactElement = createElement(NylasAuthProvider, {
   options: { clientId, redirectUri: 'https://app.example.com/' },
+  // biome-ignore lint/correctness/noChildrenProp: the props' children type is what JSX children are checked against
   children: [10n, 'text', null],
 });

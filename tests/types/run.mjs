@@ -15,7 +15,16 @@
 //    hook) and an import of every subpath of package.json's `exports`, compiled in strict mode with
 //    `jsx: react-jsx`, once with `moduleResolution: NodeNext` and once with `Bundler` (Next.js's).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -31,12 +31,17 @@ export interface NylasAuthContextValue {
   readonly auth: NylasAuth | null;
   /** Call it straight from a click handler: the popup opens before any await. */
   readonly loginWithPopup: NylasAuth['loginWithPopup'];
+  /** Sends the browser to the login. */
   readonly loginWithRedirect: NylasAuth['loginWithRedirect'];
+  /** Logs out every account, or the one of `grantId`. */
   readonly logout: NylasAuth['logout'];
+  /** A valid access token (see `NylasAuth#getAccessToken`). */
   readonly getAccessToken: NylasAuth['getAccessToken'];
+  /** Incremental consent: logs in again asking for more scopes. */
   readonly requestScopes: NylasAuth['requestScopes'];
 }
 
+/** `<NylasAuthProvider>`'s props. */
 export interface NylasAuthProviderProps {
   /** Read once, when the provider mounts. */
   options: NylasAuthOptions;
@@ -46,5 +51,11 @@ export interface NylasAuthProviderProps {
   onRedirectCallback?: (result: Exclude<RedirectCallbackResult, { type: 'popup' }>) => void;
 }
 
+/**
+ * One `NylasAuth` for its children, made once from `options` in the browser, after the first render. On a
+ * callback page it completes the login once (also under StrictMode), cleans the address bar and calls
+ * `onRedirectCallback`; in a popup it hands the callback to the opener.
+ */
 export declare function NylasAuthProvider(props: NylasAuthProviderProps): ReactElement;
+/** The provider's state and calls; throws outside `<NylasAuthProvider>`. */
 export declare function useNylasAuth(): NylasAuthContextValue;

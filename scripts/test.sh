@@ -40,6 +40,10 @@ step "node tests: mock server, package from pkg/; strict TypeScript against the 
 node --test tests/mock-server/ tests/node/
 node tests/types/run.mjs
 
+step "package standard on the packed tarball: publint, attw, licenses; API reference (TypeDoc validation, docs/api up to date)"
+node tests/package/standard.mjs
+node scripts/docs.mjs --check
+
 step "the packed tarball in throwaway apps: Vite (current and 6, no config), an import-map page, Node ESM"
 node tests/package/run.mjs
 

@@ -74,9 +74,11 @@ export class NylasPkceError extends Error {
   readonly requiredScopes?: string[];
 }
 
+/** How the challenge is derived from the verifier: `S256` (SHA-256, the default) or `plain` (the verifier itself). */
 export type ChallengeMethod = 'S256' | 'plain';
 /** `nylas`: base64(hex(sha256)) as Nylas expects; `rfc7636`: base64url(sha256) per RFC 7636. */
 export type ChallengeEncoding = 'nylas' | 'rfc7636';
+/** A Nylas provider name (`provider` of a login), or any other string the server knows. */
 export type NylasProvider =
   | 'google'
   | 'microsoft'
@@ -158,6 +160,7 @@ export interface AuthorizationOptions {
 /** Any JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/** `buildAuthorizationUrl`'s result: the URL to open and what the callback and the code exchange need. */
 export interface AuthorizationUrlResult {
   url: string;
   state: string;
@@ -172,6 +175,10 @@ export interface AuthorizationUrlResult {
   transaction: string;
 }
 
+/**
+ * A parsed authorization callback: a `code` to exchange, an admin consent, or a hosted-auth result (the
+ * grant made by the server itself). Errors are thrown, not returned.
+ */
 export type CallbackResult =
   | { type: 'code'; code: string; state: string; extras: Record<string, string> }
   | { type: 'admin_consent'; adminConsent: true; state: string; extras: Record<string, string> }
@@ -184,6 +191,7 @@ export type CallbackResult =
       extras: Record<string, string>;
     };
 
+/** An HTTP request to send as it is (`fetch(url, { method, headers, body })`): the package does no I/O there. */
 export interface HttpRequestData {
   url: string;
   method: 'GET' | 'POST';
@@ -202,6 +210,7 @@ export interface UnverifiedIdTokenClaims {
   [claim: string]: unknown;
 }
 
+/** The tokens of one connected account, with what the server said about its grant. */
 export interface TokenSet {
   accessToken: string;
   tokenType: 'Bearer';
@@ -221,17 +230,24 @@ export interface TokenSet {
 
 /** A synchronous key-value store for transactions or tokens. */
 export interface StorageAdapter {
+  /** The value stored under `key`, or null/undefined when there is none. */
   get(key: string): string | null | undefined;
+  /** Stores `value` under `key`. */
   set(key: string, value: string): void;
+  /** Removes `key` (nothing happens when it is absent). */
   remove(key: string): void;
   /**
    * Keys starting with `prefix` (required: logout forgets this client's pending logins, and expired ones are
    * purged, through it): an array, a Map's or Set's `keys()`, a generator. (Spelled out rather than
    * `Iterable<string>`, which is `Iterable<string, any, any>` since TS 5.6.)
    */
-  keys(prefix: string): { [Symbol.iterator](): Iterator<string, unknown, undefined> };
+  keys(prefix: string): {
+    /** The keys, one by one. */
+    [Symbol.iterator](): Iterator<string, unknown, undefined>;
+  };
 }
 
+/** Where a client keeps transactions or tokens: `sessionStorage`, `localStorage`, memory, or your own store. */
 export type StorageKind = 'session' | 'local' | 'memory' | StorageAdapter;
 
 /** Login defaults (npm/src/fields.rs LOGIN_DEFAULTS): a call's own `scopes` or `scope` replaces the default given as either. */
@@ -314,6 +330,7 @@ export interface RefreshRequest {
  */
 export type TokenEndpointAnswer = Response | string | { [key: string]: JsonValue };
 
+/** The login popup's size and how long it may stay open. */
 export interface PopupOptions {
   width?: number;
   height?: number;
@@ -328,6 +345,7 @@ export interface PopupOptions {
 }
 
 export interface RedirectOptions extends AuthorizationOptions {
+  /** Open the URL yourself (mobile webviews: the system browser) instead of `location.assign`. */
   openUrl?: (url: string) => void | Promise<void>;
   /** Send an embedded webview to Google's sign-in anyway (see `isEmbeddedWebview` in nylas-pkce/protocol). */
   allowEmbeddedWebview?: boolean;
@@ -338,6 +356,7 @@ export type LoginResult =
   | ({ type: 'tokens'; appState?: JsonValue } & TokenSet)
   | { type: 'admin_consent'; appState?: JsonValue };
 
+/** What `handleRedirectCallback` resolves to: a completed login, or this page was a popup's callback. */
 export type RedirectCallbackResult =
   | LoginResult
   /** This page was a popup's callback: it was handed to the opener and the window closes. */
@@ -376,6 +395,7 @@ export interface AccountEvent {
   grantId?: string;
 }
 
+/** The events of `NylasAuth#on` and their payloads. */
 export interface NylasAuthEvents {
   /** A login or a refresh: the account's token set (its `grantId` says which account). */
   tokens: TokenSet;
@@ -402,6 +422,7 @@ export interface AccountOptions {
   grantId?: string;
 }
 
+/** The grant of an access token, as `GET /v3/grants/me` describes it (`data`). */
 export interface GrantInfo {
   id: string;
   provider?: string;
@@ -413,6 +434,7 @@ export interface GrantInfo {
   [field: string]: unknown;
 }
 
+/** What the server says about a token (`GET /connect/tokeninfo`). */
 export interface TokenInfo {
   iss?: string;
   aud?: string;
@@ -430,6 +452,10 @@ export interface TokenInfo {
  */
 export declare function isCallbackUrl(url: string): boolean;
 
+/**
+ * A browser client: logins by redirect or popup, callbacks, tokens kept per account (with expiry, refresh
+ * where the server allows it, and tab sync), logout and revocation, events.
+ */
 export declare class NylasAuth {
   /**
    * Checks the options' names and JavaScript types (`invalid_config` naming the option) and restores the
@@ -446,9 +472,15 @@ export declare class NylasAuth {
   preload(): Promise<void>;
   /** Builds the `/connect/auth` URL and stores its transaction (loads the protocol). */
   authorizationUrl(options?: AuthorizationOptions): Promise<string>;
+  /** Sends the browser to the login (or hands the URL to `openUrl`, e.g. the system browser). */
   loginWithRedirect(options?: RedirectOptions): Promise<void>;
   /** Logs in again with `login_hint` set to the grant's email (`grantId`: which account). */
   reauthenticate(options?: RedirectOptions & AccountOptions): Promise<void>;
+  /**
+   * Completes a login from its callback URL (default: this page's): checks it, exchanges the code once,
+   * stores the tokens and cleans the address bar. In a popup opened by `loginWithPopup` it hands the
+   * callback to the opener and closes the window instead.
+   */
   handleRedirectCallback(url?: string): Promise<RedirectCallbackResult>;
   /**
    * Call synchronously from a click handler: the popup opens before any await. An app that must await
@@ -464,11 +496,16 @@ export declare class NylasAuth {
    * does the same; this one needs no client.
    */
   static completePopup(url?: string): boolean;
+  /** The token set of the one account, or of `grantId`; null when there is none (it may be expired). */
   getTokenSet(options?: AccountOptions): TokenSet | null;
   /** The connected accounts, in the order they logged in (restored ones in grant-id order; at most one unless `accounts: 'multiple'`). */
   accounts(): Account[];
   /** Without options: whether any account holds a valid access token. */
   isAuthenticated(options?: AccountOptions): boolean;
+  /**
+   * A valid access token of the one account, or of `grantId`: the stored one, or a refreshed one where the
+   * server allows public refresh; else it rejects with `login_required`.
+   */
   getAccessToken(options?: AccountOptions): Promise<string>;
   /** Incremental consent: re-authenticate asking for `scopes` too (`include_grant_scopes`, `login_hint`). */
   requestScopes(
@@ -487,10 +524,14 @@ export declare class NylasAuth {
    * let the hosted page detect the provider (`prompt: ['detect']` or `['select_provider', 'detect']`).
    */
   detectProvider(email: string): Promise<DetectedProvider>;
+  /** Revokes the token of the one account, or of `grantId`, at the server; the local tokens are kept. */
   revoke(options?: AccountOptions): Promise<void>;
   /** Every account, or only the one of `grantId`. */
   logout(options?: AccountOptions): Promise<void>;
+  /** `GET /connect/tokeninfo` for the token of the one account, or of `grantId`. */
   tokenInfo(options?: AccountOptions): Promise<TokenInfo>;
+  /** `GET /grants/me` with the token of the one account, or of `grantId`. */
   grantInfo(options?: AccountOptions): Promise<GrantInfo>;
+  /** Subscribes to an event (`tokens`, `expired`, `logout`, `error`); returns the function that unsubscribes. */
   on<E extends keyof NylasAuthEvents>(event: E, listener: (payload: NylasAuthEvents[E]) => void): () => void;
 }

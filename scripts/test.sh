@@ -49,8 +49,15 @@ step "node tests: mock server, package from pkg/; strict TypeScript against the 
 node --test tests/mock-server/ tests/node/
 node tests/types/run.mjs
 
+step "package standard on the packed tarball: publint, attw, licenses; API reference (TypeDoc validation, docs/api up to date)"
+node tests/package/standard.mjs
+node scripts/docs.mjs --check
+
 step "the packed tarball in throwaway apps: Vite (current and 6, no config), an import-map page, Node ESM"
 node tests/package/run.mjs
+
+step "Next.js 16 App Router from the packed tarball: examples/next-app built with Turbopack and webpack, next start, logins in Chromium"
+node tests/next/run.mjs
 
 step "browser tests: wasm-bindgen-test in headless Chromium (Rust browser client, npm binding)"
 mock_log=$(mktemp)

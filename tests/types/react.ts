@@ -3,7 +3,7 @@
 
 import type { NylasPkceError } from 'nylas-pkce';
 import { type NylasAuthContextValue, NylasAuthProvider, useNylasAuth } from 'nylas-pkce/react';
-import { createElement, type ReactElement } from 'react';
+import { createElement, type ReactElement, type ReactNode } from 'react';
 
 declare const clientId: string;
 
@@ -54,3 +54,23 @@ export function Wrong(): null {
   void useNylasAuth().accessToken;
   return null;
 }
+export function Client(): null {
+  const { auth } = useNylasAuth();
+  // @ts-expect-error TS18047 `'auth' is possibly 'null'`: auth is null until the provider has made its client
+  void auth.isAuthenticated();
+  const ready: boolean = auth?.isAuthenticated() ?? false;
+  void ready;
+  return null;
+}
+
+// Children are React's own ReactNode (in @types/react 19 it includes bigint, which a narrower type refused).
+declare const children: ReactNode;
+export const anyChildren: ReactElement = createElement(NylasAuthProvider, {
+  options: { clientId, redirectUri: 'https://app.example.com/' },
+  children,
+});
+export const bigintChild: ReactElement = createElement(NylasAuthProvider, {
+  options: { clientId, redirectUri: 'https://app.example.com/' },
+  // biome-ignore lint/correctness/noChildrenProp: the props' children type is what JSX children are checked against
+  children: [10n, 'text', null],
+});

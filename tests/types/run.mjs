@@ -14,12 +14,27 @@
 // 5. The values each declaration file exports (functions, classes) are exactly what the built module
 //    exports at run time (pkg/index.js, pkg/protocol.js, pkg/callback.js, pkg/react.js): the entry has no
 //    low-level function, the subpath no NylasAuth, in the types as in the code.
+// 6. The packed tarball's types (pkg/ must be built: `bash scripts/build.sh`), installed as an app installs
+//    them: packed/*.tsx (a Next.js root layout, the issue's canonical one, and a client component with the
+//    hook) and an import of every subpath of package.json's `exports`, compiled in strict mode with
+//    `jsx: react-jsx`, once with `moduleResolution: NodeNext` and once with `Bundler` (Next.js's).
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import ts from 'typescript';
+import { exportSubpaths, packInto } from '../support/pack.mjs';
 import { DECLARATIONS, findAny } from './check-no-any.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -331,7 +346,52 @@ if (exportsWalked < 40) fail(`check-no-any walked only ${exportsWalked} exports:
   }
 }
 
-const summary = `types: ${files.length} files compiled, ${cases.length} expected errors, ${findings.length} any (${exportsWalked} exports), ${optionsMatched}/${optionChecks} option lists match the runtime, ${exportLists}/4 export lists match the built modules`;
+// 6. The packed types, in an app.
+let packedRuns = 0;
+{
+  const app = mkdtempSync(path.join(os.tmpdir(), 'nylas-pkce-types-'));
+  try {
+    const packed = packInto(path.join(app, 'tarball'));
+    mkdirSync(path.join(app, 'node_modules', '@types'), { recursive: true });
+    renameSync(packed.packageDir, path.join(app, 'node_modules', packed.manifest.name));
+    symlinkSync(path.join(root, 'node_modules/@types/react'), path.join(app, 'node_modules/@types/react'), 'dir');
+    const sources = readdirSync(path.join(here, 'packed')).filter((f) => f.endsWith('.tsx'));
+    for (const f of sources) writeFileSync(path.join(app, f), readFileSync(path.join(here, 'packed', f)));
+    const subpaths = exportSubpaths(packed.manifest);
+    writeFileSync(
+      path.join(app, 'subpaths.ts'),
+      `${subpaths.map((s, i) => `import * as s${i} from '${s}';`).join('\n')}\nexport const all = [${subpaths.map((_, i) => `s${i}`).join(', ')}];\n`,
+    );
+    for (const [resolution, module, type] of [
+      ['NodeNext', 'NodeNext', 'module'],
+      ['Bundler', 'ESNext', undefined],
+    ]) {
+      writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type }));
+      const compilerOptions = {
+        ...parsed.raw.compilerOptions,
+        paths: undefined,
+        jsx: 'react-jsx',
+        module,
+        moduleResolution: resolution,
+      };
+      writeFileSync(
+        path.join(app, 'tsconfig.json'),
+        JSON.stringify({ compilerOptions, include: [...sources, 'subpaths.ts'] }, null, 2),
+      );
+      const r = spawnSync(process.execPath, [tsc, '-p', app, '--pretty', 'false'], { cwd: app, encoding: 'utf8' });
+      if (r.error) throw r.error;
+      if (r.status !== 0)
+        fail(`the packed types (moduleResolution ${resolution}) do not compile:\n${(r.stdout + r.stderr).trim()}`);
+      else packedRuns++;
+    }
+  } catch (e) {
+    fail(`the packed types: ${e.message}`);
+  } finally {
+    rmSync(app, { recursive: true, force: true });
+  }
+}
+
+const summary = `types: ${files.length} files compiled, ${cases.length} expected errors, ${findings.length} any (${exportsWalked} exports), ${optionsMatched}/${optionChecks} option lists match the runtime, ${exportLists}/4 export lists match the built modules, the packed types compile in ${packedRuns}/2 resolutions`;
 if (failures.length) {
   for (const f of failures) console.error(`FAIL ${f}`);
   console.error(`${summary}: ${failures.length} failure${failures.length === 1 ? '' : 's'}`);

@@ -2,11 +2,15 @@
 // Tests the packed tarball (`npm pack`), not the working tree: installs it into throwaway apps under one
 // temporary directory and completes a redirect login against the mock Nylas in each of them:
 //
-//   vite-<current major>  Vite at its current version, no config: `vite build`, served by `vite preview`;
-//                         then the same login on the dev server (`vite`, dependency pre-bundling)
+//   vite-<current major>  Vite at its current version, no config: `vite build` (which must emit engine.wasm,
+//                         byte for byte the tarball's), served by `vite preview`; then the same login on the
+//                         dev server (`vite`, dependency pre-bundling: engine.wasm 404s or is answered with
+//                         HTML there, and the inline fallback must load the protocol)
 //   vite-6                the same with Vite 6, no config either (the README says none is needed)
+//   esbuild-splitting     esbuild with `splitting: true, format: 'esm'` and nothing else (esbuild never copies
+//                         engine.wasm: the inline fallback), served by static.mjs
 //   import-map            a plain <script type="module"> page with an import map, served by static.mjs
-//   node-esm              Node ESM with the stateless functions (nylas-pkce + nylas-pkce/callback)
+//   node-esm              Node ESM with the stateless functions (nylas-pkce/protocol + nylas-pkce/callback)
 //   react-19, react-18    a Vite + React app (nylas-pkce/react) in <StrictMode>, built and served by
 //                         `vite preview`: a redirect login with exactly one token request (StrictMode runs
 //                         effects twice), logout, a popup login opened in the click, and a denied consent
@@ -15,6 +19,10 @@
 // Browser apps run in headless Chromium (playwright-core, /usr/bin/chromium). The pages import only
 // 'nylas-pkce' from the app's node_modules, which holds nothing but the tarball's files (checked byte for
 // byte), and the temporary directory is outside the repository, so nothing resolves to the working tree.
+// Every page view's requests are recorded (file names, and whether a response is the protocol: its glue or
+// its wasm, inlined or not): the start page, ready and idle before the click, must load no protocol; the
+// report prints what each view fetched. Each browser app also has a `?check=ready` page view: `await
+// auth.ready()` then `authorizationUrl()`, which loads the protocol without leaving the page.
 //
 //   node tests/package/run.mjs          (pkg/ must be built: bash scripts/build.sh)
 //
@@ -51,9 +59,13 @@ const REQUIRED_FILES = [
   'README.md',
   'pkg/index.js',
   'pkg/error.js',
-  'pkg/session.js',
+  'pkg/engine.js',
+  'pkg/engine.wasm',
+  'pkg/engine_inline.js',
+  'pkg/protocol.js',
   'pkg/callback.js',
   'pkg/index.d.ts',
+  'pkg/protocol.d.ts',
   'pkg/callback.d.ts',
   'pkg/react.js',
   'pkg/react.d.ts',
@@ -275,11 +287,13 @@ async function packTarball() {
   for (const f of REQUIRED_FILES) if (!files.includes(f)) problems.push(`${f} is missing`);
   for (const f of files) {
     if (FORBIDDEN_PREFIXES.some((p) => f.startsWith(p))) problems.push(`${f} must not be published`);
-    if (/\.(wasm|tgz|map)$/.test(f)) problems.push(`${f} must not be published`);
+    if (/\.(tgz|map)$/.test(f) || (f.endsWith('.wasm') && f !== 'pkg/engine.wasm'))
+      problems.push(`${f} must not be published`);
   }
   const manifest = JSON.parse(fs.readFileSync(path.join(extracted, 'package', 'package.json'), 'utf8'));
   for (const [sub, file] of [
     ['.', './pkg/index.js'],
+    ['./protocol', './pkg/protocol.js'],
     ['./callback', './pkg/callback.js'],
     ['./react', './pkg/react.js'],
   ]) {
@@ -317,7 +331,13 @@ const auth = new NylasAuth({
 document.getElementById('login').addEventListener('click', () => {
   auth.loginWithRedirect().catch(fail);
 });
-if (params.has('code') || params.has('error')) {
+if (params.get('check') === 'ready') {
+  // The protocol, loaded and checked without a login: ready(), then a URL.
+  auth
+    .ready()
+    .then(() => auth.authorizationUrl({ provider: 'google' }))
+    .then((url) => show({ ready: true, url }), fail);
+} else if (params.has('code') || params.has('error')) {
   auth.handleRedirectCallback().then(
     (r) => show({ type: r.type, email: r.email, tokenType: r.tokenType, hasAccessToken: Boolean(r.accessToken) }),
     fail,
@@ -346,6 +366,7 @@ const IMPORT_MAP_INDEX_HTML = `<!doctype html>
 {
   "imports": {
     "nylas-pkce": "./node_modules/nylas-pkce/pkg/index.js",
+    "nylas-pkce/protocol": "./node_modules/nylas-pkce/pkg/protocol.js",
     "nylas-pkce/callback": "./node_modules/nylas-pkce/pkg/callback.js"
   }
 }
@@ -397,7 +418,8 @@ document.body.dataset.ready = 'true';
 `;
 
 const NODE_MAIN_MJS = `// The stateless functions from Node ESM: authorization URL, callback, token request and answer.
-import { buildAuthorizationUrl } from 'nylas-pkce';
+import * as entry from 'nylas-pkce';
+import { buildAuthorizationUrl } from 'nylas-pkce/protocol';
 import { parseCallback, tokenRequest, parseTokenResponse } from 'nylas-pkce/callback';
 
 const apiBase = process.argv[2];
@@ -417,7 +439,8 @@ console.log(JSON.stringify({
   tokenType: tokens.tokenType,
   email: tokens.email,
   hasAccessToken: Boolean(tokens.accessToken),
-  resolved: [import.meta.resolve('nylas-pkce'), import.meta.resolve('nylas-pkce/callback')],
+  resolved: ['nylas-pkce', 'nylas-pkce/protocol', 'nylas-pkce/callback'].map((s) => import.meta.resolve(s)),
+  entryExports: Object.keys(entry).sort(),
 }));
 `;
 
@@ -513,10 +536,98 @@ function checkResult(result, typeField) {
 }
 
 /**
- * Opens `${siteUrl}/?api=<mock>/v3`, clicks #login, lets the mock redirect back with a code and waits for
- * the page's result. Returns `{ ms, scripts }` (the JS URLs the page loaded, before and after login).
+ * What a response body is: 'wasm' (the protocol's wasm, `\0asm`), 'inline' (a script holding it inlined, the
+ * fallback), 'glue' (a script holding the protocol's wasm-bindgen glue), or null (anything else).
  */
-async function browserLogin(siteUrl, mock) {
+function protocolKind(body) {
+  if (body.length >= 4 && body.readUInt32BE(0) === 0x0061736d) return 'wasm';
+  const text = body.toString('latin1');
+  // The wasm's first bytes (`\0asm\x01`) as a string literal writes them: each byte escaped (as the package
+  // does, or as a bundler rewrites it: esbuild writes `\0asm` and the 0x01 byte itself), or as it is.
+  const nul = ['\\x00', '\\0', '\\u0000', '\0'];
+  const one = ['\\x01', '\\u0001', '\x01'];
+  if (nul.some((n) => one.some((o) => text.includes(`${n}asm${o}`)))) return 'inline';
+  if (text.includes('wbindgen')) return 'glue';
+  return null;
+}
+
+/**
+ * Records `page`'s requests by page view (each main-frame navigation starts one): file name, resource
+ * type, status, content type and `protocolKind` of the body. `settle()` waits until the bodies are read.
+ */
+function trackViews(page) {
+  const views = [];
+  const entries = new Map();
+  const pending = new Set();
+  let current = null;
+  page.on('request', (r) => {
+    if (r.isNavigationRequest() && r.frame() === page.mainFrame()) {
+      current = { url: r.url(), requests: [] };
+      views.push(current);
+    }
+    if (!current) return;
+    const u = new URL(r.url());
+    const entry = {
+      origin: u.origin,
+      name: path.posix.basename(u.pathname) || '/',
+      type: r.resourceType(),
+      status: null,
+      contentType: '',
+      protocol: null,
+    };
+    current.requests.push(entry);
+    entries.set(r, entry);
+  });
+  page.on('response', (response) => {
+    const entry = entries.get(response.request());
+    if (!entry) return;
+    entry.status = response.status();
+    entry.contentType = (response.headers()['content-type'] ?? '').split(';')[0];
+    // Only what the page read: an error answer's body that the page leaves unread never finishes (a
+    // wait for it would hang), and a 304 has none.
+    if (entry.type === 'document' || entry.status !== 200) return;
+    const read = Promise.race([response.body(), sleep(10_000).then(() => null)]).then(
+      (body) => {
+        if (body) entry.protocol = protocolKind(body);
+      },
+      () => {},
+    );
+    pending.add(read);
+    read.finally(() => pending.delete(read));
+  });
+  return { views, settle: () => Promise.allSettled([...pending]) };
+}
+
+/** A page view's requests to `origin`, as `name [kind] status type` (status and type when unusual). */
+function describeRequests(requests, origin) {
+  const own = requests.filter((e) => e.origin === origin && e.type !== 'document');
+  if (!own.length) return '(nothing)';
+  return own
+    .map((e) => {
+      let s = e.name;
+      if (e.protocol) s += ` [${e.protocol}]`;
+      if (e.status !== 200) s += ` ${e.status}`;
+      if (e.name.endsWith('.wasm') && e.contentType !== 'application/wasm') s += ` ${e.contentType || 'no type'}`;
+      return s;
+    })
+    .join(', ');
+}
+
+/**
+ * Where the protocol came from in `requests`: 'file' (engine.wasm, fetched and compiled), 'inline' (the
+ * fallback script) or null; and how the request for a .wasm file was answered.
+ */
+function protocolSource(requests) {
+  const wasm = requests.filter((e) => e.name.endsWith('.wasm'));
+  const file = wasm.some((e) => e.status === 200 && e.protocol === 'wasm');
+  const inline = requests.some((e) => e.protocol === 'inline');
+  const answered =
+    wasm.map((e) => `${e.name} ${e.status} ${e.contentType || 'no type'}`).join(', ') || 'no .wasm request';
+  return { source: file && !inline ? 'file' : inline && !file ? 'inline' : file ? 'both' : null, answered };
+}
+
+/** A new browser context and page with bounded waits, its page errors and its page views recorded. */
+async function newPage() {
   const b = await getBrowser();
   const context = await b.newContext();
   await own(() => context.close());
@@ -524,17 +635,35 @@ async function browserLogin(siteUrl, mock) {
   context.setDefaultNavigationTimeout(WAIT_MS);
   const page = await context.newPage();
   const errors = [];
-  const scripts = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('request', (r) => {
-    if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
-  });
+  return { context, page, errors, ...trackViews(page) };
+}
+
+/**
+ * Opens `${siteUrl}/?api=<mock>/v3`, waits until it is ready and idle (it must have loaded no protocol by
+ * then), clicks #login, lets the mock redirect back with a code and waits for the page's result. Returns
+ * `{ ms, idle, click, callback }`: the requests of the start page before the click, those the click made
+ * (the protocol, before the page left for the mock), and the callback page's.
+ */
+async function browserLogin(siteUrl, mock) {
+  const { context, page, errors, views, settle } = await newPage();
+  const origin = new URL(siteUrl).origin;
   const started = Date.now();
   await page.goto(`${siteUrl}/?${new URLSearchParams({ api: `${mock.url}/v3` })}`);
   await page.waitForSelector('body[data-ready="true"]');
-  const beforeLogin = [...scripts];
+  await page.waitForLoadState('networkidle');
+  await settle();
+  const start = views[0];
+  const idle = [...start.requests];
+  const early = idle.filter((e) => e.protocol || e.name.endsWith('.wasm'));
+  if (early.length) {
+    throw new Error(
+      `the start page loaded the protocol before any click: ${describeRequests(early, origin)} (all: ${describeRequests(idle, origin)})`,
+    );
+  }
   await page.click('#login');
   await page.waitForSelector('#out[data-state="done"]');
+  await settle();
   const ms = Date.now() - started;
   const result = JSON.parse(await page.textContent('#out'));
   if (!page.url().startsWith(`${siteUrl}/`)) throw new Error(`ended on ${page.url()}, not the app`);
@@ -542,7 +671,60 @@ async function browserLogin(siteUrl, mock) {
   checkResult(result, 'type');
   checkStats(await mockStats(mock));
   await context.close();
-  return { ms, beforeLogin, afterLogin: scripts.slice(beforeLogin.length) };
+  const click = start.requests.slice(idle.length);
+  const callback = views.at(-1).requests;
+  return { ms, origin, idle, click, callback };
+}
+
+/**
+ * Opens `${siteUrl}/?api=<mock>/v3&check=ready`: the page awaits `auth.ready()` and then
+ * `authorizationUrl()`. Returns `{ ms, requests }` once the URL is there.
+ */
+async function browserReady(siteUrl, mock) {
+  const { context, page, errors, views, settle } = await newPage();
+  const started = Date.now();
+  await page.goto(`${siteUrl}/?${new URLSearchParams({ api: `${mock.url}/v3`, check: 'ready' })}`);
+  await page.waitForSelector('#out[data-state="done"]');
+  await settle();
+  const ms = Date.now() - started;
+  const result = JSON.parse(await page.textContent('#out'));
+  if (result.ready !== true || !String(result.url).startsWith(`${mock.url}/v3/connect/auth?client_id=${CLIENT_ID}&`)) {
+    throw new Error(`ready() + authorizationUrl(): ${JSON.stringify(result)}`);
+  }
+  if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+  await context.close();
+  return { ms, requests: views[0].requests };
+}
+
+/**
+ * A login and a ready() check on `siteUrl`; `want` is where the protocol must come from ('file', 'inline',
+ * or null for either). Returns report lines.
+ */
+async function pageViews(label, siteUrl, mock, want) {
+  const login = await browserLogin(siteUrl, mock);
+  const ready = await browserReady(siteUrl, mock);
+  const { origin } = login;
+  const lines = [
+    `${label} start page (ready, idle): ${describeRequests(login.idle, origin)}`,
+    `${label} the click (login start): ${describeRequests(login.click, origin)}`,
+    `${label} callback page: ${describeRequests(login.callback, origin)}`,
+    `${label} ?check=ready page: ${describeRequests(ready.requests, origin)}`,
+  ];
+  // (The click's own responses may be gone once the page has left for the mock: reported, not judged.)
+  for (const [view, requests] of [
+    ['the callback page', login.callback],
+    ['the ready() page', ready.requests],
+  ]) {
+    const { source, answered } = protocolSource(requests);
+    if (!source) throw new Error(`${label} ${view}: no protocol was loaded (${answered})\n${lines.join('\n')}`);
+    if (want && source !== want) {
+      throw new Error(
+        `${label} ${view}: the protocol came from ${source}, want ${want} (${answered})\n${lines.join('\n')}`,
+      );
+    }
+    if (view === 'the callback page') lines.push(`${label} protocol from ${source} (${answered})`);
+  }
+  return { ms: login.ms, readyMs: ready.ms, lines };
 }
 
 /** `vite preview` or `vite` (dev) on a free loopback port, bounded; resolves `{ url, stop }` once it answers. */
@@ -602,10 +784,19 @@ async function startVite(dir, viteBin, command) {
   throw lastError;
 }
 
-function distReport(dist) {
+/**
+ * The JS of a build's output directory, and its .wasm files: `wasm` must be how many it holds (each byte
+ * for byte the tarball's engine.wasm).
+ */
+function distReport(dist, packed, wasmCount) {
   const files = walk(dist);
   const wasm = files.filter((f) => f.endsWith('.wasm'));
-  if (wasm.length) throw new Error(`dist/ holds .wasm files: ${wasm.join(', ')}`);
+  if (wasm.length !== wasmCount)
+    throw new Error(`dist/ holds ${wasm.length} .wasm files (${wasm.join(', ')}), want ${wasmCount}`);
+  for (const f of wasm) {
+    if (sha256(path.join(dist, f)) !== packed.sums['pkg/engine.wasm'])
+      throw new Error(`dist/${f} is not the tarball's pkg/engine.wasm`);
+  }
   const js = files.filter((f) => f.endsWith('.js'));
   if (!js.length) throw new Error('dist/ holds no JS');
   let raw = 0;
@@ -617,7 +808,7 @@ function distReport(dist) {
     gz += gzipSync(buf, { level: 9 }).length;
     sizes.push(`${f} ${kb(buf.length)}`);
   }
-  return { js, raw, gz, sizes };
+  return { js, wasm, raw, gz, sizes };
 }
 
 function viteBinOf(dir) {
@@ -649,19 +840,21 @@ async function viteApp(app, packed) {
   }
   const build = await runOk(process.execPath, [bin, 'build'], { cwd: app.dir, timeoutMs: BUILD_MS });
   fs.writeFileSync(path.join(app.dir, 'build.log'), build.stdout + build.stderr);
-  const dist = distReport(path.join(app.dir, 'dist'));
-  // The build, served by `vite preview`: the test the issue asks for.
+  // Vite builds handle `new URL('./engine.wasm', import.meta.url)`: the wasm is emitted as an asset.
+  const dist = distReport(path.join(app.dir, 'dist'), packed, 1);
+  // The build, served by `vite preview`: the protocol comes from the emitted engine.wasm.
   let mock = await startMock();
   const preview = await startVite(app.dir, bin, 'preview');
-  const login = await browserLogin(preview.url, mock);
+  const built = await pageViews('preview:', preview.url, mock, 'file');
   await preview.stop();
   await mock.close();
-  // And the dev server (dependency pre-bundling instead of the production build), as `npm run dev` is.
+  // And the dev server (dependency pre-bundling instead of the production build), as `npm run dev` is: the
+  // wasm beside the pre-bundled module is not served (vitejs/vite#8427), the inline fallback loads instead.
   mock = await startMock();
   const dev = await startVite(app.dir, bin, 'dev');
-  let devLogin;
+  let devViews;
   try {
-    devLogin = await browserLogin(dev.url, mock);
+    devViews = await pageViews('dev:', dev.url, mock, null);
   } catch (e) {
     throw new Error(`vite dev server: ${e.message}`);
   }
@@ -671,13 +864,53 @@ async function viteApp(app, packed) {
   return {
     summary:
       `vite ${version}, no config; install ${secs(app.installMs)}, build ${secs(build.ms)}, ` +
-      `login ${secs(login.ms)} (preview), ${secs(devLogin.ms)} (dev server); ` +
-      `dist: ${dist.js.length} js, ${kb(dist.raw)} (${kb(dist.gz)} gzip), no .wasm`,
+      `login ${secs(built.ms)} (preview), ${secs(devViews.ms)} (dev server); ` +
+      `dist: ${dist.js.length} js, ${kb(dist.raw)} (${kb(dist.gz)} gzip), ${dist.wasm.join(', ')}`,
     details: [
       `dist js: ${dist.sizes.join(', ')}`,
-      `scripts before login: ${login.beforeLogin.join(', ')}; on the callback: ${login.afterLogin.join(', ')}`,
+      ...built.lines,
+      ...devViews.lines,
       ...(warnings.length ? [`build warnings: ${warnings.join(' | ')}`] : []),
     ],
+  };
+}
+
+/**
+ * esbuild with `splitting: true, format: 'esm'` and no other configuration (besides what every build names:
+ * the entry, bundling, the output directory), served by static.mjs. esbuild leaves
+ * `new URL('./engine.wasm', import.meta.url)` alone and never copies the file: engine.wasm 404s beside the
+ * chunks and the inline fallback must load the protocol.
+ */
+async function esbuildApp(app, packed) {
+  checkInstalled(app.dir, packed);
+  const esbuild = await import('esbuild'); // the repository's: the app's node_modules holds only the tarball
+  const t = Date.now();
+  const out = await esbuild.build({
+    entryPoints: [path.join(app.dir, 'main.js')],
+    bundle: true,
+    outdir: path.join(app.dir, 'dist'),
+    splitting: true,
+    format: 'esm',
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const buildMs = Date.now() - t;
+  fs.copyFileSync(path.join(app.dir, 'index.html'), path.join(app.dir, 'dist', 'index.html'));
+  const inputs = Object.keys(out.metafile.inputs);
+  if (!inputs.some((f) => f.includes('node_modules/nylas-pkce/pkg/index.js')))
+    throw new Error(`esbuild did not bundle the installed package: ${inputs.join(', ')}`);
+  const dist = distReport(path.join(app.dir, 'dist'), packed, 0);
+  const mock = await startMock();
+  const site = await startStaticServer({ root: path.join(app.dir, 'dist'), port: 0 });
+  await own(() => site.close());
+  const views = await pageViews('', site.url, mock, 'inline');
+  await site.close();
+  await mock.close();
+  return {
+    summary:
+      `esbuild ${esbuild.version}, splitting: true; install ${secs(app.installMs)}, ` +
+      `build ${secs(buildMs)}, login ${secs(views.ms)}; dist: ${dist.js.length} js, ${kb(dist.raw)} (${kb(dist.gz)} gzip), no .wasm`,
+    details: [`dist js: ${dist.sizes.join(', ')}`, ...views.lines],
   };
 }
 
@@ -746,13 +979,11 @@ async function importMapApp(app, packed) {
   const mock = await startMock();
   const site = await startStaticServer({ root: app.dir, port: 0 });
   await own(() => site.close());
-  const login = await browserLogin(site.url, mock);
+  // A plain server serves engine.wasm beside the module, as application/wasm: the protocol comes from it.
+  const views = await pageViews('', site.url, mock, 'file');
   await site.close();
   await mock.close();
-  return {
-    summary: `install ${secs(app.installMs)}, login ${secs(login.ms)}`,
-    details: [`scripts before login: ${login.beforeLogin.join(', ')}; on the callback: ${login.afterLogin.join(', ')}`],
-  };
+  return { summary: `install ${secs(app.installMs)}, login ${secs(views.ms)}`, details: views.lines };
 }
 
 async function nodeApp(app, packed) {
@@ -767,6 +998,11 @@ async function nodeApp(app, packed) {
     throw new Error(`not JSON: ${r.stdout}${r.stderr}`);
   }
   checkResult(result, 'callbackType');
+  const entry = ['NylasAuth', 'NylasPkceError', 'isCallbackUrl'];
+  if (JSON.stringify(result.entryExports) !== JSON.stringify(entry))
+    throw new Error(
+      `nylas-pkce exports ${result.entryExports}, want ${entry} (the low-level functions are nylas-pkce/protocol's)`,
+    );
   const installed = fs.realpathSync(path.join(app.dir, 'node_modules', 'nylas-pkce'));
   for (const u of result.resolved) {
     if (!fileURLToPath(u).startsWith(`${installed}${path.sep}`))
@@ -822,6 +1058,13 @@ async function main() {
       files: { 'index.html': VITE_INDEX_HTML, 'main.js': MAIN_JS },
     })),
     {
+      name: 'esbuild-splitting',
+      kind: 'esbuild',
+      dir: path.join(tmp, 'esbuild-splitting'),
+      deps: { 'nylas-pkce': dep },
+      files: { 'index.html': VITE_INDEX_HTML, 'main.js': MAIN_JS },
+    },
+    {
       name: 'import-map',
       kind: 'import-map',
       dir: path.join(tmp, 'import-map'),
@@ -857,7 +1100,7 @@ async function main() {
     }),
   );
 
-  const checks = { vite: viteApp, 'import-map': importMapApp, node: nodeApp, react: reactApp };
+  const checks = { vite: viteApp, esbuild: esbuildApp, 'import-map': importMapApp, node: nodeApp, react: reactApp };
   for (const app of apps) {
     if (aborting) break;
     try {

@@ -75,6 +75,9 @@ test('package.json publishes pkg/ as an ESM package with types', async () => {
   assert.deepEqual(
     files,
     [
+      'CHANGELOG.md',
+      'LICENSE-APACHE',
+      'LICENSE-MIT',
       'README.md',
       'package.json',
       'pkg/callback.d.ts',
@@ -90,7 +93,7 @@ test('package.json publishes pkg/ as an ESM package with types', async () => {
       'pkg/react.d.ts',
       'pkg/react.js',
     ].sort(),
-    'the tarball holds the modules, their declarations and the wasm, nothing else',
+    'the tarball holds the modules, their declarations, the wasm and the documents, nothing else',
   );
   assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('tests/')), 'sources must not be published');
   // Every module a published file imports (statically, dynamically, or as `new URL(…, import.meta.url)`)

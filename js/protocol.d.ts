@@ -14,7 +14,9 @@ import type {
 export type { AuthorizationUrlResult, ChallengeEncoding, ChallengeMethod } from './index.js';
 export { NylasPkceError } from './index.js';
 
+/** A code verifier from `crypto.getRandomValues`: 43 characters of the RFC 7636 set, or `length` (43–128). */
 export declare function generateCodeVerifier(length?: number): string;
+/** The challenge of `verifier`: S256 (default) or plain, in Nylas's encoding (default) or RFC 7636's. */
 export declare function codeChallenge(
   verifier: string,
   options?: { method?: ChallengeMethod; encoding?: ChallengeEncoding },
@@ -29,6 +31,10 @@ export declare function generatePkcePair(options?: {
   codeChallenge: string;
   codeChallengeMethod: ChallengeMethod;
 };
+/**
+ * A `/connect/auth` URL with a fresh state and PKCE pair, and the pending transaction to store until the
+ * callback. Stateless: `NylasAuth` does the storing for you.
+ */
 export declare function buildAuthorizationUrl(options: ClientConfig & AuthorizationOptions): AuthorizationUrlResult;
 /** A client configuration, checked and resolved (every endpoint spelled out). */
 export interface ResolvedConfig {

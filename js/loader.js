@@ -15,7 +15,10 @@ async function fromFile() {
     const url = new URL('./engine.wasm', import.meta.url);
     if (url.protocol === 'file:') return null;
     const response = await fetch(url);
-    if (!response.ok) return null;
+    if (!response.ok) {
+      response.body?.cancel();
+      return null;
+    }
     const bytes = await response.arrayBuffer();
     // "\0asm": an HTML fallback page (a dev server's 200 for a missing file) is not wasm.
     if (bytes.byteLength < 8 || new DataView(bytes).getUint32(0) !== 0x0061736d) return null;

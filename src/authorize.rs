@@ -234,7 +234,12 @@ pub fn check_state(state: &str) -> Result<(), Error> {
 /// The most `app_state` may hold: 4 KiB of JSON text (it is kept in the transaction record, in storage).
 pub const MAX_APP_STATE_BYTES: usize = 4096;
 
-fn validate(o: &AuthorizationOptions) -> Result<(), Error> {
+/// Checks one authorization's options as [`build_authorization_request`] does, without building anything
+/// (the npm package checks its login defaults with it when it is configured).
+///
+/// # Errors
+/// `invalid_option` naming the option, `invalid_verifier` for a `verifierLength` out of 43–128.
+pub fn validate(o: &AuthorizationOptions) -> Result<(), Error> {
     if let Some(s) = &o.state {
         check_state(s)?;
     }

@@ -145,8 +145,12 @@ pub fn configure(config: &str, client: &str, defaults: &str) -> String {
 /// `challengeMethod: 'plain'` is refused as a default: a login that sends the verifier itself as the
 /// challenge must ask for it, call by call.
 fn defaults_ok(defaults: &str) -> Result<(), Error> {
+    // A scope given as `scope` (the alias) is named so.
+    let alias = defaults.split('\0').nth(options::SCOPES + 1).is_some_and(|f| !f.is_empty());
     let as_config = |e| match e {
+        Error::InvalidOption { field: "scopes", reason } if alias => Error::InvalidConfig { field: "scope", reason },
         Error::InvalidOption { field, reason } => Error::InvalidConfig { field, reason },
+        Error::InvalidVerifier(reason) => Error::InvalidConfig { field: "verifierLength", reason },
         e => e,
     };
     let d = options::authorization(defaults).map_err(as_config)?;
@@ -156,7 +160,8 @@ fn defaults_ok(defaults: &str) -> Result<(), Error> {
             reason: "plain is a per-call choice, not a default",
         });
     }
-    Ok(())
+    // Every value, as a login would check it, now: `ready()` reports it naming the option.
+    nylas_pkce::authorize::validate(&d).map_err(as_config)
 }
 
 /// [`configure`] as a Rust result.

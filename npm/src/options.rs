@@ -109,7 +109,7 @@ pub fn client(packed: &str) -> Result<(ClientOptions, u64), Error> {
 }
 
 /// The index of `scopes` in [`AUTHORIZATION`] (`scope`, its alias, follows it).
-const SCOPES: usize = 3;
+pub(crate) const SCOPES: usize = 3;
 
 /// A login's options: the call's, over `NylasAuth`'s defaults. A call that gives `scopes` or its alias
 /// `scope` replaces the default given as either.

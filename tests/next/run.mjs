@@ -38,6 +38,8 @@ import { packInto, ROOT } from '../support/pack.mjs';
 const KEEP = process.env.NYLAS_PKCE_KEEP_APPS === '1';
 const EXAMPLE = path.join(ROOT, 'examples', 'next-app');
 const EMAIL = 'user@example.com'; // the mock's default account
+/** The app's API key: the Route Handler's, at build and at run time; it must never reach the browser. */
+const API_KEY = 'nyk_v0_next_app_test_key_0123456789';
 const WAIT_MS = 30_000;
 const INSTALL_MS = 6 * 60_000;
 const BUILD_MS = 5 * 60_000;
@@ -234,11 +236,11 @@ async function ssr(app) {
 }
 
 /** `next start` on `port`; resolves `{ url, stop }` once it answers. */
-async function startNext(app, port) {
+async function startNext(app, port, env) {
   const bin = path.join(app.dir, 'node_modules', 'next', 'dist', 'bin', 'next');
   const child = spawn(process.execPath, [bin, 'start', '-H', '127.0.0.1', '-p', String(port)], {
     cwd: app.dir,
-    env: { ...process.env, NO_COLOR: '1', NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, ...env, NO_COLOR: '1', NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -382,6 +384,65 @@ async function loggedIn(page, context, site, mock, errors) {
   return steps;
 }
 
+/**
+ * Sessions through the app's backend (app/backend: codeExchange and refresh hooks to app/api/nylas, which uses
+ * the API key): a popup login exchanged by the backend, then, with the page's clock two hours on, a fresh
+ * token from getAccessToken() without a login. The API key is in no client file and in no request the
+ * browser makes.
+ */
+async function backendFlow(browser, site, mock, app) {
+  for (const file of walk(path.join(app.dir, '.next', 'static'))) {
+    if (fs.readFileSync(path.join(app.dir, '.next', 'static', file), 'latin1').includes(API_KEY))
+      throw new Error(`the API key is in the client bundle: .next/static/${file}`);
+  }
+  await fetch(`${mock.url}/__mock/reset`, { method: 'POST' });
+  const context = await browser.newContext();
+  closers.push(() => context.close());
+  context.setDefaultTimeout(WAIT_MS);
+  const errors = [];
+  const leaks = [];
+  context.on('page', (page) => {
+    page.on('console', (m) => m.type() === 'error' && errors.push(`${page.url()}: console.error: ${m.text()}`));
+    page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+  });
+  context.on('request', (r) => {
+    const seen = `${r.url()} ${JSON.stringify(r.headers())} ${r.postData() ?? ''}`;
+    if (seen.includes(API_KEY)) leaks.push(r.url());
+  });
+  context.on('response', async (r) => {
+    const text = await r.text().catch(() => '');
+    if (text.includes(API_KEY) || /refresh_token/.test(r.url().includes('/api/nylas') ? text : '')) leaks.push(r.url());
+  });
+  const page = await context.newPage();
+  const status = (state) => page.waitForSelector(`#status[data-state="${state}"]`);
+  await page.goto(`${site.url}/backend`);
+  await status('anonymous');
+  const [popup] = await Promise.all([context.waitForEvent('page'), page.click('#popup')]);
+  await status('authenticated');
+  if (!popup.isClosed()) await popup.waitForEvent('close', { timeout: WAIT_MS }).catch(() => {});
+  let stats = await mockStats(mock);
+  if (stats.requests.token !== 1 || !stats.clientSecretSeen)
+    throw new Error(`backend login: ${stats.requests.token} token requests, API key seen: ${stats.clientSecretSeen}`);
+  // Two hours later (the access token lasts one): getAccessToken() gets a fresh token from the backend.
+  await page.evaluate(() => {
+    const real = Date.now.bind(Date);
+    Date.now = () => real() + 2 * 3_600_000;
+  });
+  await page.click('#me');
+  await page.waitForSelector(`#grant:text("${EMAIL}")`);
+  stats = await mockStats(mock);
+  if (stats.requests.token !== 2)
+    throw new Error(`${stats.requests.token} token requests: want an exchange and a refresh`);
+  const refresh = stats.tokenRequests.at(-1);
+  if (refresh.grantType !== 'refresh_token') throw new Error(`the second token request: ${JSON.stringify(refresh)}`);
+  if (context.pages().length !== 1) throw new Error('a login window opened for the refresh');
+  await page.waitForTimeout(300);
+  await context.close();
+  if (leaks.length) throw new Error(`the API key or a refresh token reached the browser: ${leaks.join(', ')}`);
+  if (errors.length) throw new Error(`console or page errors:\n    ${errors.join('\n    ')}`);
+  return 'backend hooks: the code exchanged with the API key, a fresh token two hours on without a login; the key in no client file or request';
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Main
 // ---------------------------------------------------------------------------------------------------------
@@ -425,6 +486,7 @@ async function main() {
       NEXT_PUBLIC_NYLAS_CLIENT_ID: 'demo-client',
       NEXT_PUBLIC_NYLAS_REDIRECT_URI: `http://127.0.0.1:${port}/callback`,
       NEXT_PUBLIC_NYLAS_API_BASE: `${mock.url}/v3`,
+      NYLAS_API_KEY: API_KEY,
     };
     const bin = path.join(app.dir, 'node_modules', 'next', 'dist', 'bin', 'next');
     let browser;
@@ -443,11 +505,12 @@ async function main() {
           browser = await launchChromium({ timeout: WAIT_MS });
           closers.push(() => browser.close());
         }
-        const site = await startNext(app, port);
+        const site = await startNext(app, port, env);
         const started = Date.now();
         let steps;
         try {
           steps = await flows(browser, site, mock);
+          steps.push(await backendFlow(browser, site, mock, app));
         } catch (e) {
           e.message += `\n    next start:\n    ${tail(site.log(), 15)}`;
           throw e;

@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-step() { printf '\n== %s ==\n' "$*"; }
+started=$SECONDS
+step() { printf '\n== %s == (at %d min %02d s)\n' "$*" $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)); }
 
 step "setup"
 bash scripts/setup.sh
@@ -103,3 +104,5 @@ cargo test -p nylas-pkce --features native-loopback --test loopback --quiet
 bash scripts/build-cli.sh
 (cd examples/cli-login && cargo test --locked --quiet)
 node tests/cli/run.mjs
+
+printf '\n== all suites passed in %d min %02d s ==\n' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60))

@@ -52,6 +52,9 @@ node tests/types/run.mjs
 step "the packed tarball in throwaway apps: Vite (current and 6, no config), an import-map page, Node ESM"
 node tests/package/run.mjs
 
+step "the packed tarball outside React: a SvelteKit app (server render, popup login); esbuild, Rollup and webpack bundles (redirect logins, page-view bytes)"
+node tests/frameworks-js/run.mjs
+
 step "browser tests: wasm-bindgen-test in headless Chromium (Rust browser client, npm binding)"
 mock_log=$(mktemp)
 node tests/mock-server/server.mjs --port 0 >"$mock_log" 2>&1 &

@@ -57,6 +57,9 @@ node scripts/docs.mjs --check
 step "the packed tarball in throwaway apps: Vite (current and 6, no config), an import-map page, Node ESM"
 node tests/package/run.mjs
 
+step "the packed tarball outside React: a SvelteKit app (server render, popup login); esbuild, Rollup and webpack bundles (redirect logins, page-view bytes)"
+node tests/frameworks-js/run.mjs
+
 step "Next.js 16 App Router from the packed tarball: examples/next-app built with Turbopack and webpack, next start, logins in Chromium"
 node tests/next/run.mjs
 

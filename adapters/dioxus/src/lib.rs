@@ -51,6 +51,7 @@
 use std::future::Future;
 use std::rc::Rc;
 
+use dioxus::core::{provide_root_context, spawn_forever};
 use dioxus::prelude::*;
 pub use nylas_pkce;
 use nylas_pkce::browser::{self, BrowserClient, Persist};

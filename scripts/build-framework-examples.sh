@@ -3,6 +3,9 @@
 # adapters/dioxus) into examples/<app>/pkg: one release wasm32 build of both in the adapters' own cargo
 # workspace (adapters/Cargo.toml: one Cargo.lock, one target/ in adapters/target, dependencies' features
 # unified across the two apps), then wasm-bindgen --target web for each, without the name section.
+# Clippy runs in the same compile: clippy-driver is the workspace's rustc wrapper, so the adapters and the
+# apps are linted (-D warnings, the root's clippy.toml) as they are built, and no second, check-mode build
+# of Leptos and Dioxus is needed for the lint. LINT=0 builds without it.
 # No trunk or dx: nothing is downloaded at build time. Idempotent: pkg/ is rewritten, target/ is reused.
 # Then serve an example (e.g. node tests/mock-server/static.mjs --root examples/leptos-app) and open it: it
 # talks to the mock on 127.0.0.1:4010, or to the loopback server a `?api=` link names.
@@ -26,7 +29,9 @@ done
 
 packages=()
 for app in "${apps[@]}"; do packages+=(-p "$app"); done
-(cd adapters && cargo build --release --locked --target wasm32-unknown-unknown --quiet "${packages[@]}")
+lint=()
+[ "${LINT:-1}" = 0 ] || lint=(env RUSTC_WORKSPACE_WRAPPER="$(command -v clippy-driver)" CLIPPY_ARGS=-Dwarnings)
+(cd adapters && "${lint[@]}" cargo build --release --locked --target wasm32-unknown-unknown --quiet "${packages[@]}")
 for app in "${apps[@]}"; do
   crate=${app//-/_}
   rm -rf "examples/$app/pkg"

@@ -63,8 +63,7 @@ for (const app of APPS) {
     });
 
     /** The app pointed at the mock, plus more query parameters. */
-    const appUrl = (params = {}) =>
-      `${env.site.url}/?${new URLSearchParams({ api: `${env.mock.url}/v3`, ...params })}`;
+    const appUrl = (params = {}) => `${env.site.url}/?${new URLSearchParams({ api: `${env.mock.url}/v3`, ...params })}`;
 
     /** A new tab in a fresh browser context (own storage), closed when the test ends. */
     async function newPage(t) {
@@ -85,7 +84,7 @@ for (const app of APPS) {
       assert.equal(`${u.origin}${u.pathname}`, `${env.site.url}/`);
     }
 
-    test('a redirect login: one token request for two providers, the API called with access_token(), logout', T, async (t) => {
+    test('redirect login: one token request for two providers, access_token() on the API, logout', T, async (t) => {
       await configureMock(env, { autoApprove: true }); // no consent page: the mock redirects straight back
       const { context, page } = await newPage(t);
       await page.goto(appUrl());
@@ -113,7 +112,8 @@ for (const app of APPS) {
       await page.waitForSelector('#status-text:has-text("Connected: user@example.com")', { timeout: WAIT_MS });
       assertCleanAddressBar(page);
       const html = await page.content();
-      for (const k of ['code', 'state']) assert.ok(!html.includes(callback.get(k)), `the callback's ${k} is in the DOM`);
+      for (const k of ['code', 'state'])
+        assert.ok(!html.includes(callback.get(k)), `the callback's ${k} is in the DOM`);
 
       let stats = await mockStats(env);
       assert.equal(stats.requests.token, 1, 'exactly one token request, though two providers saw the callback');

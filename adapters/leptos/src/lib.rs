@@ -192,7 +192,12 @@ impl NylasAuth {
             is_authenticated,
             user,
             error,
-            state: Writers { is_loading: set_loading, is_authenticated: set_authenticated, user: set_user, error: set_error },
+            state: Writers {
+                is_loading: set_loading,
+                is_authenticated: set_authenticated,
+                user: set_user,
+                error: set_error,
+            },
             client: StoredValue::new_local(Rc::clone(&client)),
             authorization: StoredValue::new(options.authorization),
         };
@@ -229,7 +234,9 @@ impl NylasAuth {
                 self.state.error.try_set(None);
                 if let Some(window) = web_sys::window() {
                     if window.location().assign(&request.url).is_err() {
-                        self.state.error.try_set(Some(Error::Network("the browser refused to go to the authorization page")));
+                        self.state
+                            .error
+                            .try_set(Some(Error::Network("the browser refused to go to the authorization page")));
                     }
                 }
             }

@@ -259,8 +259,8 @@ impl NylasAuth {
         });
     }
 
-    /// A valid access token for an API call (refreshed where the server allows it). When there is none
-    /// (`login_required`), the signals turn to logged out.
+    /// A valid access token for an API call (refreshed where the server allows it). [`NylasAuth::user`] and
+    /// [`NylasAuth::is_authenticated`] follow: logged out when there is none (`login_required`).
     ///
     /// # Errors
     /// Those of [`nylas_pkce::Client::access_token`].
@@ -270,23 +270,27 @@ impl NylasAuth {
         async move {
             let client = client.ok_or(Error::LoginRequired)?;
             let result = client.access_token().await;
-            if result.is_err() {
-                auth.settle(&client, None);
-            }
+            // A refresh moved the expiry; `login_required` logged the account out.
+            auth.sync_user(&client);
             result
         }
     }
 
     /// Sets the signals from the client's tokens, with `error` as the last failure.
     fn settle(&self, client: &BrowserClient, error: Option<Error>) {
+        if self.sync_user(client) || error.is_some() {
+            self.state.error.try_set(error);
+        }
+        self.state.is_loading.try_set(false);
+    }
+
+    /// Sets [`NylasAuth::user`] and [`NylasAuth::is_authenticated`] from the client's tokens; returns the latter.
+    fn sync_user(&self, client: &BrowserClient) -> bool {
         let user = current_user(client);
         let ok = user.is_some();
         self.state.user.try_set(user);
         self.state.is_authenticated.try_set(ok);
-        if error.is_some() || ok {
-            self.state.error.try_set(error);
-        }
-        self.state.is_loading.try_set(false);
+        ok
     }
 }
 

@@ -32,10 +32,11 @@ for app in "${apps[@]}"; do packages+=(-p "$app"); done
 lint=()
 [ "${LINT:-1}" = 0 ] || lint=(env RUSTC_WORKSPACE_WRAPPER="$(command -v clippy-driver)" CLIPPY_ARGS=-Dwarnings)
 (cd adapters && "${lint[@]}" cargo build --release --locked --target wasm32-unknown-unknown --quiet "${packages[@]}")
+target=${CARGO_TARGET_DIR:-adapters/target}
 for app in "${apps[@]}"; do
   crate=${app//-/_}
   rm -rf "examples/$app/pkg"
-  wasm-bindgen "adapters/target/wasm32-unknown-unknown/release/$crate.wasm" \
+  wasm-bindgen "$target/wasm32-unknown-unknown/release/$crate.wasm" \
     --out-dir "examples/$app/pkg" --target web --no-typescript --remove-name-section --remove-producers-section
   wasm="examples/$app/pkg/${crate}_bg.wasm"
   js="examples/$app/pkg/$crate.js"

@@ -2,7 +2,8 @@
 # Runs every test on a fresh machine: installs what is missing (scripts/setup.sh), then lint (native,
 # wasm32, and the npm binding's real no_std build), native tests, the release package build and its size
 # budgets, Node tests (mock server, package), browser tests (wasm-bindgen-test in headless Chromium against
-# the mock: the Rust browser client and the npm binding), the Playwright end-to-end suite, and the native shell
+# the mock: the Rust browser client and the npm binding), the Playwright end-to-end suite, the Leptos and Dioxus
+# adapters' example apps (adapters/, examples/leptos-app, examples/dioxus-app) in Chromium, the native shell
 # example (examples/webview-shell: wry + tao over WebKitGTK, under Xvfb, against the mock), and the native
 # loopback login (examples/cli-login in headless Chromium against the mock).
 set -euo pipefail
@@ -32,6 +33,9 @@ else
   echo "(no nightly toolchain: the docs.rs build with --cfg docsrs is not checked)"
 fi
 (cd examples/webview-shell && cargo fmt --check && cargo clippy --all-targets --locked --quiet -- -D warnings)
+# The framework adapters and their apps (adapters/ workspace): clippy (wasm32, -D warnings) runs inside their
+# build, scripts/build-framework-examples.sh, so that Leptos and Dioxus are compiled once.
+(cd adapters && cargo fmt --check)
 
 step "JS format and lint (Biome)"
 node_modules/.bin/biome check .
@@ -94,6 +98,10 @@ node --test tests/engines/
 step "end-to-end: the demo, the security and scope suites, and the Rust web app in headless Chromium (Playwright)"
 bash scripts/build-rust-example.sh
 node --test tests/e2e/
+
+step "framework adapters: the Leptos and Dioxus example apps (built with clippy) log in in headless Chromium"
+bash scripts/build-framework-examples.sh
+node --test tests/frameworks/
 
 step "the native shell: examples/webview-shell (wry + tao, WebKitGTK) logs in through its browser window, under Xvfb"
 bash scripts/build-shell.sh

@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
-# Builds the release package (pkg/, wasm inlined) plus the split variant (target/npm-split/, separate
-# .wasm files) and runs the browser benchmark on both.
-# Arguments are passed to scripts/bench.mjs (e.g. --runs 9 --loads 20).
-# Output: markdown on stdout and in bench-results/latest.md.
-# BENCH_SKIP_BUILD=1 reuses the existing pkg/ and target/npm-split/ (for iterating on the bench itself).
+# Builds the release package (pkg/) and runs the browser benchmark (scripts/bench.mjs) on it.
+# Arguments are passed to scripts/bench.mjs (e.g. --loads 15, --record to write docs/bench.json).
+# Output: markdown on stdout and in bench-results/latest.md; the numbers in bench-results/latest.json.
+# BENCH_SKIP_BUILD=1 reuses the existing pkg/ (for iterating on the bench itself).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-  bash scripts/build.sh --split target/npm-split >&2 # stdout carries only the markdown report
+  bash scripts/build.sh >&2 # stdout carries only the markdown report
 fi
 node scripts/bench.mjs "$@"

@@ -371,7 +371,7 @@ async function viteDev(browser, dir) {
   const args = ['node_modules/vite/bin/vite.js', '--port', String(port), '--strictPort', '--host', '127.0.0.1'];
   const server = await serve(process.execPath, args, dir, `http://127.0.0.1:${port}/`);
   try {
-    return row('Vite dev server', [], await inBrowser(browser, server.url));
+    return { ...row('Vite dev server', [], await inBrowser(browser, server.url)), dev: true };
   } finally {
     server.stop();
   }
@@ -435,17 +435,18 @@ function markdown(rows) {
   ];
   const body = rows.map((r) => {
     if (r.error) return line([r.bundler, `**failed**: ${r.error.split('\n')[0]}`, '', '', '', '', '']);
-    const inlineCost = r.engine.gzip + r.inline.gzip;
+    const inlineCost = r.inline.files.length ? n(r.engine.gzip + r.inline.gzip) : '—';
+    const emitted = r.dev ? 'served by the dev server' : r.wasmEmitted.length ? 'yes' : 'no';
     return line([
       r.bundler,
-      `${r.wasmEmitted.length ? 'yes' : 'no'} / ${r.wasmFetched.length ? r.wasmFetched.join(', ') : 'not fetched'}`,
+      `${emitted} / ${r.wasmFetched.length ? r.wasmFetched.join(', ') : 'not fetched'}`,
       r.source + (r.ready === 'ok' ? '' : ` (ready(): ${r.ready})`),
       `${n(r.entry.gzip)} (${n(r.entry.raw)})`,
       `${n(r.engine.gzip)} + ${n(r.source === 'engine.wasm' ? r.wasm.gzip : r.inline.gzip)} = **${n(r.protocol.gzip)}**`,
       r.inline.files.length
         ? `${n(r.inline.gzip)} (${n(r.inline.raw)}); ${n(r.inline.escapes)} \`\\xNN\`, ${n(r.inline.nonAscii)} bytes > 0x7f`
         : 'not emitted',
-      n(inlineCost),
+      inlineCost,
     ]);
   });
   return [line(head), line(head.map(() => '---')), ...body].join('\n');

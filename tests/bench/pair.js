@@ -1,6 +1,6 @@
 // PKCE pair micro-benchmark, run inside the page; timings come from performance.now() here.
-// Peer bundles are produced by scripts/bench.mjs under /bench-results/build/; nylas-pkce is the inline
-// variant's entry (pkg/index.js, wasm compiled synchronously on import), served as /pkg/.
+// Peer bundles are produced by scripts/bench.mjs under /bench-results/build/; nylas-pkce is its synchronous
+// subpath nylas-pkce/protocol (pkg/protocol.js, the protocol's wasm instantiated on import), served as /pkg/.
 
 // RFC 7636 Appendix B test vector: every library must agree before we time anything.
 const RFC_VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
@@ -11,7 +11,7 @@ const libs = new Map();
 
 async function load() {
   if (params.get('ours') === '1') {
-    const np = await import('/pkg/index.js');
+    const np = await import('/pkg/protocol.js');
     const opts = { method: 'S256', encoding: 'rfc7636' };
     // Our PKCE pair API: one call gives verifier + challenge.
     libs.set('nylas-pkce', {

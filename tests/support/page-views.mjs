@@ -7,16 +7,20 @@
 //                of both pages;
 //   loggedIn:    then a fresh page in the same browser context (tokens in localStorage:
 //                `tokenStorage: 'local'`) that constructs NylasAuth with the same options and calls
-//                `await auth.getAccessToken()`.
+//                `await auth.getAccessToken()`;
+//   expired:     then a returning user whose access token has expired (its `expiresAt` set in the past in
+//                localStorage): a fresh page whose `await auth.getAccessToken()` refreshes it (the mock
+//                allows public refresh; `accessType: 'offline'` gave a refresh token), loading the protocol.
 // A page view whose page fails (the import, a call, an uncaught error, an HTTP error from the mount) gives
 // `{ error }` instead of a size: the package may be broken while it is being rewritten.
 //
 //   import { measurePageViews } from './tests/support/page-views.mjs';
-//   const { beforeLogin, loggedIn, wholeLogin } = await measurePageViews({ pkgDir: 'pkg' });
+//   const { beforeLogin, loggedIn, expired, wholeLogin } = await measurePageViews({ pkgDir: 'pkg' });
 //   // each: { bytes (gzip -9 sum), raw, brotli, files: ['index.js', ...] } or { error, files }
 //
 // Options: pkgDir (required; its package files are copied, so a rebuild cannot change them mid-run);
-// mockUrl (a running mock Nylas, which is switched to auto-approve; default: one is started here);
+// mockUrl (a running mock Nylas, which is switched to auto-approve and public refresh; default: one is
+// started here);
 // chromiumPath (default /usr/bin/chromium) or browser (a running playwright-core Browser to reuse);
 // timeoutMs per page view (default 30 s).
 import fs from 'node:fs';
@@ -60,6 +64,9 @@ export function compressedSizes(buf) {
 // and sets window.__done to { ok, ... } or { error }.
 // ---------------------------------------------------------------------------------------------------------
 
+/** Where expire.html leaves the token key it changed, for expired.html. */
+const EXPIRED_KEY = 'page-views:expired-key';
+
 const PAGE_STEPS = {
   'before-login.html': `if (auth.isAuthenticated()) throw new Error('isAuthenticated() before any login');
     await new Promise((r) => setTimeout(r, 500)); // ready and idle: nothing more is fetched
@@ -71,7 +78,27 @@ const PAGE_STEPS = {
   'logged-in.html': `const token = await auth.getAccessToken();
     if (typeof token !== 'string' || !token) throw new Error('getAccessToken() gave no token');
     return {};`,
+  'expired.html': `const before = JSON.parse(localStorage.getItem(localStorage.getItem('${EXPIRED_KEY}')));
+    const token = await auth.getAccessToken();
+    if (typeof token !== 'string' || !token || token === before.accessToken)
+      throw new Error('getAccessToken() did not refresh the expired token');
+    return {};`,
 };
+
+/** Makes the stored access token expire (no package loaded): the next page must refresh it. */
+const EXPIRE_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>expire the stored token</title></head><body>
+<script type="module">
+const key = Object.keys(localStorage).find((k) => k.startsWith('nylas-pkce:tokens:'));
+if (key) {
+  const record = JSON.parse(localStorage.getItem(key));
+  localStorage.setItem(key, JSON.stringify({ ...record, expiresAt: Date.now() - 60_000 }));
+  localStorage.setItem('${EXPIRED_KEY}', key);
+  window.__done = { ok: true };
+} else window.__done = { error: 'no stored token set to expire' };
+</script>
+</body></html>
+`;
 
 function pageHtml(steps, options) {
   return `<!doctype html>
@@ -185,7 +212,7 @@ export async function measurePageViews({ pkgDir, mockUrl, chromiumPath = CHROMIU
   const own = {}; // what is started here, and stopped at the end
   try {
     if (mockUrl) await setAutoApprove(mockUrl);
-    else own.mock = await startMockServer({ port: 0, autoApprove: true });
+    else own.mock = await startMockServer({ port: 0, autoApprove: true, publicRefresh: true });
     own.site = await startSite(pkgDir, `${mockUrl ?? own.mock.url}/v3`);
     if (!browser) {
       own.browser = await launchChromium({ executablePath: chromiumPath });
@@ -198,7 +225,10 @@ export async function measurePageViews({ pkgDir, mockUrl, chromiumPath = CHROMIU
   }
 }
 
-/** The three page views, each in a fresh browser context but the logged-in page, which follows the login. */
+/**
+ * The page views, each in a fresh browser context but the logged-in and the expired pages, which follow the
+ * login.
+ */
 async function measure(browser, site, timeoutMs) {
   const inContext = async (steps) => {
     const context = await browser.newContext();
@@ -213,10 +243,16 @@ async function measure(browser, site, timeoutMs) {
   // One context: the login leaves its tokens in localStorage for the logged-in page.
   return inContext(async (open) => {
     const wholeLogin = await open('login.html', 'callback.html');
-    const loggedIn = wholeLogin.error
-      ? { error: `no login to start from (${wholeLogin.error})`, files: [] }
-      : await open('logged-in.html');
-    return { beforeLogin, loggedIn, wholeLogin };
+    const noLogin = { error: `no login to start from (${wholeLogin.error})`, files: [] };
+    const loggedIn = wholeLogin.error ? noLogin : await open('logged-in.html');
+    let expired = noLogin;
+    if (!wholeLogin.error) {
+      const expire = await open('expire.html');
+      expired = expire.error
+        ? { error: `cannot expire the token (${expire.error})`, files: [] }
+        : await open('expired.html');
+    }
+    return { beforeLogin, loggedIn, expired, wholeLogin };
   });
 }
 
@@ -235,6 +271,8 @@ async function startSite(pkgDir, api) {
       redirectUri: `${server.url}/callback.html`,
       apiBase: api,
       tokenStorage: 'local',
+      publicRefresh: true,
+      accessType: 'offline', // a refresh token, for the expired page view
     };
     fillRoot(root, pkgDir, options);
   } catch (e) {
@@ -256,13 +294,14 @@ function fillRoot(root, pkgDir, options) {
   for (const name of packageFiles(pkgDir)) fs.copyFileSync(path.join(pkgDir, name), path.join(pkg, name));
   for (const [name, steps] of Object.entries(PAGE_STEPS))
     fs.writeFileSync(path.join(root, name), pageHtml(steps, options));
+  fs.writeFileSync(path.join(root, 'expire.html'), EXPIRE_HTML);
 }
 
 async function setAutoApprove(mockUrl) {
   const res = await fetch(`${mockUrl}/__mock/config`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ autoApprove: true }),
+    body: JSON.stringify({ autoApprove: true, publicRefresh: true }),
   });
   if (!res.ok) throw new Error(`mock ${mockUrl}: cannot switch on auto-approve (HTTP ${res.status})`);
 }

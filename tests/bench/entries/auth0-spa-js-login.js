@@ -16,3 +16,6 @@ export async function accessToken(options) {
   const auth0 = await createAuth0Client(options);
   return auth0.getTokenSilently();
 }
+
+/** For the bench's page-ready and click pages: the client factory (already the whole bundle). */
+export { createAuth0Client };

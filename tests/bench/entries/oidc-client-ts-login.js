@@ -11,3 +11,6 @@ export async function accessToken(settings) {
   const user = await new UserManager(settings).getUser();
   return user?.access_token;
 }
+
+/** For the bench's page-ready and click pages: the client itself (already the whole bundle). */
+export { UserManager };

@@ -57,6 +57,7 @@ node tests/types/run.mjs
 step "package standard on the packed tarball: publint, attw, licenses; API reference (TypeDoc validation, docs/api up to date)"
 node tests/package/standard.mjs
 node scripts/docs.mjs --check
+node scripts/readme-table.mjs --check # the README's size and speed table is the latest recorded bench run's
 
 step "the packed tarball in throwaway apps: Vite (current and 6, no config), an import-map page, Node ESM"
 node tests/package/run.mjs

@@ -135,7 +135,7 @@ pub fn pair(length: u32, method: u8, encoding: u8) -> String {
 /// defaults (`defaults`, packed [`crate::fields::AUTHORIZATION`]) once, and returns the settings as JSON:
 /// `{ config, transactionTtlMs, clockSkewMs, fetchTimeoutMs, publicRefresh }`, where `config` is the
 /// resolved configuration record that the protocol's steps take. The storage keys are the entry's
-/// (`js/keys.js`, checked against the core by [`crate::parity`]).
+/// (`js/keys.js`, checked against the core by the test module `parity`).
 #[wasm_bindgen]
 pub fn configure(config: &str, client: &str, defaults: &str) -> String {
     out(defaults_ok(defaults).and_then(|()| settings(config, client)))

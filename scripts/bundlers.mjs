@@ -23,13 +23,13 @@
 // `npm test` (installs Next.js; about 5 min on a 2-core machine).
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { startStaticServer } from '../tests/mock-server/static.mjs';
 import { launchChromium } from '../tests/support/chromium.mjs';
+import { freePort } from '../tests/support/ports.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const VERSIONS = { vite: '8.4.1', esbuild: '0.28.2', next: '16.5.0', react: '19.3.1' };
@@ -117,17 +117,6 @@ async function serve(cmd, args, cwd, url) {
   }
   stop();
   throw new Error(`${cmd} did not answer at ${url}:\n${out.slice(-2000)}`);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -261,3 +261,32 @@ export async function pageWithPackage(env, t) {
   const run = (fn, arg) => page.evaluate(fn, arg);
   return { page, context, run };
 }
+
+/**
+ * Makes `opener` report focus as a real browser would: it loses the focus to each popup it opens, and
+ * gets it back (with a `focus` event) when the last of them has closed (a browser gives the focus to the
+ * window used most recently, another popup while one is open).
+ */
+export async function simulateFocus(context, opener) {
+  await opener.addInitScript(() => {
+    window.__focused = true;
+    Document.prototype.hasFocus = () => window.__focused;
+  });
+  const set = (focused) =>
+    opener
+      .evaluate((f) => {
+        window.__focused = f;
+        window.dispatchEvent(new Event(f ? 'focus' : 'blur'));
+      }, focused)
+      .catch(() => {});
+  let open = 0;
+  context.on('page', (popup) => {
+    if (popup.opener && popup !== opener) {
+      open++;
+      set(false);
+      popup.on('close', () => {
+        if (--open === 0) set(true);
+      });
+    }
+  });
+}

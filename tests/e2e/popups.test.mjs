@@ -14,39 +14,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { APP, CALLBACK, writePopupPages } from '../support/popup-pages.mjs';
-import { configureMock, decide, mockStats, newContext, suiteEnv, WAIT_MS } from './harness.mjs';
+import { configureMock, decide, mockStats, newContext, simulateFocus, suiteEnv, WAIT_MS } from './harness.mjs';
 
 const T = { timeout: 90_000 };
 const env = suiteEnv();
-
-/**
- * Makes `opener` report focus as a real browser would: it loses the focus to each popup it opens, and
- * gets it back (with a `focus` event) when the last of them has closed (a browser gives the focus to the
- * window used most recently, another popup while one is open).
- */
-async function simulateFocus(context, opener) {
-  await opener.addInitScript(() => {
-    window.__focused = true;
-    Document.prototype.hasFocus = () => window.__focused;
-  });
-  const set = (focused) =>
-    opener
-      .evaluate((f) => {
-        window.__focused = f;
-        window.dispatchEvent(new Event(f ? 'focus' : 'blur'));
-      }, focused)
-      .catch(() => {});
-  let open = 0;
-  context.on('page', (popup) => {
-    if (popup.opener && popup !== opener) {
-      open++;
-      set(false);
-      popup.on('close', () => {
-        if (--open === 0) set(true);
-      });
-    }
-  });
-}
 
 const writePages = () => writePopupPages(env.root, env.site.url, env.mock.url);
 

@@ -21,6 +21,7 @@ import {
   pageWithPackage,
   ROOT,
   readError,
+  simulateFocus,
   suiteEnv,
   WAIT_MS,
   waitReady,
@@ -28,30 +29,6 @@ import {
 
 const T = { timeout: 90_000 };
 const env = suiteEnv();
-
-/**
- * Makes `opener` report focus as a real browser would: it loses the focus to each popup it opens and gets
- * it back (with a `focus` event) when the popup closes.
- */
-async function simulateFocus(context, opener) {
-  await opener.addInitScript(() => {
-    window.__focused = true;
-    Document.prototype.hasFocus = () => window.__focused;
-  });
-  const set = (focused) =>
-    opener
-      .evaluate((f) => {
-        window.__focused = f;
-        window.dispatchEvent(new Event(f ? 'focus' : 'blur'));
-      }, focused)
-      .catch(() => {});
-  context.on('page', (popup) => {
-    if (popup.opener && popup !== opener) {
-      set(false);
-      popup.on('close', () => set(true));
-    }
-  });
-}
 
 /** The demo in a fresh context with focus simulated, ready. */
 async function demoWithFocus(t) {

@@ -3,20 +3,10 @@
 // 127.0.0.1; every wait is bounded.
 import { spawn } from 'node:child_process';
 import net from 'node:net';
+import { freePort } from '../support/ports.mjs';
 
 export const WAIT_MS = 15_000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitListening(port, child, ms = 20_000) {
   const until = Date.now() + ms;

@@ -28,7 +28,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +35,7 @@ import { startMockServer } from '../mock-server/server.mjs';
 import { startStaticServer } from '../mock-server/static.mjs';
 import { launchChromium } from '../support/chromium.mjs';
 import { compressedSizes } from '../support/page-views.mjs';
+import { freePort } from '../support/ports.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -160,17 +160,6 @@ function tail(text, lines = 25) {
     .slice(-lines)
     .map((l) => `    ${l}`)
     .join('\n');
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function walk(dir, base = dir) {

@@ -28,12 +28,12 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startMockServer } from '../mock-server/server.mjs';
 import { launchChromium } from '../support/chromium.mjs';
 import { packInto, ROOT } from '../support/pack.mjs';
+import { freePort } from '../support/ports.mjs';
 
 const KEEP = process.env.NYLAS_PKCE_KEEP_APPS === '1';
 const EXAMPLE = path.join(ROOT, 'examples', 'next-app');
@@ -128,17 +128,6 @@ async function runOk(cmd, args, opts) {
   const r = await run(cmd, args, opts);
   if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.code}\n    ${tail(r.out)}`);
   return r;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function walk(dir, base = dir) {

@@ -33,7 +33,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +40,7 @@ import { gzipSync } from 'node:zlib';
 import { startMockServer } from '../mock-server/server.mjs';
 import { startStaticServer } from '../mock-server/static.mjs';
 import { launchChromium } from '../support/chromium.mjs';
+import { freePort } from '../support/ports.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const KEEP = process.env.NYLAS_PKCE_KEEP_APPS === '1';
@@ -219,17 +219,6 @@ async function runOk(cmd, args, opts) {
   const r = await run(cmd, args, opts);
   if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.code}\n${tail(r.stdout + r.stderr)}`);
   return r;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

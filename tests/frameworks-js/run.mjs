@@ -36,6 +36,8 @@ import { startStaticServer } from '../mock-server/static.mjs';
 import { launchChromium } from '../support/chromium.mjs';
 import { compressedSizes } from '../support/page-views.mjs';
 import { freePort } from '../support/ports.mjs';
+import * as proc from '../support/processes.mjs';
+import { abort, aborted, children, killChild, secs, tail } from '../support/processes.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -57,7 +59,6 @@ const BUILD_MS = 4 * 60_000;
 const TOTAL_MS = 20 * 60_000;
 
 const t0 = Date.now();
-const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const n = (x) => x.toLocaleString('en-US');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -65,27 +66,12 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // Resources that must go away even on failure
 // ---------------------------------------------------------------------------------------------------------
 
-const children = new Set(); // spawned processes, each leading its own process group
 const closers = []; // async cleanups, last in first out
 let tmp;
-let aborting = false;
-
-function killChild(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    try {
-      child.kill('SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-}
 
 let cleaning;
 function cleanup() {
-  aborting = true;
+  abort();
   cleaning ??= (async () => {
     for (const c of children) killChild(c);
     while (closers.length)
@@ -111,56 +97,9 @@ function own(close) {
   closers.push(close);
 }
 
-/** Runs a command niced, bounded; resolves `{ code, out, ms }`. */
-function run(cmd, args, { cwd, timeoutMs, env } = {}) {
-  return new Promise((resolve, reject) => {
-    if (aborting) throw new Error('aborted');
-    const started = Date.now();
-    const child = spawn('nice', ['-n', '15', cmd, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    children.add(child);
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    const timer = setTimeout(() => {
-      killChild(child);
-      reject(new Error(`${cmd} ${args.join(' ')}: timed out after ${secs(timeoutMs)}\n${tail(out)}`));
-    }, timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      children.delete(child);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ code, out, ms: Date.now() - started });
-    });
-  });
-}
-
-async function runOk(cmd, args, opts) {
-  const r = await run(cmd, args, opts);
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.code}\n${tail(r.out)}`);
-  return r;
-}
-
-function tail(text, lines = 25) {
-  return text
-    .trim()
-    .split('\n')
-    .slice(-lines)
-    .map((l) => `    ${l}`)
-    .join('\n');
-}
+/** Runs a command niced, bounded: tests/support/processes.mjs's `run`. */
+const run = (cmd, args, opts) => proc.run(cmd, args, { ...opts, nice: true });
+const runOk = (cmd, args, opts) => proc.runOk(cmd, args, { ...opts, nice: true });
 
 function walk(dir, base = dir) {
   const out = [];
@@ -599,7 +538,7 @@ async function main() {
     ...['esbuild', 'rollup', 'webpack'].map((b) => [b, () => bundler(b, webDir, installed)]),
   ];
   for (const [name, step] of steps) {
-    if (aborting) break;
+    if (aborted()) break;
     if (opts.only && !opts.only.includes(name)) continue;
     const started = Date.now();
     try {

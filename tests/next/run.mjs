@@ -34,6 +34,7 @@ import { startMockServer } from '../mock-server/server.mjs';
 import { launchChromium } from '../support/chromium.mjs';
 import { packInto, ROOT } from '../support/pack.mjs';
 import { freePort } from '../support/ports.mjs';
+import { children, killChild, run, runOk, secs, tail } from '../support/processes.mjs';
 
 const KEEP = process.env.NYLAS_PKCE_KEEP_APPS === '1';
 const EXAMPLE = path.join(ROOT, 'examples', 'next-app');
@@ -52,20 +53,9 @@ const BUNDLERS = [
 );
 
 const t0 = Date.now();
-const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const children = new Set();
 const closers = [];
 let tmp;
-
-function killChild(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, 'SIGKILL'); // its whole group: next start's workers, npm's helpers
-  } catch {
-    child.kill('SIGKILL');
-  }
-}
 
 let cleaning;
 function cleanup() {
@@ -85,50 +75,6 @@ setTimeout(() => {
   console.error(`next: the whole run took over ${secs(TOTAL_MS)}; giving up`);
   cleanup().finally(() => process.exit(1));
 }, TOTAL_MS).unref();
-
-function tail(text, lines = 30) {
-  return text.trim().split('\n').slice(-lines).join('\n    ');
-}
-
-/** Runs a command to completion (bounded); resolves `{ code, out, ms }`. Its process group dies on time-out. */
-function run(cmd, args, { cwd, env, timeoutMs }) {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn(cmd, args, {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NEXT_TELEMETRY_DISABLED: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    children.add(child);
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    const timer = setTimeout(() => {
-      killChild(child);
-      reject(new Error(`${cmd} ${args.join(' ')}: timed out after ${secs(timeoutMs)}\n    ${tail(out)}`));
-    }, timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ code, out, ms: Date.now() - started });
-    });
-  });
-}
-
-async function runOk(cmd, args, opts) {
-  const r = await run(cmd, args, opts);
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.code}\n    ${tail(r.out)}`);
-  return r;
-}
 
 function walk(dir, base = dir) {
   const out = [];
@@ -261,7 +207,7 @@ async function startNext(app, port, env) {
     await sleep(150);
   }
   await stop();
-  throw new Error(`next start did not answer on ${url}\n    ${tail(out)}`);
+  throw new Error(`next start did not answer on ${url}\n${tail(out)}`);
 }
 
 async function mockStats(mock) {
@@ -502,7 +448,7 @@ async function main() {
           steps = await flows(browser, site, mock);
           steps.push(await backendFlow(browser, site, mock, app));
         } catch (e) {
-          e.message += `\n    next start:\n    ${tail(site.log(), 15)}`;
+          e.message += `\n    next start:\n${tail(site.log(), 15)}`;
           throw e;
         } finally {
           await site.stop();

@@ -41,6 +41,8 @@ import { startMockServer } from '../mock-server/server.mjs';
 import { startStaticServer } from '../mock-server/static.mjs';
 import { launchChromium } from '../support/chromium.mjs';
 import { freePort } from '../support/ports.mjs';
+import * as proc from '../support/processes.mjs';
+import { abort, aborted, children, killAll, killChild, secs, tail } from '../support/processes.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const KEEP = process.env.NYLAS_PKCE_KEEP_APPS === '1';
@@ -85,34 +87,18 @@ const FORBIDDEN_PREFIXES = [
 ];
 
 const t0 = Date.now();
-const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const kb = (n) => `${(n / 1000).toFixed(1)} kB`;
 
 // ---------------------------------------------------------------------------------------------------------
 // Resources that must go away even on failure
 // ---------------------------------------------------------------------------------------------------------
 
-const children = new Set(); // spawned processes (each leads its own process group)
 const closers = []; // async cleanups, run last-in first-out
 let tmp; // the one temporary directory
-let aborting = false; // set by a signal or the watchdog: start nothing new
-
-function killChild(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, 'SIGKILL'); // its whole group: npm/vite start their own helpers
-  } catch {
-    try {
-      child.kill('SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-}
 
 /** Registers a cleanup; after an abort has begun, runs it at once and stops the caller. */
 async function own(close) {
-  if (!aborting) {
+  if (!aborted()) {
     closers.push(close);
     return;
   }
@@ -120,23 +106,9 @@ async function own(close) {
   throw new Error('aborted');
 }
 
-/** Kills every child's process group and waits (bounded) until they are gone. */
-async function killAll() {
-  const gone = [...children].map(
-    (c) =>
-      new Promise((r) => {
-        if (c.exitCode !== null || c.signalCode !== null) r();
-        else c.once('exit', r);
-      }),
-  );
-  for (const c of children) killChild(c);
-  await Promise.race([Promise.all(gone), sleep(5000)]);
-  await sleep(100); // their own children (npm's, vite's) were killed with the group
-}
-
 let cleaning;
 function cleanup() {
-  aborting = true;
+  abort();
   cleaning ??= (async () => {
     await killAll();
     while (closers.length)
@@ -166,60 +138,9 @@ setTimeout(() => {
   cleanup().finally(() => process.exit(1));
 }, TOTAL_MS).unref();
 
-/**
- * Runs a command to completion (bounded by timeoutMs). Resolves `{ code, stdout, stderr, ms }`; rejects on
- * time-out or spawn failure. The child leads its own process group so a time-out kills everything it began.
- */
-function run(cmd, args, { cwd = ROOT, timeoutMs, env } = {}) {
-  return new Promise((resolve, reject) => {
-    if (aborting) throw new Error('aborted');
-    const started = Date.now();
-    const child = spawn(cmd, args, {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => {
-      killChild(child);
-      reject(new Error(`${cmd} ${args.join(' ')}: timed out after ${secs(timeoutMs)}\n${tail(stdout + stderr)}`));
-    }, timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      children.delete(child);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-}
-
-function tail(text, lines = 25) {
-  return text
-    .trim()
-    .split('\n')
-    .slice(-lines)
-    .map((l) => `    ${l}`)
-    .join('\n');
-}
-
-async function runOk(cmd, args, opts) {
-  const r = await run(cmd, args, opts);
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.code}\n${tail(r.stdout + r.stderr)}`);
-  return r;
-}
+/** tests/support/processes.mjs's `run`, from the repository's root unless `cwd` says otherwise. */
+const run = (cmd, args, opts) => proc.run(cmd, args, { cwd: ROOT, ...opts });
+const runOk = (cmd, args, opts) => proc.runOk(cmd, args, { cwd: ROOT, ...opts });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -721,7 +642,7 @@ async function startVite(dir, viteBin, command) {
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    if (aborting) throw new Error('aborted');
+    if (aborted()) throw new Error('aborted');
     const args = [
       viteBin,
       ...(command === 'dev' ? [] : [command]),
@@ -1091,7 +1012,7 @@ async function main() {
 
   const checks = { vite: viteApp, esbuild: esbuildApp, 'import-map': importMapApp, node: nodeApp, react: reactApp };
   for (const app of apps) {
-    if (aborting) break;
+    if (aborted()) break;
     try {
       if (app.installError) throw new Error(`npm install failed: ${app.installError.message}`);
       const { summary, details } = await checks[app.kind](app, packed);
@@ -1104,8 +1025,8 @@ async function main() {
       );
     }
   }
-  console.log(`${passed} passed, ${failed} failed${aborting ? ', aborted' : ''} (${secs(Date.now() - t0)})`);
-  return failed || aborting ? 1 : 0;
+  console.log(`${passed} passed, ${failed} failed${aborted() ? ', aborted' : ''} (${secs(Date.now() - t0)})`);
+  return failed || aborted() ? 1 : 0;
 }
 
 let code = 1;

@@ -30,6 +30,8 @@
 mod fetch;
 mod storage;
 
+use crate::accounts::Account;
+use crate::authorize::AuthorizationOptions;
 use crate::client::{Client, Clock};
 use crate::config::Config;
 use crate::flow::ClientOptions;
@@ -66,6 +68,58 @@ pub fn client(config: Config, persist: Persist, options: ClientOptions) -> Brows
         Persist::Local => Some(storage_or_memory(WebStorage::local())),
     };
     Client::new(config, transactions, tokens, FetchHttp::default(), JsClock, CryptoRng, options)
+}
+
+/// What a page's client is made of, for the framework adapters (`nylas-pkce-leptos`, `nylas-pkce-dioxus`):
+/// the client's configuration, where tokens are kept, the client's options, and the options of every login
+/// it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Options {
+    /// Client id, redirect URI, endpoints.
+    pub config: Config,
+    /// Where tokens are kept between page loads: memory by default (a reload logs out).
+    pub persist: Persist,
+    /// The client's options (time-outs, clock skew, one or several accounts).
+    pub client: ClientOptions,
+    /// The authorization request of every login (provider, scopes, `login_hint`, …).
+    pub authorization: AuthorizationOptions,
+}
+
+impl Options {
+    /// Options with the defaults: tokens in memory, default client and authorization options.
+    pub fn new(config: Config) -> Self {
+        Options {
+            config,
+            persist: Persist::default(),
+            client: ClientOptions::default(),
+            authorization: AuthorizationOptions::default(),
+        }
+    }
+
+    /// Keeps tokens as `persist` says.
+    pub fn persist(mut self, persist: Persist) -> Self {
+        self.persist = persist;
+        self
+    }
+
+    /// Sets the client's options.
+    pub fn client_options(mut self, client: ClientOptions) -> Self {
+        self.client = client;
+        self
+    }
+
+    /// Sets the options of every login.
+    pub fn authorization(mut self, authorization: AuthorizationOptions) -> Self {
+        self.authorization = authorization;
+        self
+    }
+}
+
+/// The connected account, if its access token is still valid (no secret in it).
+pub fn current_account(client: &BrowserClient) -> Option<Account> {
+    let tokens = client.tokens()?;
+    client.is_authenticated().then(|| Account::from(&tokens))
 }
 
 fn storage_or_memory(s: Option<WebStorage>) -> Box<dyn Storage> {

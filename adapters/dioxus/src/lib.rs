@@ -54,53 +54,12 @@ use std::rc::Rc;
 use dioxus::core::{provide_root_context, spawn_forever};
 use dioxus::prelude::*;
 pub use nylas_pkce;
-use nylas_pkce::browser::{self, BrowserClient, Persist};
-use nylas_pkce::{AccessToken, Account, AuthorizationOptions, CallbackOutcome, ClientOptions, Config, Error};
+use nylas_pkce::browser::{self, BrowserClient};
+use nylas_pkce::{AccessToken, Account, AuthorizationOptions, CallbackOutcome, Config, Error};
 
-/// What [`use_nylas_auth_provider`] needs: the client's configuration, where tokens are kept, the client's
-/// options, and the options of every [`NylasAuth::login_with_redirect`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct NylasAuthOptions {
-    /// Client id, redirect URI, endpoints.
-    pub config: Config,
-    /// Where tokens are kept between page loads: memory by default (a reload logs out).
-    pub persist: Persist,
-    /// The client's options (time-outs, clock skew, one or several accounts).
-    pub client: ClientOptions,
-    /// The authorization request of [`NylasAuth::login_with_redirect`] (provider, scopes, `login_hint`, …).
-    pub authorization: AuthorizationOptions,
-}
-
-impl NylasAuthOptions {
-    /// Options with the defaults: tokens in memory, default client and authorization options.
-    pub fn new(config: Config) -> Self {
-        NylasAuthOptions {
-            config,
-            persist: Persist::default(),
-            client: ClientOptions::default(),
-            authorization: AuthorizationOptions::default(),
-        }
-    }
-
-    /// Keeps tokens as `persist` says.
-    pub fn persist(mut self, persist: Persist) -> Self {
-        self.persist = persist;
-        self
-    }
-
-    /// Sets the client's options.
-    pub fn client_options(mut self, client: ClientOptions) -> Self {
-        self.client = client;
-        self
-    }
-
-    /// Sets the options of every [`NylasAuth::login_with_redirect`].
-    pub fn authorization(mut self, authorization: AuthorizationOptions) -> Self {
-        self.authorization = authorization;
-        self
-    }
-}
+/// What [`NylasAuth`] is made of: the client's configuration, where tokens are kept, the client's options, and
+/// the options of every [`NylasAuth::login_with_redirect`] (the browser client's [`browser::Options`]).
+pub type NylasAuthOptions = browser::Options;
 
 /// The login state and actions, from [`use_nylas_auth`]. `Copy`: move it into as many closures as needed.
 ///
@@ -175,7 +134,7 @@ impl NylasAuth {
     fn start(options: NylasAuthOptions) -> NylasAuth {
         let client = Rc::new(browser::client(options.config, options.persist, options.client));
         let callback = browser::is_callback().then(browser::current_url).flatten();
-        let user = current_user(&client);
+        let user = browser::current_account(&client);
         let auth = NylasAuth {
             is_loading: Signal::new_in_scope(callback.is_some(), ScopeId::ROOT),
             is_authenticated: Signal::new_in_scope(user.is_some(), ScopeId::ROOT),
@@ -265,7 +224,7 @@ impl NylasAuth {
 
     /// Sets [`NylasAuth::user`] and [`NylasAuth::is_authenticated`] from the client's tokens; returns the latter.
     fn sync_user(&self, client: &BrowserClient) -> bool {
-        let user = current_user(client);
+        let user = browser::current_account(client);
         let ok = user.is_some();
         put(self.user, user);
         put(self.is_authenticated, ok);
@@ -278,10 +237,4 @@ fn put<T: 'static>(mut signal: Signal<T>, value: T) {
     if let Ok(mut slot) = signal.try_write() {
         *slot = value;
     }
-}
-
-/// The connected account, if its token is valid.
-fn current_user(client: &BrowserClient) -> Option<Account> {
-    let tokens = client.tokens()?;
-    client.is_authenticated().then(|| Account::from(&tokens))
 }

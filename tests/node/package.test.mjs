@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startMockServer } from '../mock-server/server.mjs';
+import { CALLBACK_EXPORTS, ENTRY_EXPORTS, PROTOCOL_EXPORTS } from '../support/exports.mjs';
 
 const np = await import('../../pkg/index.js').catch((e) => {
   throw new Error(`pkg/ is not built (run scripts/build.sh): ${e.message}`);
@@ -111,28 +112,6 @@ test('package.json publishes pkg/ as an ESM package with types', async () => {
     }
   }
 });
-
-/** The entry's exports, the subpath's, and the callback subpath's: exactly these. */
-const ENTRY_EXPORTS = ['NylasAuth', 'NylasPkceError', 'isCallbackUrl'];
-const PROTOCOL_EXPORTS = [
-  'NylasPkceError',
-  'buildAuthorizationUrl',
-  'codeChallenge',
-  'generateCodeVerifier',
-  'generatePkcePair',
-  'isEmbeddedWebview',
-  'providerScopes',
-  'resolveConfig',
-  'wasmMemoryBytes',
-];
-const CALLBACK_EXPORTS = [
-  'NylasPkceError',
-  'parseApiResponse',
-  'parseCallback',
-  'parseTokenResponse',
-  'tokenRequest',
-  'wasmMemoryBytes',
-];
 
 test('every documented export is there; the low-level functions are in nylas-pkce/protocol, ready without an await', () => {
   assert.deepEqual(Object.keys(np).sort(), [...ENTRY_EXPORTS].sort(), 'nylas-pkce exports the page API only');

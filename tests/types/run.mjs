@@ -34,6 +34,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import ts from 'typescript';
+import { CALLBACK_EXPORTS, ENTRY_EXPORTS, PROTOCOL_EXPORTS } from '../support/exports.mjs';
 import { exportSubpaths, packInto } from '../support/pack.mjs';
 import { DECLARATIONS, findAny } from './check-no-any.mjs';
 
@@ -315,20 +316,8 @@ if (exportsWalked < 40) fail(`check-no-any walked only ${exportsWalked} exports:
       return Object.values(out.metafile.outputs)[0].exports.sort();
     }
   };
-  const lists = {
-    index: ['NylasAuth', 'NylasPkceError', 'isCallbackUrl'],
-    protocol: [
-      'NylasPkceError',
-      'buildAuthorizationUrl',
-      'codeChallenge',
-      'generateCodeVerifier',
-      'generatePkcePair',
-      'isEmbeddedWebview',
-      'providerScopes',
-      'resolveConfig',
-      'wasmMemoryBytes',
-    ],
-  };
+  const lists = { index: ENTRY_EXPORTS, protocol: PROTOCOL_EXPORTS, callback: CALLBACK_EXPORTS };
+
   for (const name of ['index', 'protocol', 'callback', 'react']) {
     let runtime;
     try {

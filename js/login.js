@@ -71,21 +71,21 @@ export class Login {
 
   /**
    * Builds the authorization URL in one crossing (the protocol also purges this client's expired
-   * transactions) and stores its transaction (keyed by a hash of its state).
+   * transactions) and stores its transaction (keyed by a hash of its state). `packed`: the call's
+   * authorization options, packed (and so checked by name and type) before anything else happened.
    */
-  #begin(engine, options, account, popup, userAgent) {
+  #begin(engine, packed, account, popup, userAgent) {
     const { config, defaults } = this.#packed;
     const grant = account == null ? null : this.#page.grant(account);
     const prefix = this.#keys.transactionPrefix;
     const ttl = this.settings.transactionTtlMs;
-    const packed = pack(AUTHORIZATION, options, false);
     return engine.begin(this.#transactions, prefix, ttl, config, defaults, packed, popup, grant, userAgent);
   }
 
   /** `authorizationUrl(options)`. */
   async url(options) {
-    const o = call(options, []);
-    return this.#begin(await this.load(), o, null, false).result.url;
+    const packed = pack(AUTHORIZATION, call(options, []), false);
+    return this.#begin(await this.load(), packed, null, false).result.url;
   }
 
   /**
@@ -102,9 +102,9 @@ export class Login {
     const { openUrl, allowEmbeddedWebview, grantId, ...rest } = call(options, own);
     const account = reauthenticate ? this.#page.reauth(grantId) : null;
     const open = openUrl ?? this.#options.openUrl;
-    pack(AUTHORIZATION, rest, false);
+    const packed = pack(AUTHORIZATION, rest, false);
     const engine = await this.load();
-    const { url } = this.#begin(engine, rest, account, false, this.#webview(open, allowEmbeddedWebview)).result;
+    const { url } = this.#begin(engine, packed, account, false, this.#webview(open, allowEmbeddedWebview)).result;
     if (open) await open(url);
     else globalThis.location.assign(url);
   }
@@ -191,19 +191,18 @@ export class Login {
     let size;
     let given;
     let account;
-    let rest;
+    let packed;
     let userAgent;
     let req = null;
     try {
       const own = ['popup', 'window', 'allowEmbeddedWebview', ...(reauthenticate ? ['grantId'] : [])];
-      const { popup, window: win, allowEmbeddedWebview, grantId, ...others } = call(options, own);
-      rest = others;
+      const { popup, window: win, allowEmbeddedWebview, grantId, ...rest } = call(options, own);
       size = { width: 500, height: 650, timeoutMs: 300_000, ...this.#options.popup, ...popup };
       given = win ?? null;
       account = reauthenticate ? this.#page.reauth(grantId) : null;
       userAgent = this.#webview(false, allowEmbeddedWebview);
-      pack(AUTHORIZATION, rest, false); // names and types, before any window opens
-      if (this.engine) req = this.#begin(this.engine, rest, account, true, userAgent);
+      packed = pack(AUTHORIZATION, rest, false); // names and types, before any window opens
+      if (this.engine) req = this.#begin(this.engine, packed, account, true, userAgent);
       else if (size.openWithUrl && !given) {
         return this.load().then(() => this.popup(options, reauthenticate));
       }
@@ -250,7 +249,7 @@ export class Login {
       if (!req) {
         const engine = await loading;
         if (flow.done) return flow.promise;
-        req = this.#begin(engine, rest, account, true, userAgent);
+        req = this.#begin(engine, packed, account, true, userAgent);
       }
       state = req.result.state;
       mark(state, this.settings.transactionTtlMs, false);

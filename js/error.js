@@ -12,7 +12,7 @@ export class NylasPkceError extends Error {
 }
 
 /** The NylasPkceError of an error form (`!code␀field␀message[␀details]`). */
-export function errorOf(form) {
+function errorOf(form) {
   const [code, field, message, details] = form.slice(1).split('\0');
   const fields = { code };
   if (field) fields.field = field;

@@ -214,6 +214,9 @@ export class PopupFlow {
 // The popup's side.
 // ---------------------------------------------------------------------------------------------------------
 
+/** Closes this window soon (the popup's work is done, or its login was cancelled). */
+export const closeSelf = () => setTimeout(() => globalThis.close(), 50);
+
 /**
  * On a popup's callback page: posts `url` to the opener (same origin) and on the flow's channel (an opener
  * cut off by COOP), and waits for the opener to say it took it. Then closes the window and resolves;
@@ -228,7 +231,7 @@ export function forward(url, state) {
       removeEventListener('message', onMessage);
       channel?.close();
       if (ok) {
-        setTimeout(() => globalThis.close(), 50);
+        closeSelf();
         resolve();
       } else reject(pageError(7));
     };
@@ -259,6 +262,3 @@ function params(url) {
 
 /** Whether `url` is an authorization callback: it carries code, error, state, admin_consent or success. */
 export const isCallbackUrl = (url) => RESULT_PARAMS.some((p) => params(url).has(p));
-
-/** Closes this window soon (a popup whose login was cancelled). */
-export const closeSelf = () => setTimeout(() => globalThis.close(), 50);
